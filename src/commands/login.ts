@@ -1,0 +1,47 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../base-command.js'
+import {login} from '../flows/login.js'
+import {resolveTarget} from '../flows/session.js'
+
+export default class Login extends BaseCommand {
+  static override summary = 'Log in to a provider in the browser and store the tokens.'
+  static override description = `Starts a one-shot listener on 127.0.0.1, opens the browser at the provider's authorize URL (always printed on stderr too), catches the code on the redirect, checks state, PKCE and the issuer, exchanges the code and keeps the tokens in the OS keyring (or a 0600 file when no keyring is available). The provider becomes the default.`
+  static override examples = [
+    '<%= config.bin %> login sandbox',
+    '<%= config.bin %> login linkedin --client-id 86abc --client-secret "$LI_SECRET" --port 8085',
+    '<%= config.bin %> login github --scope repo --scope read:org --no-browser',
+  ]
+  static override args = {
+    provider: Args.string({description: 'Provider name (see `oauthctl providers list`).', required: true}),
+  }
+  static override flags = {
+    profile: Flags.string({description: 'Profile name, to keep several accounts of one provider.', default: 'default'}),
+    scope: Flags.string({description: "Scope to request (repeatable); replaces the provider's defaults.", multiple: true}),
+    port: Flags.integer({description: 'Fixed loopback port, for providers that need a registered one.', min: 1, max: 65535}),
+    timeout: Flags.integer({description: 'Seconds to wait for the browser redirect.', default: 300, min: 1}),
+    browser: Flags.boolean({description: 'Open the browser (--no-browser only prints the URL).', default: true, allowNo: true}),
+    'client-id': Flags.string({description: 'Client id of your own OAuth app.', env: 'OAUTHCTL_CLIENT_ID'}),
+    'client-secret': Flags.string({description: 'Client secret of your own OAuth app.', env: 'OAUTHCTL_CLIENT_SECRET'}),
+    json: Flags.boolean({description: 'Print the stored login (no secrets) as JSON on stdout.'}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Login)
+    const target = resolveTarget(this.ctx.config(), args.provider, flags.profile)
+    this.ctx.trapInterrupts()
+    const result = await login(this.ctx, {
+      target,
+      scopes: flags.scope,
+      port: flags.port,
+      timeoutMs: flags.timeout * 1000,
+      openBrowser: flags.browser,
+      clientId: flags['client-id'],
+      clientSecret: flags['client-secret'],
+    })
+    const who = result.identity.name ?? result.identity.subject ?? 'unknown user'
+    const subject = result.identity.subject && result.identity.subject !== who ? ` (${result.identity.subject})` : ''
+    this.ctx.io.say(`Logged in to ${target.provider} as ${who}${subject}, profile ${target.profile}.`)
+    this.ctx.io.say(`Tokens stored in ${result.storeLocation}.`)
+    if (flags.json) this.ctx.io.out(`${JSON.stringify(result.record, null, 2)}\n`)
+  }
+}

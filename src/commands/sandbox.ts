@@ -1,0 +1,29 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../base-command.js'
+import {DEFAULT_SANDBOX_ISSUER} from '../providers/presets.js'
+import {runSandbox} from '../sandbox/run-sandbox.js'
+
+export default class Sandbox extends BaseCommand {
+  static override summary = 'Run the embedded OAuth 2.0 / OpenID Connect provider on 127.0.0.1 (until Ctrl-C).'
+  static override description = `A real authorization server (oidc-provider) with a public native client "oauthctl", PKCE, rotating refresh tokens, a login page (any user name, password "sandbox") and a protected demo API under /api (GET /api/v2/me, /api/items). Prints its issuer URL on stdout when ready; logs go to stderr.`
+  static override examples = [
+    '<%= config.bin %> sandbox &',
+    '<%= config.bin %> sandbox --port 9100 --auto-approve --access-token-ttl 5',
+  ]
+  static override flags = {
+    port: Flags.integer({description: 'Port to listen on (127.0.0.1); default: the port of OAUTHCTL_SANDBOX_ISSUER, else 9000. 0 picks a free one.', min: 0, max: 65535}),
+    'auto-approve': Flags.boolean({description: 'Skip the login and consent pages (fixed demo user), for headless demos and tests.'}),
+    'access-token-ttl': Flags.integer({description: 'Access-token lifetime in seconds.', default: 3600, min: 1}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Sandbox)
+    const code = await runSandbox(this.ctx, {
+      port: flags.port ?? Number(new URL(this.ctx.env.OAUTHCTL_SANDBOX_ISSUER || DEFAULT_SANDBOX_ISSUER).port || 80),
+      autoApprove: flags['auto-approve'],
+      accessTokenTtl: flags['access-token-ttl'],
+      defaultIssuer: DEFAULT_SANDBOX_ISSUER,
+    })
+    if (code !== 0) this.exit(code)
+  }
+}

@@ -1,0 +1,19 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../base-command.js'
+import {formatStatus, listStatus} from '../flows/status.js'
+
+export default class Status extends BaseCommand {
+  static override summary = 'Show every stored login: provider, profile, subject, scopes, expiry, store.'
+  static override description = 'Never prints a secret. The human listing goes to stderr; --json prints a JSON array on stdout. `*` marks the default.'
+  static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --json | jq -r ".[].provider"']
+  static override flags = {
+    json: Flags.boolean({description: 'Print a JSON array on stdout.'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Status)
+    const entries = listStatus(this.ctx)
+    if (flags.json) this.ctx.io.out(`${JSON.stringify(entries, null, 2)}\n`)
+    else for (const line of formatStatus(entries, this.ctx.now())) this.ctx.io.say(line)
+  }
+}

@@ -1,0 +1,138 @@
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {ConfigError} from './errors.js'
+import {configFile, lockDir} from './paths.js'
+import type {StoreKind} from './store/token-store.js'
+
+/**
+ * Non-secret state, in `<config dir>/config.json`. Reads are a plain JSON.parse (the hot `token` path must
+ * not load conf and its JSON-schema validator); writes go through conf (atomic write) under a
+ * cross-process lock, as a read-modify-write of the freshest file.
+ */
+
+/** What oauthctl remembers about one login: never a secret. */
+export interface LoginRecord {
+  provider: string
+  profile: string
+  /** Which secret store holds the tokens. */
+  store: StoreKind
+  subject?: string
+  name?: string
+  email?: string
+  scopes: string[]
+  /** Epoch ms; mirrors the secret record, for `status`. */
+  expiresAt?: number
+  obtainedAt: number
+  hasRefreshToken: boolean
+  /** How the tokens were obtained (`authorization_code`, `device_code`, `client_credentials`, `import`). */
+  grant: string
+  clientId?: string
+  /** API base learned at login (Salesforce `instance_url`), overriding the preset's. */
+  apiBase?: string
+}
+
+export interface ConfigData {
+  /** Provider used when a command names none. */
+  defaultProvider?: string
+  /** Profile used for a provider when a command names none. */
+  defaultProfiles?: Record<string, string>
+  /** Custom providers and overrides of built-in presets (see `oauthctl providers`). */
+  providers?: Record<string, Record<string, unknown>>
+  /** Keyed by {@link loginKey}. */
+  logins?: Record<string, LoginRecord>
+}
+
+export const DEFAULT_PROFILE = 'default'
+
+export function loginKey(provider: string, profile: string): string {
+  return `${provider}:${profile}`
+}
+
+/** Reads and checks config.json; a missing file is an empty config, a corrupt one a clear error (exit 3). */
+export function readConfig(dir: string): ConfigData {
+  const file = configFile(dir)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {}
+    throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`)
+  }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    throw new ConfigError(`${file} is not valid JSON (${(error as Error).message})`, {
+      hint: `Fix the file by hand, or move it away to start over (your tokens in the keyring are not touched).`,
+    })
+  }
+  validateConfig(data, file)
+  return data
+}
+
+function validateConfig(data: unknown, file: string): asserts data is ConfigData {
+  const fail = (key: string, expected: string): never => {
+    throw new ConfigError(`${file}: "${key}" must be ${expected}`, {
+      hint: 'Fix that key by hand or remove it; oauthctl does not overwrite a config it cannot read.',
+    })
+  }
+  if (!isObject(data)) fail('(top level)', 'a JSON object')
+  const config = data as Record<string, unknown>
+  if (config.defaultProvider !== undefined && typeof config.defaultProvider !== 'string') {
+    fail('defaultProvider', 'a string')
+  }
+  for (const key of ['defaultProfiles', 'providers', 'logins'] as const) {
+    if (config[key] !== undefined && !isObject(config[key])) fail(key, 'an object')
+  }
+  for (const [name, profile] of Object.entries((config.defaultProfiles ?? {}) as Record<string, unknown>)) {
+    if (typeof profile !== 'string') fail(`defaultProfiles.${name}`, 'a string')
+  }
+  for (const [name, provider] of Object.entries((config.providers ?? {}) as Record<string, unknown>)) {
+    if (!isObject(provider)) fail(`providers.${name}`, 'an object')
+  }
+  for (const [key, login] of Object.entries((config.logins ?? {}) as Record<string, unknown>)) {
+    if (!isObject(login)) fail(`logins.${key}`, 'an object')
+    const record = login as Record<string, unknown>
+    for (const field of ['provider', 'profile', 'store'] as const) {
+      if (typeof record[field] !== 'string') fail(`logins.${key}.${field}`, 'a string')
+    }
+    if (!['keyring', 'file', 'memory'].includes(record.store as string)) {
+      fail(`logins.${key}.store`, '"keyring" or "file"')
+    }
+    if (!Array.isArray(record.scopes)) fail(`logins.${key}.scopes`, 'an array')
+    if (record.expiresAt !== undefined && typeof record.expiresAt !== 'number') {
+      fail(`logins.${key}.expiresAt`, 'a number')
+    }
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * Applies `mutate` to the freshest config and writes it atomically, holding the config lock so that two
+ * processes never lose each other's update.
+ */
+export async function updateConfig(dir: string, mutate: (config: ConfigData) => void): Promise<ConfigData> {
+  const [{withLock}, {ensurePrivateDir}] = await Promise.all([
+    import('./util/lock.js'),
+    import('./util/atomic-write.js'),
+  ])
+  ensurePrivateDir(dir)
+  return withLock(join(lockDir(dir), 'config.lock'), async () => {
+    const config = readConfig(dir)
+    mutate(config)
+    const {default: Conf} = await import('conf')
+    const conf = new Conf<Record<string, unknown>>({
+      cwd: dir,
+      configName: 'config',
+      projectName: 'oauthctl',
+      projectSuffix: '',
+      configFileMode: 0o600,
+      accessPropertiesByDotNotation: false,
+    })
+    conf.store = config as Record<string, unknown>
+    return config
+  })
+}

@@ -1,0 +1,82 @@
+import type {Browser} from './callback/browser.js'
+import type {CallbackServer, CallbackServerOptions} from './callback/callback-server.js'
+import {readConfig, type ConfigData} from './config.js'
+import {createProcessIO, type IO} from './io.js'
+import {resolveConfigDir} from './paths.js'
+import {redact} from './redact.js'
+import type {StoreKind, TokenStore} from './store/token-store.js'
+
+/**
+ * Everything a flow needs from the outside world. Commands build one with {@link createContext}; tests
+ * pass fakes (an in-memory store, a browser that follows redirects over HTTP, a fixed clock).
+ * Heavy modules (keyring, HTTP callback server, browser opener) are loaded on first use only.
+ */
+export interface Context {
+  env: NodeJS.ProcessEnv
+  configDir: string
+  io: IO
+  now(): number
+  fetch: typeof fetch
+  debugEnabled: boolean
+  /** Redacted diagnostics on stderr, only with --debug. */
+  debug(line: string): void
+  config(): ConfigData
+  /** The store a new login goes to (keyring, or the file store with a warning when it is unavailable). */
+  openStore(): Promise<TokenStore>
+  /** The store an existing login recorded. */
+  openStoreOfKind(kind: StoreKind): Promise<TokenStore>
+  browser(): Promise<Browser>
+  startCallbackServer(options: CallbackServerOptions): Promise<CallbackServer>
+  /** Aborted on SIGINT/SIGTERM once {@link Context.trapInterrupts} was called. */
+  signal: AbortSignal
+  trapInterrupts(): void
+}
+
+export interface ContextOverrides extends Partial<Omit<Context, 'config'>> {}
+
+export function createContext(overrides: ContextOverrides = {}): Context {
+  const env = overrides.env ?? process.env
+  const io = overrides.io ?? createProcessIO()
+  const configDir = overrides.configDir ?? resolveConfigDir(env)
+  const debugEnabled = overrides.debugEnabled ?? env.OAUTHCTL_DEBUG === '1'
+  const controller = new AbortController()
+  let stores: Promise<TokenStore> | undefined
+  const ctx: Context = {
+    env,
+    io,
+    configDir,
+    now: Date.now,
+    fetch: globalThis.fetch,
+    debugEnabled,
+    debug(line) {
+      if (ctx.debugEnabled) io.say(`debug: ${redact(line)}`)
+    },
+    config: () => readConfig(configDir),
+    openStore() {
+      stores ??= import('./store/select-store.js').then(({openTokenStore}) =>
+        openTokenStore({configDir, env, warn: (line: string) => io.warn(line)}),
+      )
+      return stores
+    },
+    async openStoreOfKind(kind) {
+      const {openStoreOfKind} = await import('./store/select-store.js')
+      return openStoreOfKind(kind, {configDir})
+    },
+    async browser() {
+      const {createBrowser} = await import('./callback/browser.js')
+      return createBrowser(env, (line) => io.warn(line))
+    },
+    async startCallbackServer(options) {
+      const {startCallbackServer} = await import('./callback/callback-server.js')
+      return startCallbackServer(options)
+    },
+    signal: controller.signal,
+    trapInterrupts() {
+      const abort = () => controller.abort()
+      process.once('SIGINT', abort)
+      process.once('SIGTERM', abort)
+    },
+    ...overrides,
+  }
+  return ctx
+}

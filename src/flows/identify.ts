@@ -1,0 +1,34 @@
+import type {Context} from '../context.js'
+import type {ProviderPreset} from '../providers/preset.js'
+import {identityFromClaims, type Identity, type TokenResponseLike} from './token-response.js'
+
+/**
+ * Who just logged in: the ID token's claims when they name the user, else the provider's userinfo or
+ * "me" endpoint. Best effort: a failure here never fails the login.
+ */
+export async function identifyUser(ctx: Context, preset: ProviderPreset, tokens: TokenResponseLike): Promise<Identity> {
+  const fromIdToken = identityFromClaims(tokens.claims?.())
+  if (fromIdToken.subject && fromIdToken.name) return fromIdToken
+  const endpoint = preset.userinfoEndpoint && tokens.id_token ? preset.userinfoEndpoint : preset.meEndpoint
+  if (!endpoint) return fromIdToken
+  const url = /^https?:\/\//.test(endpoint) ? endpoint : `${preset.apiBase.replace(/\/+$/, '')}${endpoint}`
+  try {
+    const response = await ctx.fetch(url, {
+      headers: {authorization: `Bearer ${tokens.access_token}`, accept: 'application/json'},
+      signal: AbortSignal.timeout(10_000),
+    })
+    if (!response.ok) {
+      ctx.debug(`identity lookup at ${url} answered ${response.status}`)
+      return fromIdToken
+    }
+    const fromEndpoint = identityFromClaims((await response.json()) as Record<string, unknown>)
+    return {
+      subject: fromIdToken.subject ?? fromEndpoint.subject,
+      name: fromIdToken.name ?? fromEndpoint.name,
+      email: fromIdToken.email ?? fromEndpoint.email,
+    }
+  } catch (error) {
+    ctx.debug(`identity lookup at ${url} failed: ${(error as Error).message}`)
+    return fromIdToken
+  }
+}

@@ -1,0 +1,114 @@
+import type {LoginRecord} from '../config.js'
+import type {Context} from '../context.js'
+import {ConfigError} from '../errors.js'
+import type {ProviderPreset} from '../providers/preset.js'
+import {optionValuesFromFlags} from '../providers/options.js'
+import {apiBaseFromTokenResponse} from '../providers/quirks.js'
+import {resolveProvider} from '../providers/registry.js'
+import {registerSecret} from '../redact.js'
+import {readClientSecret, rememberLoginSettings} from './client-secret.js'
+import type {ClientCredentials} from './oauth-client.js'
+import {identifyUser} from './identify.js'
+import {loginWithLoopback, redirectUriFor} from './loopback-login.js'
+import {saveLogin, type Target} from './session.js'
+import {secretsFromTokenResponse, type Identity} from './token-response.js'
+
+export interface LoginInput {
+  target: Target
+  scopes?: string[]
+  port?: number
+  timeoutMs: number
+  openBrowser: boolean
+  clientId?: string
+  clientSecret?: string
+  /** Provider options by `login` flag name (`tenant`, `host`, `login-host`); undefined ones are ignored. */
+  providerFlags?: Record<string, string | undefined>
+}
+
+export interface LoginResult {
+  record: LoginRecord
+  identity: Identity
+  storeKind: string
+  storeLocation: string
+}
+
+/**
+ * The client id and secret to use: flags, then OAUTHCTL_CLIENT_ID / OAUTHCTL_CLIENT_SECRET, then the
+ * provider's configuration (a saved client id; a secret kept in the store, passed as `storedSecret`). Missing ones are a configuration error (exit 3) raised before any browser
+ * opens, naming where to create an app and the exact redirect URI to register.
+ */
+export function resolveClientCredentials(
+  preset: ProviderPreset,
+  input: {clientId?: string; clientSecret?: string; port?: number; storedSecret?: string},
+  env: NodeJS.ProcessEnv,
+): ClientCredentials {
+  const clientId = input.clientId ?? env.OAUTHCTL_CLIENT_ID ?? preset.clientId
+  const clientSecret = input.clientSecret ?? env.OAUTHCTL_CLIENT_SECRET ?? input.storedSecret
+  const missing = !clientId ? 'a client id' : preset.clientSecretRequired && !clientSecret ? 'a client secret' : undefined
+  if (missing) {
+    const where = preset.consoleUrl ? ` at ${preset.consoleUrl}` : ''
+    const port = preset.loopback.anyPort ? ' (any port)' : ''
+    throw new ConfigError(`${preset.displayName} needs ${missing} from your own OAuth app`, {
+      hint:
+        `Create an app${where} with the redirect URI ${redirectUriFor(preset, input.port)}${port}, then pass ` +
+        `--client-id${preset.clientSecretRequired ? ' and --client-secret' : ''} ` +
+        `(or set OAUTHCTL_CLIENT_ID${preset.clientSecretRequired ? ' / OAUTHCTL_CLIENT_SECRET' : ''}); ` +
+        `they are remembered for later logins. Details: oauthctl providers show ${preset.name}`,
+    })
+  }
+  registerSecret(clientSecret)
+  return {clientId: clientId as string, clientSecret}
+}
+
+/** `oauthctl login <provider>` with the browser: authorize, exchange, identify, store. */
+export async function login(ctx: Context, input: LoginInput): Promise<LoginResult> {
+  const config = ctx.config()
+  const named = resolveProvider(input.target.provider, config, ctx.env)
+  const options = optionValuesFromFlags(named, input.providerFlags ?? {})
+  const preset = Object.keys(options).length > 0 ? resolveProvider(named.name, config, ctx.env, options) : named
+  const clientIdGiven = input.clientId ?? ctx.env.OAUTHCTL_CLIENT_ID
+  const secretGiven = input.clientSecret ?? ctx.env.OAUTHCTL_CLIENT_SECRET
+  // Without a client id this fails (exit 3) before the store is even opened.
+  if (!(clientIdGiven ?? preset.clientId)) resolveClientCredentials(preset, input, ctx.env)
+  // Open the store before the browser: a locked keyring should fail before the user logs in, not after.
+  const store = await ctx.openStore()
+  const clientId = (clientIdGiven ?? preset.clientId) as string
+  const storedSecret = secretGiven ? undefined : await readClientSecret(store, preset.name, clientId)
+  const credentials = resolveClientCredentials(preset, {...input, storedSecret}, ctx.env)
+  const scopes = input.scopes && input.scopes.length > 0 ? input.scopes : preset.defaultScopes
+  const tokens = await loginWithLoopback(
+    {preset, credentials, scopes, port: input.port, timeoutMs: input.timeoutMs, openBrowser: input.openBrowser},
+    {
+      startCallbackServer: ctx.startCallbackServer,
+      browser: ctx.browser,
+      say: ctx.io.say,
+      signal: ctx.signal,
+      fetch: ctx.fetch,
+    },
+  )
+  registerSecret(tokens.access_token)
+  registerSecret(tokens.refresh_token)
+  // Salesforce and the like name the API host in the token response; identify the user there already.
+  const apiBase = apiBaseFromTokenResponse(preset, tokens as unknown as Record<string, unknown>)
+  const identity = await identifyUser(ctx, apiBase ? {...preset, apiBase} : preset, tokens)
+  const secrets = secretsFromTokenResponse(tokens, ctx.now())
+  if (credentials.clientSecret) secrets.clientSecret = credentials.clientSecret
+  const granted = typeof tokens.scope === 'string' && tokens.scope ? tokens.scope.split(/[ ,]+/) : scopes
+  const record = await saveLogin(ctx, store, input.target, secrets, {
+    ...identity,
+    scopes: granted,
+    obtainedAt: ctx.now(),
+    grant: 'authorization_code',
+    clientId: credentials.clientId,
+    ...(apiBase ? {apiBase} : {}),
+  })
+  const saved = await rememberLoginSettings(ctx, store, preset, {
+    clientId: credentials.clientId,
+    clientIdGiven: clientIdGiven !== undefined,
+    clientSecret: credentials.clientSecret,
+    clientSecretGiven: secretGiven !== undefined,
+    options,
+  })
+  for (const line of saved) ctx.io.say(line)
+  return {record, identity, storeKind: store.kind, storeLocation: store.location}
+}

@@ -1,0 +1,130 @@
+import type {Browser} from '../callback/browser.js'
+import type {CallbackServer, CallbackServerOptions} from '../callback/callback-server.js'
+import {AuthorizationError, OauthctlError} from '../errors.js'
+import type {ProviderPreset} from '../providers/preset.js'
+import {describeOAuthError, oauthErrorCode} from './oauth-errors.js'
+import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
+import type {TokenResponseLike} from './token-response.js'
+
+export interface LoopbackLoginInput {
+  preset: ProviderPreset
+  credentials: ClientCredentials
+  scopes: string[]
+  /** Fixed port; otherwise the preset's rule (ephemeral when any port is accepted). */
+  port?: number
+  timeoutMs: number
+  openBrowser: boolean
+}
+
+export interface LoopbackLoginDeps {
+  startCallbackServer(options: CallbackServerOptions): Promise<CallbackServer>
+  browser(): Promise<Browser>
+  say(line: string): void
+  signal?: AbortSignal
+  fetch?: FetchFn
+}
+
+/** The redirect URI the user registers for a preset (`http://127.0.0.1/callback`, any port, per RFC 8252 §7.3). */
+export function redirectUriFor(preset: ProviderPreset, port?: number): string {
+  const {host, anyPort, defaultPort, path} = preset.loopback
+  const chosen = port ?? (anyPort ? undefined : defaultPort)
+  return `http://${host}${chosen ? `:${chosen}` : ''}${path}`
+}
+
+/** Scopes joined the way the provider expects (Slack and Strava use commas). */
+export function joinScopes(preset: ProviderPreset, scopes: string[]): string {
+  return scopes.join(preset.scopeSeparator)
+}
+
+/** The authorization request parameters (RFC 6749 §4.1.1 + PKCE RFC 7636 §4.3 + the preset's extras). */
+export function authorizationParameters(
+  preset: ProviderPreset,
+  input: {redirectUri: string; scopes: string[]; state: string; codeChallenge: string},
+): Record<string, string> {
+  const params: Record<string, string> = {
+    redirect_uri: input.redirectUri,
+    response_type: 'code',
+    state: input.state,
+    code_challenge: input.codeChallenge,
+    code_challenge_method: 'S256',
+    ...preset.authorizeParams,
+  }
+  if (input.scopes.length > 0) params[preset.scopeParameter ?? 'scope'] = joinScopes(preset, input.scopes)
+  return params
+}
+
+/**
+ * Authorization code grant for a native app (RFC 8252): a one-shot loopback listener, PKCE S256, a fresh
+ * `state`, the RFC 9207 `iss` check when the server advertises it, then the code exchange. The browser tab
+ * is told whether the login worked only after the exchange.
+ */
+export async function loginWithLoopback(input: LoopbackLoginInput, deps: LoopbackLoginDeps): Promise<TokenResponseLike> {
+  const {preset} = input
+  const client = await import('openid-client')
+  const config = await createOAuthConfig(preset, input.credentials, {fetch: deps.fetch})
+  const codeVerifier = client.randomPKCECodeVerifier()
+  const codeChallenge = await client.calculatePKCECodeChallenge(codeVerifier)
+  const state = client.randomState()
+  const port = input.port ?? (preset.loopback.anyPort ? 0 : preset.loopback.defaultPort)
+  const server = await deps.startCallbackServer({
+    bindHost: preset.loopback.host === '[::1]' ? '::1' : '127.0.0.1',
+    redirectHost: preset.loopback.host,
+    port,
+    path: preset.loopback.path,
+    expectedState: state,
+    expectedIssuer: preset.issParameterSupported ? preset.issuer : undefined,
+    timeoutMs: input.timeoutMs,
+  })
+  try {
+    const redirectUri = server.redirectUri.href
+    const url = client.buildAuthorizationUrl(
+      config,
+      authorizationParameters(preset, {redirectUri, scopes: input.scopes, state, codeChallenge}),
+    )
+    deps.say(`Open this URL in a browser to log in to ${preset.displayName}:`)
+    deps.say(`  ${url.href}`)
+    if (input.openBrowser) {
+      deps.say('Opening your browser... (waiting for the redirect to ' + redirectUri + ')')
+      await (await deps.browser()).open(url)
+    } else {
+      deps.say(`Waiting for the redirect to ${redirectUri} ...`)
+    }
+    const callback = await server.waitForCallback(deps.signal)
+    let tokens: TokenResponseLike
+    try {
+      tokens = await client.authorizationCodeGrant(
+        config,
+        callback.url,
+        {pkceCodeVerifier: codeVerifier, expectedState: state},
+        {redirect_uri: redirectUri},
+      )
+    } catch (error) {
+      const failure = toAuthorizationError(error, preset)
+      await server.finish({ok: false, title: `Login to ${preset.displayName} failed`, detail: failure.message})
+      throw failure
+    }
+    await server.finish({
+      ok: true,
+      title: `Logged in to ${preset.displayName}`,
+      detail: 'You can close this tab and return to the terminal.',
+    })
+    return tokens
+  } finally {
+    await server.close()
+  }
+}
+
+function toAuthorizationError(error: unknown, preset: ProviderPreset): OauthctlError {
+  if (error instanceof OauthctlError) return error
+  const code = oauthErrorCode(error)
+  const description = (error as {error_description?: string}).error_description
+  return new AuthorizationError(`${preset.displayName} did not issue tokens: ${describeOAuthError(error)}`, {
+    error: code,
+    errorDescription: description,
+    hint:
+      code === 'invalid_client'
+        ? 'Check --client-id and --client-secret (or OAUTHCTL_CLIENT_ID / OAUTHCTL_CLIENT_SECRET).'
+        : 'Run the login again; the code is single-use and short-lived.',
+    cause: error,
+  })
+}

@@ -1,0 +1,83 @@
+import type * as Client from 'openid-client'
+import {ConfigError} from '../errors.js'
+import {isLoopbackUrl, type ProviderPreset} from '../providers/preset.js'
+import {createQuirkFetch} from '../providers/quirks.js'
+
+/** The client identity used against one provider. */
+export interface ClientCredentials {
+  clientId: string
+  clientSecret?: string
+}
+
+export type FetchFn = typeof fetch
+
+/** openid-client, loaded on first use: commands that never talk to the authorization server don't pay for it. */
+export function loadOpenIdClient(): Promise<typeof Client> {
+  return import('openid-client')
+}
+
+/** Every endpoint of the preset, for the allow-insecure check. */
+function endpointsOf(preset: ProviderPreset): string[] {
+  return [
+    preset.authorizationEndpoint,
+    preset.tokenEndpoint,
+    preset.revocationEndpoint,
+    preset.userinfoEndpoint,
+    preset.introspectionEndpoint,
+    preset.deviceAuthorizationEndpoint,
+    preset.registrationEndpoint,
+  ].filter((url): url is string => Boolean(url))
+}
+
+/**
+ * Builds openid-client's Configuration from static preset data (no discovery round trip on every call).
+ * Plain http is allowed only when every endpoint is on a loopback host (the sandbox), never elsewhere.
+ * Provider quirks are applied through openid-client's `customFetch` hook, not by forking the protocol.
+ */
+export async function createOAuthConfig(
+  preset: ProviderPreset,
+  credentials: ClientCredentials,
+  options: {fetch?: FetchFn; userAgent?: string} = {},
+): Promise<Client.Configuration> {
+  const client = await loadOpenIdClient()
+  const endpoints = endpointsOf(preset)
+  const insecure = endpoints.filter((url) => new URL(url).protocol !== 'https:')
+  if (insecure.some((url) => !isLoopbackUrl(url) || new URL(url).protocol !== 'http:')) {
+    throw new ConfigError(
+      `provider "${preset.name}" has a non-https endpoint (${insecure.find((url) => !isLoopbackUrl(url)) ?? insecure[0]})`,
+      {hint: 'Only loopback hosts (127.0.0.1, [::1], localhost) may use plain http.'},
+    )
+  }
+  const server: Client.ServerMetadata = {
+    issuer: preset.issuer ?? new URL(preset.authorizationEndpoint).origin,
+    authorization_endpoint: preset.authorizationEndpoint,
+    token_endpoint: preset.tokenEndpoint,
+    revocation_endpoint: preset.revocationEndpoint,
+    userinfo_endpoint: preset.userinfoEndpoint,
+    introspection_endpoint: preset.introspectionEndpoint,
+    device_authorization_endpoint: preset.deviceAuthorizationEndpoint,
+    registration_endpoint: preset.registrationEndpoint,
+    jwks_uri: preset.jwksUri,
+    authorization_response_iss_parameter_supported: preset.issParameterSupported ?? false,
+  }
+  const secret = credentials.clientSecret
+  let auth: Client.ClientAuth
+  switch (preset.clientAuth) {
+    case 'none':
+      // A public client sends no client_secret at all (Microsoft rejects even an empty one).
+      auth = client.None()
+      break
+    case 'client_secret_basic':
+      auth = secret === undefined ? client.None() : client.ClientSecretBasic(secret)
+      break
+    case 'client_secret_post':
+      auth = secret === undefined ? client.None() : client.ClientSecretPost(secret)
+      break
+  }
+  const metadata: Partial<Client.ClientMetadata> = {}
+  if (preset.idTokenSigningAlg) metadata.id_token_signed_response_alg = preset.idTokenSigningAlg
+  const config = new client.Configuration(server, credentials.clientId, metadata, auth)
+  if (insecure.length > 0) client.allowInsecureRequests(config)
+  config[client.customFetch] = createQuirkFetch(preset, options.fetch ?? fetch, options.userAgent)
+  return config
+}

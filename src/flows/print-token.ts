@@ -1,0 +1,27 @@
+import type {Context} from '../context.js'
+import {getAccessToken, loadLogin, resolveTarget} from './session.js'
+
+/** `oauthctl token`: the access token and a newline on stdout (or JSON metadata + token), nothing else. */
+export async function printToken(ctx: Context, input: {provider?: string; profile?: string; json?: boolean}): Promise<void> {
+  const config = ctx.config()
+  const target = resolveTarget(config, input.provider, input.profile)
+  const login = await loadLogin(ctx, target, config)
+  const secrets = await getAccessToken(ctx, login)
+  if (!input.json) {
+    ctx.io.out(`${secrets.accessToken}\n`)
+    return
+  }
+  const {record} = login
+  const document = {
+    provider: target.provider,
+    profile: target.profile,
+    subject: record.subject,
+    name: record.name,
+    scopes: record.scopes,
+    tokenType: secrets.tokenType ?? 'Bearer',
+    expiresAt: secrets.expiresAt === undefined ? null : new Date(secrets.expiresAt).toISOString(),
+    store: record.store,
+    accessToken: secrets.accessToken,
+  }
+  ctx.io.out(`${JSON.stringify(document, null, 2)}\n`)
+}

@@ -1,0 +1,56 @@
+import {updateConfig} from '../config.js'
+import type {Context} from '../context.js'
+import {NotLoggedInError} from '../errors.js'
+import {registerSecret} from '../redact.js'
+import type {TokenSecrets} from '../store/token-store.js'
+import {describeOAuthError, oauthErrorCode} from './oauth-errors.js'
+import {createOAuthConfig} from './oauth-client.js'
+import {loginCommand, type LoadedLogin} from './session.js'
+import {secretsFromTokenResponse} from './token-response.js'
+
+/**
+ * Runs the refresh_token grant for a login (RFC 6749 §6) and saves the result. The caller holds the
+ * login's refresh lock. The new secrets (with a rotated refresh token) are written as one value before
+ * anything uses the new access token; on any failure the stored refresh token is left untouched.
+ */
+export async function refreshTokens(ctx: Context, login: LoadedLogin, secrets: TokenSecrets): Promise<TokenSecrets> {
+  const {target, preset, record} = login
+  const hint = `Run: ${loginCommand(target)}`
+  if (!secrets.refreshToken) {
+    throw new NotLoggedInError(`the ${target.provider} access token has expired and there is no refresh token`, {hint}, 'refresh_failed')
+  }
+  const client = await import('openid-client')
+  const config = await createOAuthConfig(
+    preset,
+    {clientId: record.clientId ?? preset.clientId ?? '', clientSecret: secrets.clientSecret},
+    {fetch: ctx.fetch},
+  )
+  ctx.debug(`refreshing ${target.key} at ${preset.tokenEndpoint}`)
+  let response
+  try {
+    response = await client.refreshTokenGrant(config, secrets.refreshToken)
+  } catch (error) {
+    const code = oauthErrorCode(error)
+    const reason = describeOAuthError(error)
+    if (code === 'invalid_grant') {
+      throw new NotLoggedInError(`the ${target.provider} refresh token was rejected (${reason})`, {hint}, 'refresh_failed')
+    }
+    throw new NotLoggedInError(
+      `could not refresh the ${target.provider} token: ${reason}; the stored refresh token was kept`,
+      {hint: `Check your network and retry; if it keeps failing: ${loginCommand(target)}`, cause: error},
+      'refresh_failed',
+    )
+  }
+  const next = secretsFromTokenResponse(response, ctx.now(), secrets)
+  registerSecret(next.accessToken)
+  registerSecret(next.refreshToken)
+  await login.store.set(target.key, next)
+  await updateConfig(ctx.configDir, (config) => {
+    const stored = config.logins?.[target.key]
+    if (stored) {
+      stored.expiresAt = next.expiresAt
+      stored.hasRefreshToken = Boolean(next.refreshToken)
+    }
+  })
+  return next
+}

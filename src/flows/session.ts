@@ -1,0 +1,142 @@
+import {join} from 'node:path'
+import {DEFAULT_PROFILE, loginKey, updateConfig, type ConfigData, type LoginRecord} from '../config.js'
+import type {Context} from '../context.js'
+import {NotLoggedInError} from '../errors.js'
+import type {ProviderPreset} from '../providers/preset.js'
+import {resolveProvider} from '../providers/registry.js'
+import {lockDir} from '../paths.js'
+import {registerSecret} from '../redact.js'
+import type {TokenSecrets, TokenStore} from '../store/token-store.js'
+
+/** Which login a command acts on. */
+export interface Target {
+  provider: string
+  profile: string
+  key: string
+}
+
+/** A token is refreshed when it expires within this window. */
+export const REFRESH_AHEAD_MS = 60_000
+
+/** The exact command that logs this target in, for hints. */
+export function loginCommand(target: {provider: string; profile: string}): string {
+  return `oauthctl login ${target.provider}${target.profile === DEFAULT_PROFILE ? '' : ` --profile ${target.profile}`}`
+}
+
+/**
+ * Resolves the provider and profile a command means: the ones named, else the defaults set by the last
+ * login or `switch`, else the only stored login.
+ */
+export function resolveTarget(config: ConfigData, provider?: string, profile?: string): Target {
+  let name = provider ?? config.defaultProvider
+  if (!name) {
+    const logins = Object.values(config.logins ?? {})
+    if (logins.length === 1) name = logins[0].provider
+  }
+  if (!name) {
+    throw new NotLoggedInError('not logged in to any provider', {
+      hint: 'Run `oauthctl login <provider>` first (try `oauthctl login sandbox` with `oauthctl sandbox` running).',
+    })
+  }
+  const chosen = profile ?? config.defaultProfiles?.[name] ?? DEFAULT_PROFILE
+  return {provider: name, profile: chosen, key: loginKey(name, chosen)}
+}
+
+export interface LoadedLogin {
+  target: Target
+  preset: ProviderPreset
+  record: LoginRecord
+  store: TokenStore
+}
+
+/** The stored login for `target`, or exit 4 with the login command to run. */
+export async function loadLogin(ctx: Context, target: Target, config = ctx.config()): Promise<LoadedLogin> {
+  const record = config.logins?.[target.key]
+  if (!record) {
+    throw new NotLoggedInError(`not logged in to ${target.provider} (profile ${target.profile})`, {
+      hint: `Run: ${loginCommand(target)}`,
+    })
+  }
+  const preset = resolveProvider(target.provider, config, ctx.env)
+  const store = await ctx.openStoreOfKind(record.store)
+  return {target, preset, record, store}
+}
+
+/** Reads the secrets of a login; a record without secrets (deleted from the keyring by hand) is exit 4. */
+export async function readSecrets(login: LoadedLogin): Promise<TokenSecrets> {
+  const secrets = await login.store.get(login.target.key)
+  if (!secrets) {
+    throw new NotLoggedInError(
+      `no stored token for ${login.target.provider} (profile ${login.target.profile}) in the ${login.store.kind} store`,
+      {hint: `Run: ${loginCommand(login.target)}`},
+    )
+  }
+  registerSecret(secrets.accessToken)
+  registerSecret(secrets.refreshToken)
+  registerSecret(secrets.clientSecret)
+  return secrets
+}
+
+export function expiresWithin(secrets: TokenSecrets, now: number, windowMs: number): boolean {
+  return secrets.expiresAt !== undefined && secrets.expiresAt - now <= windowMs
+}
+
+/** Saves a new login: secrets first (one atomic value), then the non-secret record and the defaults. */
+export async function saveLogin(
+  ctx: Context,
+  store: TokenStore,
+  target: Target,
+  secrets: TokenSecrets,
+  record: Omit<LoginRecord, 'provider' | 'profile' | 'store' | 'expiresAt' | 'hasRefreshToken'>,
+): Promise<LoginRecord> {
+  await store.set(target.key, secrets)
+  const full: LoginRecord = {
+    ...record,
+    provider: target.provider,
+    profile: target.profile,
+    store: store.kind,
+    expiresAt: secrets.expiresAt,
+    hasRefreshToken: Boolean(secrets.refreshToken),
+  }
+  await updateConfig(ctx.configDir, (config) => {
+    config.logins = {...config.logins, [target.key]: full}
+    config.defaultProvider = target.provider
+    config.defaultProfiles = {...config.defaultProfiles, [target.provider]: target.profile}
+  })
+  return full
+}
+
+/** Path of the cross-process lock that serialises refreshes of one login. */
+export function refreshLockPath(ctx: Context, target: Target): string {
+  return join(lockDir(ctx.configDir), `refresh-${encodeURIComponent(target.key)}.lock`)
+}
+
+export interface AccessOptions {
+  /** Refresh even when the token looks valid, because the API rejected this access token (401). */
+  rejectedAccessToken?: string
+}
+
+/**
+ * A usable access token for the login: the stored one while it is valid for at least 60 s, otherwise a
+ * refreshed one. Refreshes are serialised across processes: after taking the lock the store is read again,
+ * and if another process has already refreshed, its token is used and no second refresh is sent (a rotating
+ * refresh token can be used only once).
+ */
+export async function getAccessToken(ctx: Context, login: LoadedLogin, options: AccessOptions = {}): Promise<TokenSecrets> {
+  const current = await readSecrets(login)
+  if (!needsRefresh(current, ctx.now(), options)) return current
+  const [{withLock}, {refreshTokens}] = await Promise.all([import('../util/lock.js'), import('./refresh.js')])
+  return withLock(refreshLockPath(ctx, login.target), async () => {
+    const fresh = await readSecrets(login)
+    if (!needsRefresh(fresh, ctx.now(), options)) {
+      ctx.debug(`another process already refreshed ${login.target.key}`)
+      return fresh
+    }
+    return refreshTokens(ctx, login, fresh)
+  })
+}
+
+function needsRefresh(secrets: TokenSecrets, now: number, options: AccessOptions): boolean {
+  if (options.rejectedAccessToken !== undefined) return secrets.accessToken === options.rejectedAccessToken
+  return expiresWithin(secrets, now, REFRESH_AHEAD_MS)
+}

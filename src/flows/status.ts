@@ -1,0 +1,63 @@
+import type {LoginRecord} from '../config.js'
+import type {Context} from '../context.js'
+
+export interface StatusEntry {
+  provider: string
+  profile: string
+  default: boolean
+  subject: string | null
+  name: string | null
+  email: string | null
+  scopes: string[]
+  expiresAt: string | null
+  expired: boolean
+  hasRefreshToken: boolean
+  grant: string
+  store: string
+}
+
+/** Every stored login, never a secret. */
+export function listStatus(ctx: Context): StatusEntry[] {
+  const config = ctx.config()
+  const now = ctx.now()
+  return Object.values(config.logins ?? {})
+    .sort((a, b) => a.provider.localeCompare(b.provider) || a.profile.localeCompare(b.profile))
+    .map((record: LoginRecord) => ({
+      provider: record.provider,
+      profile: record.profile,
+      default:
+        config.defaultProvider === record.provider &&
+        (config.defaultProfiles?.[record.provider] ?? 'default') === record.profile,
+      subject: record.subject ?? null,
+      name: record.name ?? null,
+      email: record.email ?? null,
+      scopes: record.scopes,
+      expiresAt: record.expiresAt === undefined ? null : new Date(record.expiresAt).toISOString(),
+      expired: record.expiresAt !== undefined && record.expiresAt <= now,
+      hasRefreshToken: record.hasRefreshToken,
+      grant: record.grant,
+      store: record.store,
+    }))
+}
+
+/** "in 59m", "2h ago": how far an instant is from now, for people. */
+export function relativeTime(iso: string, now: number): string {
+  const delta = Date.parse(iso) - now
+  const abs = Math.abs(delta)
+  const text = abs < 60_000 ? `${Math.round(abs / 1000)}s` : abs < 3_600_000 ? `${Math.round(abs / 60_000)}m` : abs < 172_800_000 ? `${Math.round(abs / 3_600_000)}h` : `${Math.round(abs / 86_400_000)}d`
+  return delta >= 0 ? `in ${text}` : `${text} ago`
+}
+
+/** The human rendering of `status`, written to stderr. */
+export function formatStatus(entries: StatusEntry[], now: number): string[] {
+  if (entries.length === 0) return ['Not logged in to any provider. Run `oauthctl login <provider>`.']
+  const lines: string[] = []
+  for (const entry of entries) {
+    const who = [entry.name, entry.subject && entry.subject !== entry.name ? `(${entry.subject})` : undefined].filter(Boolean).join(' ')
+    lines.push(`${entry.default ? '*' : ' '} ${entry.provider} [${entry.profile}]${who ? `: ${who}` : ''}`)
+    const expiry = entry.expiresAt === null ? 'no expiry given' : `${entry.expired ? 'expired' : 'expires'} ${relativeTime(entry.expiresAt, now)} (${entry.expiresAt})`
+    lines.push(`    token: ${expiry}${entry.hasRefreshToken ? ', refreshable' : ''}; store: ${entry.store}`)
+    lines.push(`    scopes: ${entry.scopes.join(' ') || '(none)'}`)
+  }
+  return lines
+}

@@ -1,0 +1,162 @@
+import type {ProviderPreset} from './preset.js'
+import {isLoopbackUrl} from './preset.js'
+import {BUILTIN_NAMES} from './presets.js'
+
+/**
+ * What `providers.<name>` in config.json may hold: a custom provider (every field of a preset, only the
+ * endpoints and the API base required), or an override of a built-in preset (only the fields that differ:
+ * your app's client id, default scopes, option values such as a GitLab host).
+ */
+export type ProviderEntry = Partial<Omit<ProviderPreset, 'name'>> & {
+  /** A built-in preset this provider is a variant of (`providers add work-gitlab --preset gitlab`). */
+  extends?: string
+  /** Saved values of the preset's options (`{host: 'gitlab.example.com'}`). */
+  optionValues?: Record<string, string>
+  /** The metadata document the endpoints came from (OIDC discovery or RFC 8414). */
+  metadataUrl?: string
+  /** Epoch ms of the RFC 7591 registration that issued `clientId`. */
+  registeredAt?: number
+}
+
+/** Provider names: what `oauthctl login <name>` accepts and what keys (`name:profile`) can hold. */
+export const PROVIDER_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/
+
+type Check = (value: unknown) => boolean
+
+const isString: Check = (value) => typeof value === 'string' && value.length > 0
+const isBoolean: Check = (value) => typeof value === 'boolean'
+const isStringArray: Check = (value) => Array.isArray(value) && value.every((item) => typeof item === 'string')
+const isStringRecord: Check = (value) =>
+  isObject(value) && Object.values(value).every((item) => typeof item === 'string')
+const isUrl: Check = (value) => {
+  if (typeof value !== 'string' || !URL.canParse(value)) return false
+  const url = new URL(value)
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackUrl(url))
+}
+const oneOf =
+  (...allowed: unknown[]): Check =>
+  (value) =>
+    allowed.includes(value)
+
+const URL_EXPECTED = 'an https URL (plain http only on 127.0.0.1, [::1] or localhost)'
+
+/** Every key an entry may have, what it must be, and how to say so. */
+const FIELDS: Record<string, [Check, string]> = {
+  displayName: [isString, 'a non-empty string'],
+  issuer: [isUrl, URL_EXPECTED],
+  authorizationEndpoint: [isUrl, URL_EXPECTED],
+  tokenEndpoint: [isUrl, URL_EXPECTED],
+  revocationEndpoint: [isUrl, URL_EXPECTED],
+  userinfoEndpoint: [isUrl, URL_EXPECTED],
+  introspectionEndpoint: [isUrl, URL_EXPECTED],
+  deviceAuthorizationEndpoint: [isUrl, URL_EXPECTED],
+  registrationEndpoint: [isUrl, URL_EXPECTED],
+  jwksUri: [isUrl, URL_EXPECTED],
+  issParameterSupported: [isBoolean, 'true or false'],
+  apiBase: [isUrl, URL_EXPECTED],
+  apiOrigins: [isStringArray, 'an array of origins ("https://api.example.com")'],
+  meEndpoint: [isString, 'a path or URL'],
+  defaultScopes: [isStringArray, 'an array of strings'],
+  scopeSeparator: [oneOf(' ', ','), '" " or ","'],
+  scopeParameter: [isString, 'a parameter name'],
+  clientAuth: [oneOf('none', 'client_secret_basic', 'client_secret_post'), '"none", "client_secret_basic" or "client_secret_post"'],
+  clientId: [isString, 'a non-empty string'],
+  clientSecretRequired: [isBoolean, 'true or false'],
+  consoleUrl: [isUrl, URL_EXPECTED],
+  loopback: [isLoopbackRules, 'an object {host: "127.0.0.1" | "localhost" | "[::1]", anyPort: boolean, defaultPort?: 1-65535, path: "/..."}'],
+  authorizeParams: [isStringRecord, 'an object of string values'],
+  rotatesRefreshTokens: [isBoolean, 'true or false'],
+  pagination: [
+    oneOf('link-header', 'odata-next-link', 'next-cursor', 'next-page-token', 'meta-next-token', 'next-url', 'next-page-token-snake', 'cursor-has-more', 'offset-limit', 'none'),
+    'a pagination style (link-header, next-cursor, none, ...)',
+  ],
+  supportsDeviceFlow: [isBoolean, 'true or false'],
+  quirks: [isObject, 'an object'],
+  options: [isObject, 'an object'],
+  notes: [isStringArray, 'an array of strings'],
+  docsUrl: [isUrl, URL_EXPECTED],
+  extends: [oneOf(...BUILTIN_NAMES), `the name of a built-in preset (${BUILTIN_NAMES.join(', ')})`],
+  optionValues: [isStringRecord, 'an object of string values'],
+  metadataUrl: [isUrl, URL_EXPECTED],
+  registeredAt: [(value) => typeof value === 'number' && Number.isFinite(value), 'a number'],
+}
+
+/** Fields a provider that is not a built-in (nor extends one) cannot do without. */
+const REQUIRED_FOR_CUSTOM = ['authorizationEndpoint', 'tokenEndpoint', 'apiBase'] as const
+
+function isLoopbackRules(value: unknown): boolean {
+  if (!isObject(value)) return false
+  const {host, anyPort, defaultPort, path} = value
+  return (
+    (host === '127.0.0.1' || host === 'localhost' || host === '[::1]') &&
+    typeof anyPort === 'boolean' &&
+    (defaultPort === undefined || (Number.isInteger(defaultPort) && (defaultPort as number) >= 1 && (defaultPort as number) <= 65535)) &&
+    typeof path === 'string' &&
+    path.startsWith('/')
+  )
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * Checks one `providers.<name>` entry of config.json. Returns the dotted key that is wrong and what it
+ * must be, or undefined when the entry is usable. Unknown keys are reported too: a typo such as
+ * `tokenEndpiont` would otherwise be ignored without a word.
+ */
+export function checkProviderEntry(name: string, entry: unknown): {key: string; expected: string} | undefined {
+  const at = (key?: string) => `providers.${name}${key ? `.${key}` : ''}`
+  if (!PROVIDER_NAME_PATTERN.test(name)) {
+    return {key: at(), expected: 'named with lower-case letters, digits, ".", "_" or "-" (the name is the key)'}
+  }
+  if (!isObject(entry)) return {key: at(), expected: 'an object'}
+  for (const [key, value] of Object.entries(entry)) {
+    const field = FIELDS[key]
+    if (!field) return {key: at(key), expected: 'removed: it is not a provider setting'}
+    if (!field[0](value)) return {key: at(key), expected: field[1]}
+  }
+  if (!BUILTIN_NAMES.includes(name) && entry.extends === undefined) {
+    for (const key of REQUIRED_FOR_CUSTOM) {
+      if (entry[key] === undefined) return {key: at(key), expected: `${URL_EXPECTED} (a custom provider needs it)`}
+    }
+  }
+  return undefined
+}
+
+/** Defaults for what a custom provider's entry leaves out. */
+function customDefaults(name: string, entry: ProviderEntry): Omit<ProviderPreset, 'authorizationEndpoint' | 'tokenEndpoint' | 'apiBase'> {
+  return {
+    name,
+    displayName: name,
+    apiOrigins: entry.apiBase ? [new URL(entry.apiBase).origin] : [],
+    defaultScopes: [],
+    scopeSeparator: ' ',
+    // Basic for a confidential client (RFC 6749 §2.3.1); without a secret the client is public (`none`).
+    clientAuth: 'client_secret_basic',
+    clientSecretRequired: false,
+    loopback: {host: '127.0.0.1', anyPort: true, path: '/callback'},
+    // Unknown: assume rotation, so the new refresh token is always kept and refreshes are serialised.
+    rotatesRefreshTokens: true,
+    pagination: 'none',
+  }
+}
+
+/** Keys of an entry that describe the entry, not the provider. */
+const ENTRY_ONLY_KEYS = ['extends', 'optionValues', 'metadataUrl', 'registeredAt'] as const
+
+/**
+ * The preset an entry describes: `base` (a built-in) with the entry's fields on top, or a custom provider
+ * built from the entry and {@link customDefaults}. Nested objects (loopback rules, quirks, extra authorize
+ * parameters) are merged, so an override may change one port without repeating the path.
+ */
+export function mergeEntry(name: string, entry: ProviderEntry, base?: ProviderPreset): ProviderPreset {
+  const fields: Partial<ProviderPreset> = {...entry}
+  for (const key of ENTRY_ONLY_KEYS) delete (fields as Record<string, unknown>)[key]
+  const start = (base ?? customDefaults(name, entry)) as ProviderPreset
+  const merged: ProviderPreset = {...start, ...fields, name}
+  if (entry.loopback) merged.loopback = {...start.loopback, ...entry.loopback}
+  if (entry.quirks) merged.quirks = {...start.quirks, ...entry.quirks}
+  if (entry.authorizeParams) merged.authorizeParams = {...start.authorizeParams, ...entry.authorizeParams}
+  return merged
+}

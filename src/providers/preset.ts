@@ -1,0 +1,137 @@
+/**
+ * A provider preset is data: everything the flows need to talk to one authorization server and its API.
+ * Provider differences live here, never as `if (provider === 'github')` branches in the flows.
+ */
+
+/** How the client authenticates at the token endpoint (RFC 6749 §2.3, OIDC Core §9). */
+export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post'
+
+/** How an API says where the next page is. */
+export type PaginationStyle =
+  | 'link-header' // RFC 8288 `Link: <...>; rel="next"` (GitHub, GitLab)
+  | 'odata-next-link' // `@odata.nextLink` in the body (Microsoft Graph)
+  | 'next-cursor' // `response_metadata.next_cursor` (Slack)
+  | 'next-page-token' // `nextPageToken` -> `pageToken` (Google)
+  | 'meta-next-token' // `meta.next_token` -> `pagination_token` (X)
+  | 'next-url' // `next` absolute URL in the body (Spotify)
+  | 'next-page-token-snake' // `next_page_token` in the body -> `next_page_token` query (Zoom)
+  | 'cursor-has-more' // `cursor` + `has_more` in the body, then POST `.../continue` (Dropbox)
+  | 'offset-limit' // `offset`/`limit` (or `marker`) query parameters (Box)
+  | 'none'
+
+export interface LoopbackRules {
+  /** The host written in the redirect URI. We always bind the IP; `localhost` only when the provider insists. */
+  host: '127.0.0.1' | 'localhost' | '[::1]'
+  /** True when the provider accepts any port on the registered loopback redirect (RFC 8252 §7.3). */
+  anyPort: boolean
+  /** The port to use when `anyPort` is false (the user registers `http://host:port/path`). */
+  defaultPort?: number
+  /** Path of the redirect URI. */
+  path: string
+}
+
+export interface ProviderQuirks {
+  /** The token endpoint answers form-encoded unless asked for JSON, and errors come as HTTP 200 + `error` (GitHub). */
+  tokenErrorsAsOk?: boolean
+  /** Dotted path of the object holding the user's token in the token response (Slack `authed_user`). */
+  tokenResponsePath?: string
+  /** Token-response field whose value becomes the API base (Salesforce `instance_url`). */
+  apiBaseFromTokenResponse?: string
+  /** Suffix appended to that API base (Salesforce `/services/data/v62.0`). */
+  apiBaseSuffix?: string
+  /** The provider rejects requests without a distinctive User-Agent (Reddit). */
+  requiresUserAgent?: boolean
+  /** The User-Agent to send to this provider's authorization server instead of the default one. */
+  userAgent?: string
+  /**
+   * A public client authenticates with HTTP Basic `client_id:` and an empty password instead of sending
+   * `client_id` in the body (Reddit installed apps). Applied in the token request through `customFetch`.
+   */
+  basicAuthWithEmptySecret?: boolean
+  /** `token_type` is a provider word (Slack `user`): report it as `Bearer`, which it is on the wire. */
+  nonStandardTokenType?: boolean
+  /**
+   * The issuer is a template (Microsoft `common`/`organizations`): an ID token names the user's own tenant
+   * as `iss`, which cannot match, so it is dropped (identity comes from the "me" endpoint instead).
+   */
+  multiTenantIssuer?: boolean
+}
+
+/**
+ * A parameter of a preset (Microsoft tenant, self-managed GitLab host, Salesforce login host). Its key is
+ * written as `{key}` in any string of the preset and replaced by the value given on the command line, the
+ * value saved in the config, or {@link PresetOption.default}.
+ */
+export interface PresetOption {
+  /** The `login` flag that sets it (`tenant` for `--tenant`). */
+  flag: string
+  description: string
+  default: string
+  /** What a value must look like (a regular expression source), so it cannot rewrite the URL around it. */
+  pattern: string
+}
+
+export interface ProviderPreset {
+  /** Lower-case identifier used on the command line: `oauthctl login <name>`. */
+  name: string
+  displayName: string
+  /** Issuer identifier, when the server has one (OIDC / RFC 8414); used for the RFC 9207 `iss` check. */
+  issuer?: string
+  authorizationEndpoint: string
+  tokenEndpoint: string
+  revocationEndpoint?: string
+  userinfoEndpoint?: string
+  introspectionEndpoint?: string
+  deviceAuthorizationEndpoint?: string
+  registrationEndpoint?: string
+  jwksUri?: string
+  /** JWS algorithm of the ID tokens when it is not RS256 (OIDC Registration `id_token_signed_response_alg`). */
+  idTokenSigningAlg?: string
+  /** RFC 9207: the server adds `iss` to every authorization response. */
+  issParameterSupported?: boolean
+  /** Base URL that `oauthctl get /path` resolves against. */
+  apiBase: string
+  /** Origins (scheme://host[:port]) that may receive the access token. */
+  apiOrigins: string[]
+  /** Path (relative to apiBase) or URL that answers "who am I"; used after login and by `status --check`. */
+  meEndpoint?: string
+  defaultScopes: string[]
+  scopeSeparator: ' ' | ','
+  /** Authorization parameter that carries the scopes (Slack user tokens use `user_scope`). */
+  scopeParameter?: string
+  clientAuth: ClientAuthMethod
+  /** A client id that works out of the box (only the sandbox has one). */
+  clientId?: string
+  /** True when the user must bring their own app's client secret. */
+  clientSecretRequired: boolean
+  /** Where the user registers their own app. */
+  consoleUrl?: string
+  loopback: LoopbackRules
+  /** Extra authorization-request parameters (`access_type=offline`, `audience=...`). */
+  authorizeParams?: Record<string, string>
+  /** Refresh tokens are single-use: always save the new one, and never refresh in parallel. */
+  rotatesRefreshTokens: boolean
+  pagination: PaginationStyle
+  /** RFC 8628 device authorization grant is available. */
+  supportsDeviceFlow?: boolean
+  quirks?: ProviderQuirks
+  /** Parameters substituted into `{key}` placeholders (see {@link PresetOption}). */
+  options?: Record<string, PresetOption>
+  /** Facts a person should know that the data above cannot express (non-standard revocation, ...). */
+  notes?: string[]
+  /** Where this preset's facts come from. */
+  docsUrl?: string
+}
+
+/** The `Origin` of a URL string, for allow-listing API hosts. */
+export function originOf(url: string): string {
+  return new URL(url).origin
+}
+
+/** True for http URLs whose host is a loopback address: the only place plain http is allowed. */
+export function isLoopbackUrl(url: string | URL): boolean {
+  const {protocol, hostname} = typeof url === 'string' ? new URL(url) : url
+  if (protocol !== 'http:' && protocol !== 'https:') return false
+  const host = hostname.replace(/^\[|\]$/g, '')
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host)
+}

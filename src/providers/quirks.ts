@@ -1,0 +1,122 @@
+import {isLoopbackUrl, type ProviderPreset} from './preset.js'
+
+type FetchFn = typeof fetch
+type CustomFetch = (url: string, options: RequestInit & {headers: Headers | Record<string, string>}) => Promise<Response>
+
+/** The User-Agent oauthctl sends (some providers, Reddit among them, reject generic ones). */
+export const DEFAULT_USER_AGENT = 'oauthctl/0.1 (+https://www.npmjs.com/package/oauthctl)'
+
+/**
+ * Wraps fetch for openid-client's `customFetch` hook so that odd authorization servers look standard to it:
+ * - every request carries oauthctl's User-Agent, or the preset's own (Reddit rejects generic ones);
+ * - token and device-authorization answers that are form-encoded (GitHub without
+ *   `Accept: application/json`) become JSON;
+ * - `HTTP 200 {"error": ...}` (GitHub, Slack `{"ok": false}`) becomes HTTP 400 so it is treated as an error;
+ * - a token nested in the response (Slack `authed_user`) is lifted to the top level;
+ * - a public client that must use HTTP Basic with an empty password (Reddit) gets its `client_id` moved
+ *   from the body into the Authorization header.
+ * @see RFC 6749 §5.1 and §5.2 for the shape these are normalised to, §2.3.1 for Basic.
+ */
+export function createQuirkFetch(preset: ProviderPreset, baseFetch: FetchFn, userAgent = DEFAULT_USER_AGENT): CustomFetch {
+  const tokenEndpoints = [preset.tokenEndpoint, preset.deviceAuthorizationEndpoint]
+    .filter((url): url is string => Boolean(url))
+    .map(stripQuery)
+  const clientEndpoints = [...tokenEndpoints, preset.revocationEndpoint, preset.introspectionEndpoint]
+    .filter((url): url is string => Boolean(url))
+    .map(stripQuery)
+  const agent = preset.quirks?.userAgent ?? userAgent
+  return async (url, options) => {
+    const headers = new Headers(options.headers)
+    headers.set('user-agent', agent)
+    const endpoint = stripQuery(url)
+    const isToken = tokenEndpoints.includes(endpoint)
+    if (isToken) headers.set('accept', 'application/json')
+    let body = options.body
+    if (preset.quirks?.basicAuthWithEmptySecret && clientEndpoints.includes(endpoint)) {
+      body = moveClientIdToBasic(body, headers)
+    }
+    const response = await baseFetch(url, {...options, headers, body})
+    if (!isToken) return response
+    return normalizeTokenResponse(response, preset)
+  }
+}
+
+/**
+ * RFC 6749 §2.3.1 Basic with the client id as user name and an empty password, for public clients of
+ * servers that insist on Basic (Reddit installed apps). Leaves requests that already authenticate alone.
+ */
+function moveClientIdToBasic(body: RequestInit['body'], headers: Headers): RequestInit['body'] {
+  if (headers.has('authorization')) return body
+  const form = body instanceof URLSearchParams ? new URLSearchParams(body) : typeof body === 'string' ? new URLSearchParams(body) : undefined
+  const clientId = form?.get('client_id')
+  if (!form || !clientId) return body
+  form.delete('client_id')
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+')
+  headers.set('authorization', `Basic ${Buffer.from(`${encode(clientId)}:`).toString('base64')}`)
+  return form
+}
+
+/**
+ * The API base a token response names (Salesforce `instance_url` + `/services/data/vXX.X`), when the preset
+ * says to take it from there. Only https (or loopback http) is accepted: the access token will be sent there.
+ */
+export function apiBaseFromTokenResponse(preset: ProviderPreset, response: Record<string, unknown>): string | undefined {
+  const field = preset.quirks?.apiBaseFromTokenResponse
+  if (!field) return undefined
+  const value = response[field]
+  if (typeof value !== 'string' || !URL.canParse(value)) return undefined
+  const url = new URL(value)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackUrl(url))) return undefined
+  return `${value.replace(/\/+$/, '')}${preset.quirks?.apiBaseSuffix ?? ''}`
+}
+
+function stripQuery(url: string): string {
+  const parsed = new URL(url)
+  return parsed.origin + parsed.pathname
+}
+
+/** Rewrites a token-endpoint response into RFC 6749 JSON; untouched when it already is. */
+export async function normalizeTokenResponse(response: Response, preset: ProviderPreset): Promise<Response> {
+  const contentType = response.headers.get('content-type') ?? ''
+  const text = await response.text()
+  let body: Record<string, unknown> | undefined
+  if (contentType.includes('application/x-www-form-urlencoded') || (!contentType.includes('json') && /^[\w.-]+=/.test(text))) {
+    body = Object.fromEntries(new URLSearchParams(text))
+  } else {
+    try {
+      const parsed: unknown = JSON.parse(text)
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>
+    } catch {
+      body = undefined
+    }
+  }
+  let status = response.status
+  if (body) {
+    const path = preset.quirks?.tokenResponsePath
+    if (path && status < 400) {
+      const nested = path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], body)
+      if (nested && typeof nested === 'object') body = {...body, ...(nested as Record<string, unknown>)}
+    }
+    if (status === 200 && (typeof body.error === 'string' || body.ok === false)) {
+      status = 400
+      if (typeof body.error !== 'string') body.error = 'invalid_request'
+    }
+    if (body.expires_in !== undefined && typeof body.expires_in === 'string' && /^\d+$/.test(body.expires_in)) {
+      body.expires_in = Number(body.expires_in)
+    }
+    if (status < 400 && typeof body.access_token === 'string') {
+      const type = typeof body.token_type === 'string' ? body.token_type.toLowerCase() : undefined
+      // RFC 6749 §5.1 makes token_type required; a missing one (or Slack's `user`) is a bearer token.
+      if (type === undefined || (preset.quirks?.nonStandardTokenType && type !== 'bearer' && type !== 'dpop')) {
+        body.token_type = 'Bearer'
+      }
+      // Its `iss` names the user's tenant, never the templated issuer: it cannot be validated, so drop it.
+      if (preset.quirks?.multiTenantIssuer) delete body.id_token
+    }
+  }
+  const headers = new Headers(response.headers)
+  headers.delete('content-length')
+  headers.delete('content-encoding')
+  if (body) headers.set('content-type', 'application/json')
+  return new Response(body ? JSON.stringify(body) : text, {status, statusText: response.statusText, headers})
+}

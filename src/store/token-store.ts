@@ -1,0 +1,51 @@
+/**
+ * The secrets of one login (one provider + profile). Everything else about a login (subject, scopes,
+ * expiry, which store) is non-secret metadata kept in the config file.
+ *
+ * The whole record is written as one value so that a crash can never leave an access token from one
+ * refresh next to a refresh token from another.
+ */
+export interface TokenSecrets {
+  accessToken: string
+  refreshToken?: string
+  idToken?: string
+  /** Epoch milliseconds; absent when the provider did not say (`expires_in` missing). */
+  expiresAt?: number
+  tokenType?: string
+  /** Client secret given on the command line or obtained by dynamic registration. */
+  clientSecret?: string
+}
+
+export type StoreKind = 'keyring' | 'file' | 'memory'
+
+/** Where secrets live. Keys are `<provider>:<profile>` (or another stable, printable id). */
+export interface TokenStore {
+  readonly kind: StoreKind
+  /** Human-readable location, for `status` and the login message ("OS keyring (service oauthctl)"). */
+  readonly location: string
+  get(key: string): Promise<TokenSecrets | undefined>
+  set(key: string, secrets: TokenSecrets): Promise<void>
+  /** Returns true when something was deleted. */
+  delete(key: string): Promise<boolean>
+}
+
+/** The keyring service name every entry is stored under. */
+export const KEYRING_SERVICE = 'oauthctl'
+
+/**
+ * True when `value` has the shape of a {@link TokenSecrets} record. Stores call this on what they read back,
+ * so a hand-edited or truncated entry is reported as corrupt instead of flowing on as `undefined` tokens.
+ */
+export function isTokenSecrets(value: unknown): value is TokenSecrets {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const record = value as Record<string, unknown>
+  const optionalString = (name: string) => record[name] === undefined || typeof record[name] === 'string'
+  return (
+    typeof record.accessToken === 'string' &&
+    optionalString('refreshToken') &&
+    optionalString('idToken') &&
+    optionalString('tokenType') &&
+    optionalString('clientSecret') &&
+    (record.expiresAt === undefined || (typeof record.expiresAt === 'number' && Number.isFinite(record.expiresAt)))
+  )
+}

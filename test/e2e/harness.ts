@@ -1,0 +1,89 @@
+import {spawn, type ChildProcess} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {createInterface} from 'node:readline'
+import {fileURLToPath} from 'node:url'
+
+/** Drives the built CLI (bin/run.js + dist/) as a user would: a child process with its own streams. */
+export const root = fileURLToPath(new URL('../..', import.meta.url))
+export const cliPath = join(root, 'bin', 'run.js')
+export const httpBrowser = `"${process.execPath}" "${join(root, 'dist', 'callback', 'http-browser.js')}"`
+
+export interface RunResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string, timeoutMs = 60_000): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], {env, stdio: ['pipe', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`oauthctl ${args.join(' ')} timed out; stderr: ${stderr}`))
+    }, timeoutMs)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({code, stdout, stderr})
+    })
+    child.stdin.end(input ?? '')
+  })
+}
+
+export interface SandboxProcess {
+  issuer: string
+  child: ChildProcess
+  stderr: () => string
+  stop(signal?: NodeJS.Signals): Promise<number | null>
+}
+
+/** Starts `oauthctl sandbox --port 0` and waits for the issuer line on stdout. */
+export async function startSandboxProcess(extraArgs: string[] = ['--auto-approve'], env: NodeJS.ProcessEnv = process.env): Promise<SandboxProcess> {
+  const child = spawn(process.execPath, [cliPath, 'sandbox', '--port', '0', ...extraArgs], {env, stdio: ['ignore', 'pipe', 'pipe']})
+  let stderr = ''
+  child.stderr!.on('data', (chunk) => (stderr += chunk))
+  const issuer = await new Promise<string>((resolve, reject) => {
+    createInterface({input: child.stdout!}).once('line', resolve)
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}: ${stderr}`)))
+  })
+  return {
+    issuer,
+    child,
+    stderr: () => stderr,
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode)
+        child.once('exit', (code) => resolve(code))
+        child.kill(signal)
+      }),
+  }
+}
+
+/** A private config dir and the environment for one test user. */
+export function makeUserEnv(issuer: string, extra: NodeJS.ProcessEnv = {}): {env: NodeJS.ProcessEnv; configDir: string; cleanup(): void} {
+  const configDir = mkdtempSync(join(tmpdir(), 'oauthctl-e2e-'))
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OAUTHCTL_CONFIG_DIR: configDir,
+    OAUTHCTL_SANDBOX_ISSUER: issuer,
+    OAUTHCTL_BROWSER: httpBrowser,
+    OAUTHCTL_STORE: 'file',
+    NO_COLOR: '1',
+    ...extra,
+  }
+  delete env.BROWSER
+  delete env.OAUTHCTL_DEBUG
+  delete env.OAUTHCTL_TOKEN
+  return {env, configDir, cleanup: () => rmSync(configDir, {recursive: true, force: true})}
+}
+
+export async function sandboxStats(issuer: string): Promise<{grants: Record<string, number>; refreshGrants: number; revocations: number; registrations: number}> {
+  const response = await fetch(`${issuer}/sandbox/stats`)
+  return (await response.json()) as never
+}

@@ -3,6 +3,7 @@ import type {CallbackServer, CallbackServerOptions} from './callback/callback-se
 import {readConfig, type ConfigData} from './config.js'
 import {createProcessIO, type IO} from './io.js'
 import {resolveConfigDir} from './paths.js'
+import {keyringNamespace, namespacedStore} from './store/namespaced-store.js'
 import {redact} from './redact.js'
 import type {StoreKind, TokenStore} from './store/token-store.js'
 
@@ -41,6 +42,8 @@ export function createContext(overrides: ContextOverrides = {}): Context {
   const debugEnabled = overrides.debugEnabled ?? env.OAUTHCTL_DEBUG === '1'
   const controller = new AbortController()
   let stores: Promise<TokenStore> | undefined
+  const namespace = keyringNamespace(configDir, resolveConfigDir({...env, OAUTHCTL_CONFIG_DIR: ''}))
+  const scoped = (store: TokenStore): TokenStore => (store.kind === 'keyring' ? namespacedStore(store, namespace) : store)
   const ctx: Context = {
     env,
     io,
@@ -54,13 +57,13 @@ export function createContext(overrides: ContextOverrides = {}): Context {
     config: () => readConfig(configDir),
     openStore() {
       stores ??= import('./store/select-store.js').then(({openTokenStore}) =>
-        openTokenStore({configDir, env, warn: (line: string) => io.warn(line)}),
+        openTokenStore({configDir, env, warn: (line: string) => io.warn(line)}).then(scoped),
       )
       return stores
     },
     async openStoreOfKind(kind) {
       const {openStoreOfKind} = await import('./store/select-store.js')
-      return openStoreOfKind(kind, {configDir})
+      return scoped(openStoreOfKind(kind, {configDir}))
     },
     async browser() {
       const {createBrowser} = await import('./callback/browser.js')

@@ -89,7 +89,7 @@ export async function saveLogin(
   secrets: TokenSecrets,
   record: Omit<LoginRecord, 'provider' | 'profile' | 'store' | 'expiresAt' | 'hasRefreshToken'>,
 ): Promise<LoginRecord> {
-  await store.set(target.key, secrets)
+  store = await writeWithFallback(ctx, store, target.key, secrets)
   const full: LoginRecord = {
     ...record,
     provider: target.provider,
@@ -104,6 +104,30 @@ export async function saveLogin(
     config.defaultProfiles = {...config.defaultProfiles, [target.provider]: target.profile}
   })
   return full
+}
+
+/**
+ * Writes new secrets. In automatic store mode a keyring that answered the probe but refuses the write (a
+ * locked collection on a headless machine) falls back to the file store with the usual one-line warning,
+ * instead of failing after the user has already logged in.
+ */
+async function writeWithFallback(ctx: Context, store: TokenStore, key: string, secrets: TokenSecrets): Promise<TokenStore> {
+  try {
+    await store.set(key, secrets)
+    return store
+  } catch (error) {
+    const [{KeyringUnavailableError}, {storeModeFromEnv}] = await Promise.all([
+      import('../store/keyring-store.js'),
+      import('../store/select-store.js'),
+    ])
+    if (store.kind !== 'keyring' || !(error instanceof KeyringUnavailableError) || storeModeFromEnv(ctx.env) !== 'auto') {
+      throw error
+    }
+    const file = await ctx.openStoreOfKind('file')
+    ctx.io.warn(`OS keyring unavailable (${error.reason}); storing tokens in ${file.location} (mode 0600). Set OAUTHCTL_STORE=file to silence this.`)
+    await file.set(key, secrets)
+    return file
+  }
 }
 
 /** Path of the cross-process lock that serialises refreshes of one login. */

@@ -5,5 +5,16 @@ process.stdout.on('error', (error) => {
   throw error
 })
 
-const {execute} = await import('@oclif/core')
-await execute({dir: import.meta.url})
+// Hot commands (`token`, `get`, ...) skip @oclif/core; see src/cli/fast-path.ts.
+const FAST = new Set(['token'])
+let code
+if (FAST.has(process.argv[2])) {
+  const {runFast} = await import('../dist/cli/fast-path.js')
+  code = await runFast(process.argv.slice(2))
+}
+if (code === undefined) {
+  const {execute} = await import('@oclif/core')
+  await execute({dir: import.meta.url})
+} else {
+  process.exitCode = code
+}

@@ -51,13 +51,14 @@ export interface LoadedLogin {
 
 /** The stored login for `target`, or exit 4 with the login command to run. */
 export async function loadLogin(ctx: Context, target: Target, config = ctx.config()): Promise<LoadedLogin> {
+  // An unknown provider is a configuration error (exit 3), not "not logged in".
+  const preset = resolveProvider(target.provider, config, ctx.env)
   const record = config.logins?.[target.key]
   if (!record) {
     throw new NotLoggedInError(`not logged in to ${target.provider} (profile ${target.profile})`, {
       hint: `Run: ${loginCommand(target)}`,
     })
   }
-  const preset = resolveProvider(target.provider, config, ctx.env)
   const store = await ctx.openStoreOfKind(record.store)
   return {target, preset, record, store}
 }

@@ -1,0 +1,39 @@
+import {createContext} from '../context.js'
+import {reportError} from '../report-error.js'
+import type {CommandSpec, ParsedCommand} from './flag-spec.js'
+import {parseFast} from './fast-parse.js'
+import type {Context} from '../context.js'
+
+interface FastCommand {
+  spec: CommandSpec
+  run(ctx: Context, parsed: ParsedCommand): Promise<void>
+}
+
+/**
+ * Commands that scripts call in loops run without @oclif/core (importing it alone costs ~90 ms). Their
+ * flags come from the same spec as the oclif command; anything the fast parser does not handle exactly
+ * like oclif (help, unknown flags, bad values) falls back to oclif.
+ */
+const fastCommands: Record<string, () => Promise<FastCommand>> = {
+  token: () => import('./specs/token.js'),
+}
+
+export function isFastCommand(id: string | undefined): boolean {
+  return id !== undefined && Object.hasOwn(fastCommands, id)
+}
+
+/** Runs argv on the fast path; undefined means "let oclif do it". */
+export async function runFast(argv: string[]): Promise<number | undefined> {
+  const [id, ...rest] = argv
+  if (!isFastCommand(id)) return undefined
+  const command = await fastCommands[id]()
+  const parsed = parseFast(command.spec, rest, process.env)
+  if (!parsed) return undefined
+  const ctx = createContext({debugEnabled: parsed.flags.debug === true || process.env.OAUTHCTL_DEBUG === '1'})
+  try {
+    await command.run(ctx, parsed)
+    return 0
+  } catch (error) {
+    return reportError(error, ctx.io, ctx.debugEnabled, id)
+  }
+}

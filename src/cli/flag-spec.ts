@@ -1,0 +1,48 @@
+/**
+ * Command-line definitions as plain data. The same definition feeds oclif (help, completion, manifest)
+ * and the fast path (`token`, `get`, ... parsed with node:util without loading @oclif/core at all), so the
+ * two can never disagree about a flag.
+ */
+export interface FlagSpec {
+  type: 'boolean' | 'string' | 'integer'
+  description: string
+  char?: string
+  multiple?: boolean
+  /** Booleans only: also accept `--no-<name>`. */
+  allowNo?: boolean
+  default?: boolean | string | number | string[]
+  /** Environment variable that supplies the value when the flag is absent. */
+  env?: string
+  min?: number
+  max?: number
+  options?: string[]
+  helpGroup?: string
+  hidden?: boolean
+}
+
+export interface ArgSpec {
+  name: string
+  description: string
+  required?: boolean
+}
+
+export interface CommandSpec {
+  id: string
+  summary: string
+  description?: string
+  examples?: string[]
+  args: ArgSpec[]
+  flags: Record<string, FlagSpec>
+}
+
+/** Flags every command has (BaseCommand.baseFlags). */
+export const globalFlags: Record<string, FlagSpec> = {
+  debug: {type: 'boolean', description: 'Print redacted diagnostics to stderr.', helpGroup: 'GLOBAL'},
+}
+
+export type FlagValue = boolean | string | number | string[] | undefined
+
+export interface ParsedCommand {
+  args: Record<string, string | undefined>
+  flags: Record<string, FlagValue>
+}

@@ -19,6 +19,11 @@ export interface Context {
   now(): number
   fetch: typeof fetch
   debugEnabled: boolean
+  /**
+   * A token given by `OAUTHCTL_TOKEN` or `--token`: used as is, no store is read or written, no refresh
+   * (for CI jobs that get their token elsewhere).
+   */
+  tokenOverride?: string
   /** Redacted diagnostics on stderr, only with --debug. */
   debug(line: string): void
   config(): ConfigData
@@ -51,6 +56,7 @@ export function createContext(overrides: ContextOverrides = {}): Context {
     now: Date.now,
     fetch: globalThis.fetch,
     debugEnabled,
+    tokenOverride: env.OAUTHCTL_TOKEN || undefined,
     debug(line) {
       if (ctx.debugEnabled) io.say(`debug: ${redact(line)}`)
     },

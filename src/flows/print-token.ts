@@ -3,8 +3,12 @@ import {getAccessToken, loadLogin, resolveTarget} from './session.js'
 
 /** `oauthctl token`: the access token and a newline on stdout (or JSON metadata + token), nothing else. */
 export async function printToken(ctx: Context, input: {provider?: string; profile?: string; json?: boolean}): Promise<void> {
+  if (ctx.tokenOverride && !input.json) {
+    ctx.io.out(`${ctx.tokenOverride}\n`)
+    return
+  }
   const config = ctx.config()
-  const target = resolveTarget(config, input.provider, input.profile)
+  const target = resolveTarget(config, input.provider, input.profile, ctx.tokenOverride)
   const login = await loadLogin(ctx, target, config)
   const secrets = await getAccessToken(ctx, login)
   if (!input.json) {

@@ -1,7 +1,7 @@
 import {join} from 'node:path'
 import {DEFAULT_PROFILE, loginKey, updateConfig, type ConfigData, type LoginRecord} from '../config.js'
 import type {Context} from '../context.js'
-import {NotLoggedInError} from '../errors.js'
+import {ConfigError, NotLoggedInError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {resolveProvider} from '../providers/registry.js'
 import {lockDir} from '../paths.js'
@@ -27,13 +27,18 @@ export function loginCommand(target: {provider: string; profile: string}): strin
  * Resolves the provider and profile a command means: the ones named, else the defaults set by the last
  * login or `switch`, else the only stored login.
  */
-export function resolveTarget(config: ConfigData, provider?: string, profile?: string): Target {
+export function resolveTarget(config: ConfigData, provider?: string, profile?: string, tokenOverride?: string): Target {
   let name = provider ?? config.defaultProvider
   if (!name) {
     const logins = Object.values(config.logins ?? {})
     if (logins.length === 1) name = logins[0].provider
   }
   if (!name) {
+    if (tokenOverride) {
+      throw new ConfigError('a token was given (OAUTHCTL_TOKEN or --token) but no provider', {
+        hint: 'Name the provider whose API it is for, e.g. `-p github` (or `oauthctl token github`).',
+      })
+    }
     throw new NotLoggedInError('not logged in to any provider', {
       hint: 'Run `oauthctl login <provider>` first (try `oauthctl login sandbox` with `oauthctl sandbox` running).',
     })
@@ -51,6 +56,7 @@ export interface LoadedLogin {
 
 /** The stored login for `target`, or exit 4 with the login command to run. */
 export async function loadLogin(ctx: Context, target: Target, config = ctx.config()): Promise<LoadedLogin> {
+  if (ctx.tokenOverride) return overrideLogin(ctx, target, config)
   // An unknown provider is a configuration error (exit 3), not "not logged in".
   const preset = resolveProvider(target.provider, config, ctx.env)
   const record = config.logins?.[target.key]
@@ -60,6 +66,27 @@ export async function loadLogin(ctx: Context, target: Target, config = ctx.confi
     })
   }
   const store = await ctx.openStoreOfKind(record.store)
+  return {target, preset, record, store}
+}
+
+/**
+ * A login made of `OAUTHCTL_TOKEN` / `--token` alone: an in-memory store holding just that token, so no
+ * keyring or file is touched and nothing is ever refreshed or saved.
+ */
+async function overrideLogin(ctx: Context, target: Target, config: ConfigData): Promise<LoadedLogin> {
+  const preset = resolveProvider(target.provider, config, ctx.env)
+  const {MemoryTokenStore} = await import('../store/memory-store.js')
+  const store = new MemoryTokenStore()
+  await store.set(target.key, {accessToken: ctx.tokenOverride as string})
+  const record: LoginRecord = {
+    provider: target.provider,
+    profile: target.profile,
+    store: 'memory',
+    scopes: [],
+    obtainedAt: ctx.now(),
+    hasRefreshToken: false,
+    grant: 'override',
+  }
   return {target, preset, record, store}
 }
 

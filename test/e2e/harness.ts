@@ -68,8 +68,10 @@ export async function startSandboxProcess(extraArgs: string[] = ['--auto-approve
 /** A private config dir and the environment for one test user. */
 export function makeUserEnv(issuer: string, extra: NodeJS.ProcessEnv = {}): {env: NodeJS.ProcessEnv; configDir: string; cleanup(): void} {
   const configDir = mkdtempSync(join(tmpdir(), 'oauthctl-e2e-'))
+  const inherited: NodeJS.ProcessEnv = {...process.env}
+  for (const name of ['BROWSER', 'OAUTHCTL_DEBUG', 'OAUTHCTL_TOKEN', 'OAUTHCTL_CLIENT_ID', 'OAUTHCTL_CLIENT_SECRET']) delete inherited[name]
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited,
     OAUTHCTL_CONFIG_DIR: configDir,
     OAUTHCTL_SANDBOX_ISSUER: issuer,
     OAUTHCTL_BROWSER: httpBrowser,
@@ -77,9 +79,6 @@ export function makeUserEnv(issuer: string, extra: NodeJS.ProcessEnv = {}): {env
     NO_COLOR: '1',
     ...extra,
   }
-  delete env.BROWSER
-  delete env.OAUTHCTL_DEBUG
-  delete env.OAUTHCTL_TOKEN
   return {env, configDir, cleanup: () => rmSync(configDir, {recursive: true, force: true})}
 }
 

@@ -31,7 +31,7 @@ export function parseHeaders(lines: string[]): Headers {
  */
 export async function runApiRequest(ctx: Context, input: ApiRequestInput): Promise<void> {
   const config = ctx.config()
-  const target = resolveTarget(config, input.provider, input.profile)
+  const target = resolveTarget(config, input.provider, input.profile, ctx.tokenOverride)
   const login = await loadLogin(ctx, target, config)
   const apiBase = login.record.apiBase ?? login.preset.apiBase
   const origins = login.record.apiBase ? [...login.preset.apiOrigins, new URL(apiBase).origin] : login.preset.apiOrigins

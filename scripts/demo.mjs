@@ -28,7 +28,8 @@ const configDir = mkdtempSync(join(tmpdir(), 'oauthctl-demo-'))
 const env = {...process.env, OAUTHCTL_CONFIG_DIR: configDir}
 if (headless) env.OAUTHCTL_BROWSER = `"${process.execPath}" "${join(root, 'dist', 'callback', 'http-browser.js')}"`
 
-const step = (text) => console.error(`\n\x1b[1m==> ${text}\x1b[0m`)
+const bold = process.stderr.isTTY && !process.env.NO_COLOR
+const step = (text) => console.error(bold ? `\n\x1b[1m==> ${text}\x1b[0m` : `\n==> ${text}`)
 
 function run(args) {
   step(`oauthctl ${args.join(' ')}`)

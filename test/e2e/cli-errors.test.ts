@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {spawn} from 'node:child_process'
 import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import {makeUserEnv, runCli} from './harness.js'
+import {cliPath, makeUserEnv, runCli} from './harness.js'
 
 describe('bad input gets a clear message and a documented exit code', () => {
   let user: ReturnType<typeof makeUserEnv>
@@ -83,6 +84,29 @@ describe('bad input gets a clear message and a documented exit code', () => {
     assert.equal(result.stdout, '')
     assert.match(result.stderr, /http:\/\/127\.0\.0\.1:9\/auth\?/)
     assert.match(result.stderr, /no callback received within 1 s/)
+  })
+
+  it('Ctrl-C while waiting for the browser: exit 130, the listener is closed, nothing stored', async () => {
+    const child = spawn(process.execPath, [cliPath, 'login', 'sandbox', '--no-browser'], {env: user.env, stdio: ['ignore', 'pipe', 'pipe']})
+    let stderr = ''
+    let stdout = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    const redirect = await new Promise<string>((resolve) => {
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk
+        const match = /redirect_uri=([^&\s]+)/.exec(stderr)
+        if (match && stderr.includes('Waiting for the redirect')) resolve(decodeURIComponent(match[1]))
+      })
+    })
+    const code = await new Promise<number | null>((resolve) => {
+      child.once('exit', (exitCode) => resolve(exitCode))
+      child.kill('SIGINT')
+    })
+    assert.equal(code, 130)
+    assert.equal(stdout, '')
+    assert.match(stderr, /interrupted/)
+    await assert.rejects(fetch(`${redirect}?code=x&state=y`), 'the listener is gone')
+    assert.equal(existsSync(join(user.configDir, 'tokens')), false)
   })
 
   it('a corrupt config file: exit 3 naming the file, and the file is left as it was', async () => {

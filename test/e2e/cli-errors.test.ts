@@ -48,9 +48,7 @@ describe('bad input gets a clear message and a documented exit code', () => {
 
   it('a provider that needs the user\'s app: exit 3 before any browser opens, with the redirect URI', async () => {
     const marker = join(user.configDir, 'browser-opened')
-    const env = {...user.env, OAUTHCTL_BROWSER: `"${process.execPath}" -e "require('fs').writeFileSync('${marker}','x')"`}
-    delete env.OAUTHCTL_CLIENT_ID
-    delete env.OAUTHCTL_CLIENT_SECRET
+    const env: NodeJS.ProcessEnv = {...user.env, OAUTHCTL_BROWSER: `"${process.execPath}" -e "require('fs').writeFileSync('${marker}','x')"`}
     const result = await runCli(['login', 'linkedin'], env)
     assert.equal(result.code, 3)
     assert.match(result.stderr, /LinkedIn needs a client id/)

@@ -2,6 +2,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {ConfigError} from './errors.js'
 import {configFile, lockDir} from './paths.js'
+import {checkProviderEntry} from './providers/custom.js'
 import type {StoreKind} from './store/token-store.js'
 
 /**
@@ -88,7 +89,8 @@ function validateConfig(data: unknown, file: string): asserts data is ConfigData
     if (typeof profile !== 'string') fail(`defaultProfiles.${name}`, 'a string')
   }
   for (const [name, provider] of Object.entries((config.providers ?? {}) as Record<string, unknown>)) {
-    if (!isObject(provider)) fail(`providers.${name}`, 'an object')
+    const problem = checkProviderEntry(name, provider)
+    if (problem) fail(problem.key, problem.expected)
   }
   for (const [key, login] of Object.entries((config.logins ?? {}) as Record<string, unknown>)) {
     if (!isObject(login)) fail(`logins.${key}`, 'an object')

@@ -1,7 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
 import {login} from '../flows/login.js'
+import {LOGIN_MODE_FLAGS, loginModeFromFlags} from '../flows/login-modes.js'
 import {resolveTarget} from '../flows/session.js'
+import {pickProviderOptionFlags, providerOptionFlags} from '../providers/option-flags.js'
 
 export default class Login extends BaseCommand {
   static override summary = 'Log in to a provider in the browser and store the tokens.'
@@ -10,6 +12,11 @@ export default class Login extends BaseCommand {
     '<%= config.bin %> login sandbox',
     '<%= config.bin %> login linkedin --client-id 86abc --client-secret "$LI_SECRET" --port 8085',
     '<%= config.bin %> login github --scope repo --scope read:org --no-browser',
+    '<%= config.bin %> login github --device',
+    '<%= config.bin %> login google --no-browser --paste',
+    'echo "$GITHUB_PAT" | <%= config.bin %> login github --with-token',
+    '<%= config.bin %> login sandbox --client-credentials --client-id oauthctl-machine --client-secret sandbox-secret --scope api',
+    '<%= config.bin %> login microsoft --tenant contoso.onmicrosoft.com --client-id 7f3c...',
   ]
   static override args = {
     provider: Args.string({description: 'Provider name (see `oauthctl providers list`).', required: true}),
@@ -23,6 +30,11 @@ export default class Login extends BaseCommand {
     'client-id': Flags.string({description: 'Client id of your own OAuth app.', env: 'OAUTHCTL_CLIENT_ID'}),
     'client-secret': Flags.string({description: 'Client secret of your own OAuth app.', env: 'OAUTHCTL_CLIENT_SECRET'}),
     json: Flags.boolean({description: 'Print the stored login (no secrets) as JSON on stdout.'}),
+    device: Flags.boolean({description: 'Device flow (RFC 8628): approve on any device with a code; no browser here.', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'device')}),
+    paste: Flags.boolean({description: 'Print the authorize URL and read the redirect URL you paste on stdin (SSH sessions).', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'paste')}),
+    'with-token': Flags.boolean({description: 'Read an access token (or a JSON token response) from stdin and store it.', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'with-token')}),
+    'client-credentials': Flags.boolean({description: 'Client credentials grant for a confidential app (no user); renewed automatically.', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'client-credentials')}),
+    ...providerOptionFlags,
   }
 
   async run(): Promise<void> {
@@ -37,6 +49,8 @@ export default class Login extends BaseCommand {
       openBrowser: flags.browser,
       clientId: flags['client-id'],
       clientSecret: flags['client-secret'],
+      providerFlags: pickProviderOptionFlags(flags),
+      mode: loginModeFromFlags(flags),
     })
     const who = result.identity.name ?? result.identity.subject ?? 'unknown user'
     const subject = result.identity.subject && result.identity.subject !== who ? ` (${result.identity.subject})` : ''

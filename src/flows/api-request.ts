@@ -1,51 +1,97 @@
 import type {Context} from '../context.js'
 import {ApiError, UsageError} from '../errors.js'
-import {resolveApiUrl, sendAuthorized} from '../http/api-client.js'
+import {checkAllowHosts, checkTokenDestination, resolveApiUrl, sendAuthorized, tokenOrigins} from '../http/api-client.js'
+import {ResponsePrinter} from '../http/output.js'
+import {prepareRequest, type PreparedRequest} from '../http/request-body.js'
+import {describeGiveUp} from '../http/retry.js'
+import {colorEnabled} from '../io.js'
 import {loadLogin, resolveTarget} from './session.js'
+
+export {parseHeaders} from '../http/headers.js'
 
 export interface ApiRequestInput {
   provider?: string
   profile?: string
+  /** Any method; `request -X` passes what the user typed (upper-cased here). */
   method: string
   pathOrUrl: string
+  /** `-H 'Name: value'` */
   headers: string[]
+  /** `-q key=value` */
+  query?: string[]
+  /** `-f key=value` */
+  rawFields?: string[]
+  /** `-F key=value` */
+  typedFields?: string[]
+  /** `--data @file|-|text` */
+  data?: string
+  contentType?: string
   allowHosts: string[]
   include: boolean
-  body?: string
+  silent?: boolean
+  paginate?: boolean
+  slurp?: boolean
 }
 
-/** Parses `Name: value` header arguments. */
-export function parseHeaders(lines: string[]): Headers {
-  const headers = new Headers()
-  for (const line of lines) {
-    const colon = line.indexOf(':')
-    if (colon <= 0) throw new UsageError(`bad header "${line}": expected "Name: value"`)
-    headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim())
-  }
-  return headers
+/** Flag combinations that make no sense are usage errors (exit 2), found before anything is read or sent. */
+function checkCombinations(input: ApiRequestInput): void {
+  if (input.slurp && !input.paginate) throw new UsageError('--slurp needs --paginate')
+  if (input.slurp && input.include) throw new UsageError('--slurp cannot be combined with --include: the output is one JSON array')
+  if (input.paginate && input.method.toUpperCase() !== 'GET') throw new UsageError('--paginate works with GET requests only')
+  checkAllowHosts(input.allowHosts)
 }
 
 /**
- * `oauthctl get|post|... <path|url>`: the response body goes to stdout unchanged; a status >= 400 still
- * writes the body, then exits 7 with the status line on stderr (as `gh api` does).
+ * `oauthctl get|post|put|patch|delete|request <path|url>`: sends the request with the stored token (see
+ * sendAuthorized for redirects, retries and refresh-on-401) and prints the response (see output.ts). A
+ * status >= 400 still writes the body, then exits 7 with the status line on stderr (as `gh api` does).
  */
 export async function runApiRequest(ctx: Context, input: ApiRequestInput): Promise<void> {
+  checkCombinations(input)
+  const build = await prepareRequest(
+    {
+      method: input.method,
+      headers: input.headers,
+      query: input.query ?? [],
+      rawFields: input.rawFields ?? [],
+      typedFields: input.typedFields ?? [],
+      data: input.data,
+      contentType: input.contentType,
+    },
+    ctx.io.stdin,
+  )
   const config = ctx.config()
   const target = resolveTarget(config, input.provider, input.profile, ctx.tokenOverride)
   const login = await loadLogin(ctx, target, config)
   const apiBase = login.record.apiBase ?? login.preset.apiBase
-  const origins = login.record.apiBase ? [...login.preset.apiOrigins, new URL(apiBase).origin] : login.preset.apiOrigins
-  const url = resolveApiUrl(apiBase, origins, input.pathOrUrl, input.allowHosts)
-  const headers = parseHeaders(input.headers)
-  if (!headers.has('accept')) headers.set('accept', 'application/json')
-  const response = await sendAuthorized(ctx, login, url, {method: input.method, headers, body: input.body})
-  if (input.include) {
-    ctx.io.out(`HTTP/1.1 ${response.status} ${response.statusText}\r\n`)
-    response.headers.forEach((value, name) => ctx.io.out(`${name}: ${value}\r\n`))
-    ctx.io.out('\r\n')
+  const origins = tokenOrigins(login)
+  const request = build(resolveApiUrl(apiBase, origins, input.pathOrUrl, input.allowHosts))
+  const printer = new ResponsePrinter(ctx.io, {
+    include: input.include,
+    silent: input.silent ?? false,
+    pretty: ctx.io.stdoutIsTTY,
+    color: colorEnabled(ctx.io, ctx.env, 'stdout'),
+  })
+  const send = (req: PreparedRequest): Promise<Response> =>
+    sendAuthorized(ctx, login, req.url, {method: req.method, headers: req.headers, body: req.body})
+
+  if (input.paginate) {
+    const {paginate} = await import('./paginate.js')
+    await paginate(ctx, {
+      first: request,
+      style: login.preset.pagination,
+      slurp: input.slurp ?? false,
+      printer,
+      send,
+      checkDestination: (url) => checkTokenDestination(url, origins, input.allowHosts),
+    })
+    return
   }
-  if (response.body) {
-    for await (const chunk of response.body) ctx.io.out(chunk as Uint8Array)
+  const response = await send(request)
+  await printer.head(response)
+  await printer.body(response, {keep: false, page: false})
+  if (response.status >= 400) {
+    const hint = describeGiveUp(request.method, response, ctx.now())
+    throw new ApiError(response.status, response.statusText, hint ? {hint} : undefined)
   }
-  if (response.status >= 400) throw new ApiError(response.status, response.statusText)
 }

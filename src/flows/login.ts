@@ -9,6 +9,7 @@ import {registerSecret} from '../redact.js'
 import {readClientSecret, rememberLoginSettings} from './client-secret.js'
 import type {ClientCredentials} from './oauth-client.js'
 import {identifyUser} from './identify.js'
+import {grantOfMode, loginWithoutAuthorization, obtainTokensWithoutListener, presetForMode, type LoginMode} from './login-modes.js'
 import {loginWithLoopback, redirectUriFor} from './loopback-login.js'
 import {saveLogin, type Target} from './session.js'
 import {secretsFromTokenResponse, type Identity} from './token-response.js'
@@ -23,6 +24,8 @@ export interface LoginInput {
   clientSecret?: string
   /** Provider options by `login` flag name (`tenant`, `host`, `login-host`); undefined ones are ignored. */
   providerFlags?: Record<string, string | undefined>
+  /** How to obtain the tokens (login-modes.ts); default `browser`. */
+  mode?: LoginMode
 }
 
 export interface LoginResult {
@@ -66,6 +69,9 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const named = resolveProvider(input.target.provider, config, ctx.env)
   const options = optionValuesFromFlags(named, input.providerFlags ?? {})
   const preset = Object.keys(options).length > 0 ? resolveProvider(named.name, config, ctx.env, options) : named
+  if (input.mode === 'token' || input.mode === 'client-credentials') {
+    return loginWithoutAuthorization(ctx, input.mode, preset, input, options)
+  }
   const clientIdGiven = input.clientId ?? ctx.env.OAUTHCTL_CLIENT_ID
   const secretGiven = input.clientSecret ?? ctx.env.OAUTHCTL_CLIENT_SECRET
   // Without a client id this fails (exit 3) before the store is even opened.
@@ -74,9 +80,11 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const store = await ctx.openStore()
   const clientId = (clientIdGiven ?? preset.clientId) as string
   const storedSecret = secretGiven ? undefined : await readClientSecret(store, preset.name, clientId)
-  const credentials = resolveClientCredentials(preset, {...input, storedSecret}, ctx.env)
+  const credentials = resolveClientCredentials(presetForMode(preset, input.mode), {...input, storedSecret}, ctx.env)
   const scopes = input.scopes && input.scopes.length > 0 ? input.scopes : preset.defaultScopes
-  const tokens = await loginWithLoopback(
+  const tokens = input.mode === 'device' || input.mode === 'paste'
+    ? await obtainTokensWithoutListener(ctx, input.mode, {preset, credentials, scopes, port: input.port})
+    : await loginWithLoopback(
     {preset, credentials, scopes, port: input.port, timeoutMs: input.timeoutMs, openBrowser: input.openBrowser},
     {
       startCallbackServer: ctx.startCallbackServer,
@@ -98,7 +106,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     ...identity,
     scopes: granted,
     obtainedAt: ctx.now(),
-    grant: 'authorization_code',
+    grant: grantOfMode(input.mode),
     clientId: credentials.clientId,
     ...(apiBase ? {apiBase} : {}),
   })

@@ -15,6 +15,11 @@ import {secretsFromTokenResponse} from './token-response.js'
  */
 export async function refreshTokens(ctx: Context, login: LoadedLogin, secrets: TokenSecrets): Promise<TokenSecrets> {
   const {target, preset, record} = login
+  if (record.grant === 'client_credentials') {
+    // No refresh token: the client credentials grant runs again (under the same lock).
+    const {renewClientCredentials} = await import('./client-credentials.js')
+    return renewClientCredentials(ctx, login, secrets)
+  }
   const hint = `Run: ${loginCommand(target)}`
   if (!secrets.refreshToken) {
     throw new NotLoggedInError(`the ${target.provider} access token has expired and there is no refresh token`, {hint}, 'refresh_failed')

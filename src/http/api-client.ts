@@ -1,13 +1,17 @@
 import type {Context} from '../context.js'
-import {ConfigError} from '../errors.js'
+import {ConfigError, UsageError} from '../errors.js'
 import type {LoadedLogin} from '../flows/session.js'
 import {getAccessToken} from '../flows/session.js'
+import {isLoopbackUrl} from '../providers/preset.js'
 import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
+import {fetchWithRetry, sleep} from './retry.js'
 
 /** Matches an origin against an allow-list entry; `https://*.googleapis.com` allows any subdomain. */
 export function originAllowed(origin: string, allowed: string): boolean {
   if (!allowed.includes('*')) return origin === normalizeOrigin(allowed)
-  const pattern = new URL(allowed.replace('*.', 'wildcard.'))
+  const wildcard = allowed.replace('*.', 'wildcard.')
+  if (!URL.canParse(wildcard) || !URL.canParse(origin)) return false
+  const pattern = new URL(wildcard)
   const target = new URL(origin)
   return (
     target.protocol === pattern.protocol &&
@@ -24,9 +28,40 @@ function normalizeOrigin(value: string): string {
   }
 }
 
-/** `--allow-host` values may be bare host names (`example.com`) or origins (`https://example.com:8443`). */
+/**
+ * `--allow-host` values may be bare host names (`example.com`, `*.example.com`, meaning https) or origins
+ * (`https://example.com:8443`). A bare loopback host (`127.0.0.1:8080`) allows http as well.
+ */
 export function allowHostEntries(hosts: string[]): string[] {
-  return hosts.map((host) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `https://${host}`))
+  return hosts.flatMap((host) => {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(host)) return [host]
+    const https = `https://${host}`
+    return URL.canParse(https) && isLoopbackUrl(https) ? [https, `http://${host}`] : [https]
+  })
+}
+
+/** The origins that may receive this login's token: the preset's, plus an API base learned at login. */
+export function tokenOrigins(login: LoadedLogin): string[] {
+  const learned = login.record.apiBase
+  return learned ? [...login.preset.apiOrigins, new URL(learned).origin] : login.preset.apiOrigins
+}
+
+/**
+ * Refuses (exit 3, naming the host) a URL whose origin is not one of `origins` or `--allow-host`, and plain
+ * http anywhere but loopback, before any token is loaded or sent.
+ */
+export function checkTokenDestination(url: URL, origins: string[], allowHosts: string[] = []): void {
+  const allowed = [...origins, ...allowHostEntries(allowHosts)]
+  if (!allowed.some((entry) => originAllowed(url.origin, entry))) {
+    throw new ConfigError(`refusing to send the token to ${url.host}: it is not one of this provider's API hosts`, {
+      hint: `Allowed: ${origins.join(', ')}. Pass --allow-host ${url.host} if you really mean it.`,
+    })
+  }
+  if (url.protocol !== 'https:' && !isLoopbackUrl(url)) {
+    throw new ConfigError(`refusing to send the token over plain ${url.protocol.replace(':', '')} to ${url.host}`, {
+      hint: `Use https://${url.host}${url.pathname}.`,
+    })
+  }
 }
 
 /**
@@ -36,39 +71,56 @@ export function allowHostEntries(hosts: string[]): string[] {
  */
 export function resolveApiUrl(apiBase: string, origins: string[], pathOrUrl: string, allowHosts: string[] = []): URL {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(pathOrUrl)) {
+    if (!URL.canParse(pathOrUrl)) throw new ConfigError(`"${pathOrUrl}" is not a valid URL`)
     const url = new URL(pathOrUrl)
-    const allowed = [...origins, ...allowHostEntries(allowHosts)]
-    if (!allowed.some((entry) => originAllowed(url.origin, entry))) {
-      throw new ConfigError(`refusing to send the token to ${url.host}: it is not one of this provider's API hosts`, {
-        hint: `Allowed: ${origins.join(', ')}. Pass --allow-host ${url.host} if you really mean it.`,
-      })
-    }
+    checkTokenDestination(url, origins, allowHosts)
     return url
   }
   const base = apiBase.replace(/\/+$/, '')
   const path = pathOrUrl.startsWith('/') ? pathOrUrl : `/${pathOrUrl}`
-  return new URL(`${base}${path}`)
+  const url = new URL(`${base}${path}`)
+  checkTokenDestination(url, [...origins, new URL(base).origin], allowHosts)
+  return url
+}
+
+/** `--allow-host` values that name no host (`*`, `http://`) are usage errors (exit 2). */
+export function checkAllowHosts(hosts: string[]): void {
+  for (const entry of allowHostEntries(hosts)) {
+    const probe = entry.replace('*.', 'wildcard.')
+    if (!URL.canParse(probe) || new URL(probe).origin === 'null' || new URL(probe).hostname === '' || probe.includes('*')) {
+      throw new UsageError(`bad --allow-host "${entry}": expected a host (api.example.com, *.example.com) or an origin (https://host:port)`)
+    }
+  }
 }
 
 export interface SendOptions {
   method: string
   headers?: Headers
-  body?: RequestInit['body']
+  body?: Uint8Array | string
   /** Redirects are followed only for GET and HEAD. */
   maxRedirects?: number
-  signal?: AbortSignal
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+/** Headers that carry credentials: never sent to an origin the token was not meant for (as curl does). */
+const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization']
 
 /**
  * Sends one API request with the login's bearer token. Redirects (GET/HEAD only) are followed by hand so
- * that the Authorization header is dropped as soon as the origin changes. A 401 on the token we sent
- * triggers one refresh (shared across processes, see getAccessToken) and one retry.
+ * that the Authorization header (and any Cookie) is dropped as soon as the origin changes; a redirect
+ * target needs no allow-listing because no credential goes there. Connection resets and 429/503 are
+ * retried for idempotent methods (see fetchWithRetry). A 401 on the token we sent triggers one refresh
+ * (shared across processes, see getAccessToken) and one retry.
  */
 export async function sendAuthorized(ctx: Context, login: LoadedLogin, url: URL, options: SendOptions): Promise<Response> {
   let secrets = await getAccessToken(ctx, login)
   let response = await sendFollowingRedirects(ctx, url, options, secrets.accessToken)
+  if (response.status === 401 && /(?:^|,)\s*UMA\b/i.test(response.headers.get('www-authenticate') ?? '')) {
+    // UMA 2.0: the API wants a requesting party token for a permission ticket, not a refreshed token.
+    const {retryWithUma} = await import('./uma.js')
+    const send = (token: string) => sendFollowingRedirects(ctx, url, options, token)
+    return (await retryWithUma(ctx, login, url, response, secrets.accessToken, send)) ?? response
+  }
   if (response.status === 401 && (secrets.refreshToken || login.record.grant === 'client_credentials')) {
     await response.body?.cancel()
     ctx.debug(`${url.origin} answered 401; refreshing once and retrying`)
@@ -81,6 +133,7 @@ export async function sendAuthorized(ctx: Context, login: LoadedLogin, url: URL,
 async function sendFollowingRedirects(ctx: Context, start: URL, options: SendOptions, accessToken: string): Promise<Response> {
   const tokenOrigin = start.origin
   const follow = options.method === 'GET' || options.method === 'HEAD'
+  const retryDeps = {now: ctx.now, sleep: (ms: number) => sleep(ms, ctx.signal), say: (line: string) => ctx.io.say(line)}
   let url = start
   // Once a redirect leaves the origin the token was meant for, it is never sent again in this chain.
   let sendToken = true
@@ -89,19 +142,27 @@ async function sendFollowingRedirects(ctx: Context, start: URL, options: SendOpt
     const headers = new Headers(options.headers)
     if (!headers.has('user-agent')) headers.set('user-agent', DEFAULT_USER_AGENT)
     if (sendToken) headers.set('authorization', `Bearer ${accessToken}`)
-    else headers.delete('authorization')
+    else for (const name of CREDENTIAL_HEADERS) headers.delete(name)
     ctx.debug(`${options.method} ${url.href}${headers.has('authorization') ? ' (with token)' : ' (no token)'}`)
-    const response = await ctx.fetch(url, {
-      method: options.method,
-      headers,
-      body: hop === 0 ? options.body : undefined,
-      redirect: 'manual',
-      signal: options.signal,
-    })
+    const target = url
+    const response = await fetchWithRetry(
+      options.method,
+      target,
+      () =>
+        ctx.fetch(target, {
+          method: options.method,
+          headers,
+          body: hop === 0 ? options.body : undefined,
+          redirect: 'manual',
+          signal: ctx.signal,
+        }),
+      retryDeps,
+    )
     const location = response.headers.get('location')
     if (!follow || !REDIRECT_STATUSES.has(response.status) || !location || hop >= (options.maxRedirects ?? 10)) {
       return response
     }
+    if (!URL.canParse(location, url.href) || !/^https?:$/.test(new URL(location, url).protocol)) return response
     await response.body?.cancel()
     url = new URL(location, url)
   }

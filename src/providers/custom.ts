@@ -52,6 +52,7 @@ const FIELDS: Record<string, [Check, string]> = {
   deviceAuthorizationEndpoint: [isUrl, URL_EXPECTED],
   registrationEndpoint: [isUrl, URL_EXPECTED],
   jwksUri: [isUrl, URL_EXPECTED],
+  idTokenSigningAlg: [isString, 'a JWS algorithm name ("RS256", "ES256", ...)'],
   issParameterSupported: [isBoolean, 'true or false'],
   apiBase: [isUrl, URL_EXPECTED],
   apiOrigins: [isStringArray, 'an array of origins ("https://api.example.com")'],
@@ -130,6 +131,8 @@ function customDefaults(name: string, entry: ProviderEntry): Omit<ProviderPreset
     name,
     displayName: name,
     apiOrigins: entry.apiBase ? [new URL(entry.apiBase).origin] : [],
+    // "Who am I" for a server we know nothing else about: its OpenID userinfo, if any.
+    ...(entry.userinfoEndpoint ? {meEndpoint: entry.userinfoEndpoint} : {}),
     defaultScopes: [],
     scopeSeparator: ' ',
     // Basic for a confidential client (RFC 6749 §2.3.1); without a secret the client is public (`none`).

@@ -28,8 +28,9 @@ export function resolveOptionValues(preset: ProviderPreset, saved: OptionValues 
         })
       }
       if (!new RegExp(option.pattern).test(value)) {
-        throw new ConfigError(`--${option.flag} "${value}" is not a valid value for ${preset.displayName}`, {
-          hint: `${option.description} (default ${option.default}).`,
+        const where = source === 'config' ? `providers.${preset.name}.optionValues.${key} in the config file:` : `--${option.flag}`
+        throw new ConfigError(`${where} "${value}" is not a valid value for ${preset.displayName}`, {
+          hint: `${option.description} Default: ${option.default}.`,
         })
       }
       values[key] = value

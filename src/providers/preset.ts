@@ -48,6 +48,12 @@ export interface ProviderQuirks {
    * `client_id` in the body (Reddit installed apps). Applied in the token request through `customFetch`.
    */
   basicAuthWithEmptySecret?: boolean
+  /**
+   * The server base64-decodes Basic credentials without the form-decoding RFC 6749 §2.3.1 asks for, so a
+   * `-` or `_` in a client id or secret (form-encoded as `%2D`, `%5F` by openid-client) breaks it (Reddit).
+   * The header is re-sent as plain `base64(id:secret)`.
+   */
+  plainBasicCredentials?: boolean
   /** `token_type` is a provider word (Slack `user`): report it as `Bearer`, which it is on the wire. */
   nonStandardTokenType?: boolean
   /**
@@ -69,6 +75,16 @@ export interface PresetOption {
   default: string
   /** What a value must look like (a regular expression source), so it cannot rewrite the URL around it. */
   pattern: string
+}
+
+/**
+ * A non-RFC 7009 way to revoke a token. `application-token`: `DELETE {url}` with HTTP Basic
+ * `client_id:client_secret` and the JSON body `{"access_token": "..."}` (GitHub's
+ * `DELETE /applications/{client_id}/token`); `{client_id}` in `url` is replaced by the client id.
+ */
+export interface RevocationApi {
+  style: 'application-token'
+  url: string
 }
 
 export interface ProviderPreset {
@@ -114,6 +130,11 @@ export interface ProviderPreset {
   pagination: PaginationStyle
   /** RFC 8628 device authorization grant is available. */
   supportsDeviceFlow?: boolean
+  /**
+   * A provider-specific revocation API used instead of RFC 7009 when there is no `revocationEndpoint`
+   * (GitHub). `logout` uses it to revoke before forgetting the token.
+   */
+  revocationApi?: RevocationApi
   quirks?: ProviderQuirks
   /** Parameters substituted into `{key}` placeholders (see {@link PresetOption}). */
   options?: Record<string, PresetOption>

@@ -92,10 +92,11 @@ export const githubPreset: ProviderPreset = {
   rotatesRefreshTokens: true,
   pagination: 'link-header',
   supportsDeviceFlow: true,
+  revocationApi: {style: 'application-token', url: 'https://api.github.com/applications/{client_id}/token'},
   quirks: {tokenErrorsAsOk: true},
   notes: [
     'Refresh tokens exist only for GitHub Apps with expiring user tokens (8 h access, 6 months refresh, rotating).',
-    'Revocation is DELETE https://api.github.com/applications/{client_id}/token with Basic auth (not RFC 7009): logout only forgets the token.',
+    'Revocation is DELETE https://api.github.com/applications/{client_id}/token with Basic auth (not RFC 7009); logout uses it when the client secret is known.',
   ],
   docsUrl: 'https://docs.github.com/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps',
 }
@@ -446,6 +447,7 @@ export const redditPreset: ProviderPreset = {
     requiresUserAgent: true,
     userAgent: 'cli:oauthctl:0.1.0 (+https://www.npmjs.com/package/oauthctl)',
     basicAuthWithEmptySecret: true,
+    plainBasicCredentials: true,
   },
   notes: ['Create an "installed app" to log in without a secret.'],
   docsUrl: 'https://github.com/reddit-archive/reddit/wiki/OAuth2',

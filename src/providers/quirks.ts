@@ -32,8 +32,9 @@ export function createQuirkFetch(preset: ProviderPreset, baseFetch: FetchFn, use
     const isToken = tokenEndpoints.includes(endpoint)
     if (isToken) headers.set('accept', 'application/json')
     let body = options.body
-    if (preset.quirks?.basicAuthWithEmptySecret && clientEndpoints.includes(endpoint)) {
-      body = moveClientIdToBasic(body, headers)
+    if (clientEndpoints.includes(endpoint)) {
+      if (preset.quirks?.basicAuthWithEmptySecret) body = moveClientIdToBasic(body, headers)
+      if (preset.quirks?.plainBasicCredentials) unFormEncodeBasic(headers)
     }
     const response = await baseFetch(url, {...options, headers, body})
     if (!isToken) return response
@@ -54,6 +55,22 @@ function moveClientIdToBasic(body: RequestInit['body'], headers: Headers): Reque
   const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+')
   headers.set('authorization', `Basic ${Buffer.from(`${encode(clientId)}:`).toString('base64')}`)
   return form
+}
+
+/** Rewrites `Basic base64(formEncode(id):formEncode(secret))` as `Basic base64(id:secret)`. */
+function unFormEncodeBasic(headers: Headers): void {
+  const match = /^Basic\s+(\S+)$/i.exec(headers.get('authorization') ?? '')
+  if (!match) return
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  if (colon < 0) return
+  const formDecode = (value: string) => decodeURIComponent(value.replace(/\+/g, ' '))
+  try {
+    const plain = `${formDecode(decoded.slice(0, colon))}:${formDecode(decoded.slice(colon + 1))}`
+    headers.set('authorization', `Basic ${Buffer.from(plain, 'utf8').toString('base64')}`)
+  } catch {
+    // Not form-encoded after all: leave it as it was.
+  }
 }
 
 /**

@@ -16,7 +16,6 @@ interface Caller {
   /** The end user, absent for client-credentials tokens. */
   accountId?: string
   clientId: string
-  scope?: string
 }
 
 interface Query {
@@ -107,7 +106,7 @@ async function authenticate(req: IncomingMessage, res: ServerResponse, url: URL,
   // find() allows oidc-provider's clock tolerance (15 s) past expiry; the API does not.
   if (token.isExpired) return invalid('the access token expired')
   if (token.isSenderConstrained()) return invalid('sender-constrained tokens are not accepted as Bearer')
-  return {accountId: userToken?.accountId, clientId: token.clientId, scope: token.scope}
+  return {accountId: userToken?.accountId, clientId: token.clientId}
 }
 
 /** LinkedIn's /v2/me (lite profile) shape, so the CLI's LinkedIn path can be tried against the sandbox. */

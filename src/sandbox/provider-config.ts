@@ -22,6 +22,8 @@ export const MACHINE_CLIENT_SECRET = 'sandbox-secret'
 /** The CLI client's one registered redirect URI; any port is accepted (RFC 8252 §7.3). */
 export const CLI_REDIRECT_URI = 'http://127.0.0.1/callback'
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+/** UMA 2.0 ticket grant (registered by uma.ts): the CLI exchanges permission tickets for RPTs. */
+export const UMA_TICKET_GRANT = 'urn:ietf:params:oauth:grant-type:uma-ticket'
 
 /** Every scope the sandbox knows; `api` is what the machine client asks for. */
 export const SCOPES = ['openid', 'profile', 'email', 'offline_access', 'api']
@@ -51,7 +53,7 @@ export function buildProviderConfiguration({accessTokenTtl, secrets, InvalidTarg
       token_endpoint_auth_method: 'none',
       // Native + loopback http: oidc-provider then accepts any port on this URI (models/client.js).
       redirect_uris: [CLI_REDIRECT_URI],
-      grant_types: ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT],
+      grant_types: ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT, UMA_TICKET_GRANT],
       response_types: ['code'],
     },
     {

@@ -10,6 +10,7 @@ import {renderErrorPage} from './pages.js'
 import {buildProviderConfiguration} from './provider-config.js'
 import {isUnsupportedRuntimeWarning, withQuietConsole} from './quiet-console.js'
 import {createSandboxSecrets} from './secrets.js'
+import {createUmaSandbox} from './uma.js'
 import {recordStats, type SandboxStats} from './stats.js'
 
 export type {SandboxStats} from './stats.js'
@@ -47,7 +48,8 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost'])
  * Starts the embedded authorization server (oidc-provider 9) with the demo API on one loopback port.
  *
  * Routes, on one `node:http` server:
- * - `/api/*`: the protected demo API (demo-api.ts)
+ * - `/api/*`: the protected demo API (demo-api.ts); `/api/uma/*` UMA-protected resources (uma.ts)
+ * - `/.well-known/uma2-configuration`: UMA 2.0 discovery (the ticket grant is at the token endpoint)
  * - `/interaction/*`: the sign-in and consent pages (interactions.ts)
  * - `/sandbox/stats` (GET, JSON) and `/sandbox/device/approve` (POST, approves a device code)
  * - everything else: oidc-provider, including `/.well-known/openid-configuration` and
@@ -102,6 +104,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     // Koa prints unhandled middleware errors with console.error unless someone listens.
     provider.on('error', (error: Error) => log(`oidc-provider error: ${error.stack ?? error.message}`))
     const stats = recordStats(provider, log)
+    const uma = createUmaSandbox({issuer, rptTtl: accessTokenTtl, log})
+    uma.registerGrant(provider)
     const dispatch = provider.callback()
     const api = createDemoApi({provider, origin, log})
     const interactionDeps = {provider, autoApprove: options.autoApprove ?? false, cookieKeys: secrets.cookieKeys, dispatch, log}
@@ -109,6 +113,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     handler = async (req, res) => {
       const url = new URL(req.url ?? '/', origin)
       const path = url.pathname
+      if (path === '/.well-known/uma2-configuration') return uma.configuration(res)
+      if (path.startsWith('/api/uma/')) return uma.resource(req, res, url)
       if (path === '/api' || path.startsWith('/api/')) return api(req, res, url)
       if (path.startsWith('/interaction/')) return handleInteraction(req, res, url, interactionDeps)
       if (path === '/sandbox/stats') {

@@ -52,7 +52,11 @@ test('writes nothing to stdout while starting and serving a login, and logs thro
 
 test('a fresh process running the sandbox prints nothing on stdout and no oidc-provider warning', () => {
   const fixture = fileURLToPath(new URL('./fixtures/run-once.ts', import.meta.url))
-  const result = spawnSync(process.execPath, ['--import', 'tsx', fixture], {encoding: 'utf8', timeout: 30_000})
+  const result = spawnSync(process.execPath, ['--import', 'tsx', fixture], {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    encoding: 'utf8',
+    timeout: 30_000,
+  })
   assert.equal(result.status, 0, result.stderr)
   assert.equal(result.stdout, '')
   assert.doesNotMatch(result.stderr, /oidc-provider (WARNING|NOTICE)/)

@@ -1,0 +1,63 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../../base-command.js'
+import {addProvider} from '../../flows/add-provider.js'
+import {formatAddedProvider} from '../../flows/providers.js'
+import {pickProviderOptionFlags, providerOptionFlags} from '../../providers/option-flags.js'
+
+export default class ProvidersAdd extends BaseCommand {
+  static override summary = 'Add your own provider (discovery, RFC 8414 or endpoints by hand), or set your app for a built-in one.'
+  static override description = `With --issuer, the endpoints come from OpenID Connect discovery, else RFC 8414 metadata. Without metadata give --authorize-url, --token-url and --api-base. --register registers oauthctl at the server (RFC 7591) as a native public client with the redirect URI http://127.0.0.1/callback. Client ids go to the config file; client secrets only to the secret store. For a built-in name, only your app's settings are saved (client id, secret, scopes). The endpoints found go to stderr; --json prints the provider on stdout.`
+  static override examples = [
+    '<%= config.bin %> providers add corp --issuer https://id.corp.example --register',
+    '<%= config.bin %> providers add legacy --authorize-url https://sso.example/oauth/authorize --token-url https://sso.example/oauth/token --api-base https://api.example --client-id abc',
+    '<%= config.bin %> providers add work-gitlab --preset gitlab --host gitlab.corp.example --client-id 1a2b',
+    '<%= config.bin %> providers add github --client-id Iv1.abc --client-secret "$GH_SECRET"',
+  ]
+  static override args = {
+    name: Args.string({description: 'Name to use on the command line (lower-case letters, digits, . _ -).', required: true}),
+  }
+  static override flags = {
+    issuer: Flags.string({description: 'Issuer URL: discover the endpoints (OIDC, then RFC 8414).'}),
+    preset: Flags.string({description: 'Make a named variant of a built-in preset (with --host, --tenant, --login-host).'}),
+    'authorize-url': Flags.string({description: 'Authorization endpoint, for servers without metadata.'}),
+    'token-url': Flags.string({description: 'Token endpoint, for servers without metadata.'}),
+    'revocation-url': Flags.string({description: 'Revocation endpoint (RFC 7009).'}),
+    'userinfo-url': Flags.string({description: 'OpenID Connect userinfo endpoint.'}),
+    'device-url': Flags.string({description: 'Device authorization endpoint (RFC 8628).'}),
+    'registration-url': Flags.string({description: 'Dynamic client registration endpoint (RFC 7591), for --register.'}),
+    'api-base': Flags.string({description: 'Base URL that `oauthctl get /path` resolves against (default: the issuer).'}),
+    'display-name': Flags.string({description: 'Name shown in messages.'}),
+    'client-id': Flags.string({description: 'Client id of your app at this provider.'}),
+    'client-secret': Flags.string({description: 'Client secret of your app (kept in the secret store, never in the config).'}),
+    scope: Flags.string({description: 'Default scope (repeatable).', multiple: true}),
+    register: Flags.boolean({description: 'Register oauthctl at the server (RFC 7591 dynamic client registration).'}),
+    force: Flags.boolean({description: 'Replace an existing custom provider of that name.'}),
+    json: Flags.boolean({description: 'Print the provider (no secrets) as JSON on stdout.'}),
+    ...providerOptionFlags,
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(ProvidersAdd)
+    const result = await addProvider(this.ctx, {
+      name: args.name,
+      issuer: flags.issuer,
+      preset: flags.preset,
+      presetFlags: pickProviderOptionFlags(flags),
+      authorizeUrl: flags['authorize-url'],
+      tokenUrl: flags['token-url'],
+      revocationUrl: flags['revocation-url'],
+      userinfoUrl: flags['userinfo-url'],
+      deviceUrl: flags['device-url'],
+      registrationUrl: flags['registration-url'],
+      apiBase: flags['api-base'],
+      displayName: flags['display-name'],
+      clientId: flags['client-id'],
+      clientSecret: flags['client-secret'],
+      scopes: flags.scope,
+      register: flags.register,
+      force: flags.force,
+    })
+    for (const line of formatAddedProvider(result)) this.ctx.io.say(line)
+    if (flags.json) this.ctx.io.out(`${JSON.stringify(result.details, null, 2)}\n`)
+  }
+}

@@ -1,0 +1,34 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../../base-command.js'
+import {formatProviderDetails, showProvider} from '../../flows/providers.js'
+import {optionValuesFromFlags} from '../../providers/options.js'
+import {pickProviderOptionFlags, providerOptionFlags} from '../../providers/option-flags.js'
+import {resolveProvider} from '../../providers/registry.js'
+
+export default class ProvidersShow extends BaseCommand {
+  static override summary = 'Show everything oauthctl knows about one provider, and the redirect URI to register.'
+  static override description =
+    'Endpoints, API base and allowed API hosts, default scopes and how they are joined, client authentication, loopback rules, extra authorize parameters, refresh-token rotation, pagination and the quirks handled. Human text on stderr; --json on stdout.'
+  static override examples = [
+    '<%= config.bin %> providers show github',
+    '<%= config.bin %> providers show microsoft --tenant contoso.onmicrosoft.com',
+    '<%= config.bin %> providers show linkedin --port 8090 --json | jq -r .redirectUri',
+  ]
+  static override args = {
+    name: Args.string({description: 'Provider name (see `oauthctl providers list`).', required: true}),
+  }
+  static override flags = {
+    json: Flags.boolean({description: 'Print the details as JSON on stdout.'}),
+    port: Flags.integer({description: 'Show the redirect URI for `login --port N`.', min: 1, max: 65535}),
+    ...providerOptionFlags,
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(ProvidersShow)
+    const config = this.ctx.config()
+    const optionValues = optionValuesFromFlags(resolveProvider(args.name, config, this.ctx.env), pickProviderOptionFlags(flags))
+    const details = showProvider(config, this.ctx.env, args.name, {optionValues, port: flags.port})
+    if (flags.json) this.ctx.io.out(`${JSON.stringify(details, null, 2)}\n`)
+    else for (const line of formatProviderDetails(details)) this.ctx.io.say(line)
+  }
+}

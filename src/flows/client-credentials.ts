@@ -1,0 +1,165 @@
+import {updateConfig} from '../config.js'
+import type {Context} from '../context.js'
+import {AuthorizationError, ConfigError, NotLoggedInError} from '../errors.js'
+import type {ProviderPreset} from '../providers/preset.js'
+import {registerSecret} from '../redact.js'
+import type {TokenSecrets} from '../store/token-store.js'
+import {readClientSecret, storeClientSecret} from './client-secret.js'
+import {describeOAuthError, oauthErrorCode} from './oauth-errors.js'
+import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
+import {joinScopes} from './loopback-login.js'
+import {loginCommand, saveLogin, type LoadedLogin, type Target} from './session.js'
+import {secretsFromTokenResponse, type TokenResponseLike} from './token-response.js'
+
+export const CLIENT_CREDENTIALS_GRANT = 'client_credentials'
+
+/**
+ * The preset as a confidential client sees it: a preset written for public CLI clients (`none`) still
+ * has to authenticate a client that holds a secret, with HTTP Basic (RFC 6749 §2.3.1).
+ */
+export function asConfidentialClient(preset: ProviderPreset, clientSecret: string | undefined): ProviderPreset {
+  return clientSecret && preset.clientAuth === 'none' ? {...preset, clientAuth: 'client_secret_basic'} : preset
+}
+
+/** One client credentials grant (RFC 6749 §4.4). */
+export async function requestClientCredentials(
+  preset: ProviderPreset,
+  credentials: ClientCredentials,
+  scopes: string[],
+  fetch?: FetchFn,
+): Promise<TokenResponseLike> {
+  const client = await import('openid-client')
+  const config = await createOAuthConfig(asConfidentialClient(preset, credentials.clientSecret), credentials, {fetch})
+  const parameters: Record<string, string> = {}
+  if (scopes.length > 0) parameters.scope = joinScopes(preset, scopes)
+  const tokens = await client.clientCredentialsGrant(config, parameters)
+  registerSecret(tokens.access_token)
+  return tokens
+}
+
+export interface MachineLoginInput {
+  target: Target
+  scopes?: string[]
+  clientId?: string
+  clientSecret?: string
+}
+
+/**
+ * `login --client-credentials`: the client id from the flag, `OAUTHCTL_CLIENT_ID`, or an earlier
+ * client-credentials login of this target; the secret from the flag, `OAUTHCTL_CLIENT_SECRET`, or the
+ * store. The secret is kept with the token (so `token`/`get` can renew it) and under the client's own key
+ * for later logins; the client id is not made the provider's default (that one is for people).
+ */
+export async function loginWithClientCredentials(ctx: Context, preset: ProviderPreset, input: MachineLoginInput) {
+  const previous = ctx.config().logins?.[input.target.key]
+  const clientId =
+    input.clientId ??
+    ctx.env.OAUTHCTL_CLIENT_ID ??
+    (previous?.grant === CLIENT_CREDENTIALS_GRANT ? previous.clientId : undefined)
+  if (!clientId) {
+    throw new ConfigError(`the client credentials grant needs the client id of a confidential ${preset.displayName} app`, {
+      hint: `Pass --client-id and --client-secret (or set OAUTHCTL_CLIENT_ID / OAUTHCTL_CLIENT_SECRET).`,
+    })
+  }
+  const store = await ctx.openStore()
+  const secretGiven = input.clientSecret ?? ctx.env.OAUTHCTL_CLIENT_SECRET
+  const clientSecret = secretGiven ?? (await readClientSecret(store, preset.name, clientId))
+  if (!clientSecret) {
+    throw new ConfigError(`no client secret for ${clientId} at ${preset.displayName}`, {
+      hint: 'Pass --client-secret once (or set OAUTHCTL_CLIENT_SECRET); it is then kept in the credential store.',
+    })
+  }
+  registerSecret(clientSecret)
+  const scopes = input.scopes ?? []
+  let tokens: TokenResponseLike
+  try {
+    tokens = await requestClientCredentials(preset, {clientId, clientSecret}, scopes, ctx.fetch)
+  } catch (error) {
+    throw grantError(error, preset)
+  }
+  const secrets = {...secretsFromTokenResponse(tokens, ctx.now()), clientSecret}
+  const granted = typeof tokens.scope === 'string' && tokens.scope ? tokens.scope.split(/[ ,]+/) : scopes
+  const record = await saveLogin(ctx, store, input.target, secrets, {
+    subject: clientId,
+    name: `client ${clientId}`,
+    scopes: granted,
+    obtainedAt: ctx.now(),
+    grant: CLIENT_CREDENTIALS_GRANT,
+    clientId,
+  })
+  const said: string[] = []
+  if (secretGiven) {
+    await storeClientSecret(store, preset.name, clientId, clientSecret)
+    said.push(`Client secret of ${clientId} kept in ${store.location} for later logins.`)
+  }
+  return {record, identity: {subject: clientId, name: `client ${clientId}`}, store, said}
+}
+
+/**
+ * The OAuth error of a failed token request, also when the server put it in a `WWW-Authenticate`
+ * challenge of a 401 (RFC 6749 §5.2 `invalid_client` with HTTP Basic), which openid-client reports as a
+ * WWWAuthenticateChallengeError whose `cause` holds the parsed challenges.
+ */
+export function tokenErrorOf(error: unknown): {code?: string; description?: string; text: string} {
+  const code = oauthErrorCode(error)
+  if (code) return {code, description: (error as {error_description?: string}).error_description, text: describeOAuthError(error)}
+  const challenges = (error as {cause?: unknown}).cause
+  if (Array.isArray(challenges)) {
+    for (const challenge of challenges as Array<{parameters?: Record<string, string>}>) {
+      const fromChallenge = challenge.parameters?.error
+      if (fromChallenge) {
+        const description = challenge.parameters?.error_description
+        return {code: fromChallenge, description, text: description ? `${fromChallenge}: ${description}` : fromChallenge}
+      }
+    }
+  }
+  return {text: describeOAuthError(error)}
+}
+
+function grantError(error: unknown, preset: ProviderPreset): AuthorizationError {
+  const {code, description, text} = tokenErrorOf(error)
+  return new AuthorizationError(`${preset.displayName} refused the client credentials grant: ${text}`, {
+    error: code,
+    errorDescription: description,
+    hint:
+      code === 'invalid_client' || code === 'unauthorized_client'
+        ? 'Check --client-id and --client-secret: the app must be confidential and allowed the client credentials grant.'
+        : code === 'invalid_scope'
+          ? 'Pass only --scope values this app may request.'
+          : 'Check the app settings at the provider and retry.',
+    cause: error,
+  })
+}
+
+/**
+ * A client-credentials login has no refresh token: when its token expires the grant runs again, with the
+ * secret kept next to the token. The caller holds the login's refresh lock (see getAccessToken), so
+ * parallel processes renew once.
+ */
+export async function renewClientCredentials(ctx: Context, login: LoadedLogin, secrets: TokenSecrets): Promise<TokenSecrets> {
+  const {target, preset, record} = login
+  const clientId = record.clientId
+  const clientSecret = secrets.clientSecret ?? (clientId ? await readClientSecret(login.store, preset.name, clientId) : undefined)
+  if (!clientId || !clientSecret) {
+    throw new NotLoggedInError(`the ${target.provider} client credentials token expired and no client secret is stored to renew it`, {
+      hint: `Run: ${loginCommand(target)} --client-credentials --client-id <id> --client-secret <secret>`,
+    }, 'refresh_failed')
+  }
+  ctx.debug(`renewing the client credentials token of ${target.key} at ${preset.tokenEndpoint}`)
+  let tokens: TokenResponseLike
+  try {
+    tokens = await requestClientCredentials(preset, {clientId, clientSecret}, record.scopes, ctx.fetch)
+  } catch (error) {
+    throw new NotLoggedInError(`could not renew the ${target.provider} client credentials token: ${tokenErrorOf(error).text}`, {
+      hint: `Check the app at the provider, then: ${loginCommand(target)} --client-credentials`,
+      cause: error,
+    }, 'refresh_failed')
+  }
+  const next: TokenSecrets = {...secretsFromTokenResponse(tokens, ctx.now()), clientSecret}
+  await login.store.set(target.key, next)
+  await updateConfig(ctx.configDir, (config) => {
+    const stored = config.logins?.[target.key]
+    if (stored) stored.expiresAt = next.expiresAt
+  })
+  return next
+}

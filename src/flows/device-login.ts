@@ -1,0 +1,154 @@
+import {AuthorizationError, ConfigError, InterruptedError, OauthctlError} from '../errors.js'
+import type {ProviderPreset} from '../providers/preset.js'
+import {registerSecret} from '../redact.js'
+import {describeOAuthError, oauthErrorCode} from './oauth-errors.js'
+import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
+import {joinScopes} from './loopback-login.js'
+import {printable} from './paste-login.js'
+import type {TokenResponseLike} from './token-response.js'
+
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
+
+/** RFC 8628 §3.5: the interval when the server sends none, and what `slow_down` adds to it. */
+export const DEFAULT_POLL_INTERVAL_S = 5
+export const SLOW_DOWN_STEP_S = 5
+
+/** For tests only: overrides the server's polling interval (seconds, may be fractional). */
+export const POLL_INTERVAL_ENV = 'OAUTHCTL_DEVICE_POLL_INTERVAL'
+
+export interface DeviceLoginInput {
+  preset: ProviderPreset
+  credentials: ClientCredentials
+  scopes: string[]
+  /** Overrides the server's `interval` (seconds); `slow_down` still adds 5 s to it. */
+  pollIntervalS?: number
+}
+
+export interface DeviceLoginDeps {
+  say(line: string): void
+  signal?: AbortSignal
+  fetch?: FetchFn
+  now(): number
+  /** Waits `ms`, rejecting when `signal` aborts. Injected so tests can record the back-off without waiting. */
+  sleep?(ms: number, signal?: AbortSignal): Promise<void>
+}
+
+/** The interval override from {@link POLL_INTERVAL_ENV}, or undefined; a bad value is a configuration error. */
+export function pollIntervalFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env[POLL_INTERVAL_ENV]
+  if (raw === undefined || raw === '') return undefined
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value < 0 || value > 600) {
+    throw new ConfigError(`${POLL_INTERVAL_ENV}="${raw}" is not a number of seconds between 0 and 600`, {
+      hint: `Unset ${POLL_INTERVAL_ENV}; it exists for tests only.`,
+    })
+  }
+  return value
+}
+
+/** An abortable timer. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(signal?.reason)
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, {once: true})
+  })
+}
+
+/**
+ * RFC 8628 device authorization grant: asks for a device and user code, shows the verification URL and
+ * the code on stderr, then polls the token endpoint at the server's interval (5 s when it sends none),
+ * adding 5 s on every `slow_down` (§3.5). Stops with exit 5 on `access_denied`, `expired_token` or when
+ * `expires_in` has passed, and with exit 130 when interrupted.
+ *
+ * The polling loop is oauthctl's own (one `genericGrantRequest` per poll) rather than openid-client's
+ * `pollDeviceAuthorizationGrant`, so that the clock, the wait and Ctrl-C are injected dependencies and
+ * the back-off is observable in tests.
+ * @see RFC 8628 §3.1-§3.5
+ */
+export async function loginWithDevice(input: DeviceLoginInput, deps: DeviceLoginDeps): Promise<TokenResponseLike> {
+  const {preset} = input
+  if (!preset.supportsDeviceFlow || !preset.deviceAuthorizationEndpoint) {
+    throw new ConfigError(`${preset.displayName} does not support the device flow`, {
+      hint: `Log in with the browser instead (oauthctl login ${preset.name} --no-browser prints the URL; add --paste when the browser runs on another machine).`,
+    })
+  }
+  const client = await import('openid-client')
+  const config = await createOAuthConfig(preset, input.credentials, {fetch: deps.fetch})
+  const parameters: Record<string, string> = {}
+  if (input.scopes.length > 0) parameters[preset.scopeParameter ?? 'scope'] = joinScopes(preset, input.scopes)
+  let authorization: Awaited<ReturnType<typeof client.initiateDeviceAuthorization>>
+  try {
+    authorization = await client.initiateDeviceAuthorization(config, parameters)
+  } catch (error) {
+    throw new AuthorizationError(`${preset.displayName} refused the device authorization request: ${describeOAuthError(error)}`, {
+      error: oauthErrorCode(error),
+      hint: 'Check the client id and the scopes; the app must have the device flow enabled.',
+      cause: error,
+    })
+  }
+  registerSecret(authorization.device_code)
+  const complete = authorization.verification_uri_complete
+  deps.say(`To log in to ${preset.displayName}, open ${printable(authorization.verification_uri)}`)
+  deps.say(`and enter the code: ${printable(authorization.user_code)}`)
+  if (complete) deps.say(`(or open ${printable(complete)} , which carries the code)`)
+  deps.say(`Waiting for you to approve the request (the code expires in ${Math.round(authorization.expires_in / 60)} min)...`)
+
+  const wait = deps.sleep ?? sleep
+  let intervalS = input.pollIntervalS ?? authorization.interval ?? DEFAULT_POLL_INTERVAL_S
+  const deadline = deps.now() + authorization.expires_in * 1000
+  for (;;) {
+    try {
+      await wait(intervalS * 1000, deps.signal)
+    } catch {
+      throw new InterruptedError('login interrupted while waiting for the device approval')
+    }
+    if (deps.now() >= deadline) throw expired(preset)
+    try {
+      const tokens = await client.genericGrantRequest(config, DEVICE_CODE_GRANT, {device_code: authorization.device_code})
+      return tokens as TokenResponseLike
+    } catch (error) {
+      if (deps.signal?.aborted) throw new InterruptedError('login interrupted while waiting for the device approval')
+      const code = oauthErrorCode(error)
+      if (code === 'authorization_pending') continue
+      if (code === 'slow_down') {
+        intervalS += SLOW_DOWN_STEP_S
+        continue
+      }
+      throw toDeviceError(error, code, preset)
+    }
+  }
+}
+
+function expired(preset: ProviderPreset): AuthorizationError {
+  return new AuthorizationError(`the ${preset.displayName} device code expired before the request was approved`, {
+    error: 'expired_token',
+    hint: `Run the login again and approve it sooner: oauthctl login ${preset.name} --device`,
+  }, 'expired_token')
+}
+
+function toDeviceError(error: unknown, code: string | undefined, preset: ProviderPreset): OauthctlError {
+  if (error instanceof OauthctlError) return error
+  if (code === 'expired_token') return expired(preset)
+  const description = (error as {error_description?: string}).error_description
+  if (code === 'access_denied') {
+    return new AuthorizationError(`the device authorization was denied${description ? `: ${description}` : ''}`, {
+      error: code,
+      errorDescription: description,
+      hint: `Run the login again and approve the request: oauthctl login ${preset.name} --device`,
+    }, 'access_denied')
+  }
+  return new AuthorizationError(`${preset.displayName} did not issue tokens: ${describeOAuthError(error)}`, {
+    error: code,
+    errorDescription: description,
+    hint: 'Run the login again; if it keeps failing, check the app settings at the provider.',
+    cause: error,
+  })
+}

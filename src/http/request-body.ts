@@ -1,0 +1,116 @@
+import {readFile} from 'node:fs/promises'
+import {UsageError} from '../errors.js'
+import {appendFieldsToQuery, appendQueryParams, buildJsonBody, parseFields} from './fields.js'
+import {chooseContentType, parseHeaders} from './headers.js'
+
+/** What the command line says to send, before the URL is known. */
+export interface RequestSpec {
+  method: string
+  headers: string[]
+  query: string[]
+  rawFields: string[]
+  typedFields: string[]
+  /** `--data`: `@file`, `-` or `@-` (stdin), or the literal body. */
+  data?: string
+  contentType?: string
+}
+
+/** A request ready to send (the token is added later, by sendAuthorized). */
+export interface PreparedRequest {
+  method: string
+  url: URL
+  headers: Headers
+  body?: Uint8Array
+}
+
+/** Methods whose fields go to the query string, as `gh api` does for GET; every other method gets a JSON body. */
+const QUERY_METHODS = new Set(['GET', 'HEAD'])
+/** fetch refuses these (undici: forbidden methods). */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK'])
+
+/** `request -X` takes any RFC 9110 method token, upper-cased. */
+export function normalizeMethod(method: string): string {
+  const upper = method.trim().toUpperCase()
+  if (!/^[!#$%&'*+.^_`|~0-9A-Z-]+$/.test(upper)) throw new UsageError(`bad method "${method}"`)
+  if (FORBIDDEN_METHODS.has(upper)) throw new UsageError(`${upper} requests cannot be sent by oauthctl`)
+  return upper
+}
+
+/** Reads standard input once; a second reader (`--data -` and `-F x=@-`) is a usage error. */
+export function stdinReader(stdin: NodeJS.ReadableStream): () => Promise<Buffer> {
+  let used = false
+  return async () => {
+    if (used) throw new UsageError('standard input can be read only once (by one --data - or -F key=@-)')
+    used = true
+    const chunks: Buffer[] = []
+    for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array))
+    return Buffer.concat(chunks)
+  }
+}
+
+async function readFileArg(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+    throw new UsageError(`cannot read ${path}: ${code}`)
+  }
+}
+
+/**
+ * Checks and reads everything the command line names (headers, fields, files, stdin) before any network
+ * call, so that a typo is exit 2 without a token being loaded. Then `build(url)` gives the request.
+ */
+export async function prepareRequest(
+  spec: RequestSpec,
+  stdin: NodeJS.ReadableStream,
+): Promise<(url: URL) => PreparedRequest> {
+  const method = normalizeMethod(spec.method)
+  const headers = parseHeaders(spec.headers)
+  checkQueryParams(spec.query)
+  if (!headers.has('accept')) headers.set('accept', 'application/json')
+  const hasFields = spec.rawFields.length > 0 || spec.typedFields.length > 0
+  if (spec.data !== undefined && hasFields) throw new UsageError('--data cannot be combined with -f/-F fields')
+  if (spec.data !== undefined && QUERY_METHODS.has(method)) throw new UsageError(`${method} requests cannot have a body (--data)`)
+  const readStdin = stdinReader(stdin)
+  const fields = await parseFields(spec.rawFields, spec.typedFields, {
+    readFile: async (path) => (await readFileArg(path)).toString('utf8'),
+    readStdin: async () => (await readStdin()).toString('utf8'),
+  })
+  let body: Uint8Array | undefined
+  if (spec.data !== undefined) {
+    body = await readData(spec.data, readStdin)
+    chooseContentType(headers, spec.contentType, isJsonBytes(body) ? 'application/json' : 'application/octet-stream')
+  } else if (hasFields && !QUERY_METHODS.has(method)) {
+    body = Buffer.from(JSON.stringify(buildJsonBody(fields)))
+    chooseContentType(headers, spec.contentType, 'application/json')
+  } else if (spec.contentType !== undefined) {
+    headers.set('content-type', spec.contentType)
+  }
+  return (resolved) => {
+    const url = new URL(resolved)
+    appendQueryParams(url, spec.query)
+    if (QUERY_METHODS.has(method)) appendFieldsToQuery(url, fields)
+    return {method, url, headers, body}
+  }
+}
+
+/** Checks `-q` early (its errors are usage errors) without needing the URL. */
+export function checkQueryParams(params: string[]): void {
+  appendQueryParams(new URL('http://check.invalid/'), params)
+}
+
+async function readData(data: string, readStdin: () => Promise<Buffer>): Promise<Uint8Array> {
+  if (data === '-' || data === '@-') return readStdin()
+  if (data.startsWith('@')) return readFileArg(data.slice(1))
+  return Buffer.from(data)
+}
+
+function isJsonBytes(body: Uint8Array): boolean {
+  try {
+    JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'))
+    return true
+  } catch {
+    return false
+  }
+}

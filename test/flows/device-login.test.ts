@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict'
+import {createServer, type Server} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {after, before, beforeEach, describe, it} from 'node:test'
+import {AuthorizationError, ConfigError, ExitCode, InterruptedError} from '../../src/errors.js'
+import {loginWithDevice, pollIntervalFromEnv, type DeviceLoginDeps} from '../../src/flows/device-login.js'
+import type {ProviderPreset} from '../../src/providers/preset.js'
+
+/**
+ * A tiny authorization server: the device authorization endpoint answers with `deviceResponse`, the token
+ * endpoint with the next scripted answer. Every token request is recorded.
+ */
+interface Scripted {
+  status: number
+  body: Record<string, unknown>
+}
+
+let server: Server
+let origin: string
+let deviceResponse: Record<string, unknown>
+let script: Scripted[]
+let tokenRequests: URLSearchParams[]
+
+before(async () => {
+  server = createServer((req, res) => {
+    let body = ''
+    req.on('data', (chunk) => (body += chunk))
+    req.on('end', () => {
+      const send = (status: number, json: unknown) => {
+        res.writeHead(status, {'content-type': 'application/json', 'cache-control': 'no-store'})
+        res.end(JSON.stringify(json))
+      }
+      if (req.url === '/device') return send(200, deviceResponse)
+      if (req.url === '/token') {
+        tokenRequests.push(new URLSearchParams(body))
+        const next = script.shift() ?? {status: 500, body: {error: 'server_error', error_description: 'script exhausted'}}
+        return send(next.status, next.body)
+      }
+      send(404, {error: 'not_found'})
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+after(() => new Promise<void>((resolve) => server.close(() => resolve())))
+beforeEach(() => {
+  deviceResponse = {device_code: 'device-code-123456', user_code: 'WDJB-MJHT', verification_uri: `${origin}/activate`, expires_in: 600}
+  script = []
+  tokenRequests = []
+})
+
+function preset(overrides: Partial<ProviderPreset> = {}): ProviderPreset {
+  return {
+    name: 'fake',
+    displayName: 'Fake AS',
+    issuer: origin,
+    authorizationEndpoint: `${origin}/authorize`,
+    tokenEndpoint: `${origin}/token`,
+    deviceAuthorizationEndpoint: `${origin}/device`,
+    apiBase: `${origin}/api`,
+    apiOrigins: [origin],
+    defaultScopes: [],
+    scopeSeparator: ' ',
+    clientAuth: 'none',
+    clientSecretRequired: false,
+    loopback: {host: '127.0.0.1', anyPort: true, path: '/callback'},
+    rotatesRefreshTokens: false,
+    pagination: 'none',
+    supportsDeviceFlow: true,
+    ...overrides,
+  }
+}
+
+const pending = {status: 400, body: {error: 'authorization_pending'}}
+const slowDown = {status: 400, body: {error: 'slow_down'}}
+const tokens = {status: 200, body: {access_token: 'access-token-abcdef', token_type: 'Bearer', expires_in: 3600}}
+
+/** Deps with a virtual clock: sleeping advances it and records the wait instead of waiting. */
+function fakeDeps(signal?: AbortSignal): DeviceLoginDeps & {waits: number[]; lines: string[]} {
+  let clock = 1_000_000
+  const waits: number[] = []
+  const lines: string[] = []
+  return {
+    waits,
+    lines,
+    say: (line) => void lines.push(line),
+    now: () => clock,
+    signal,
+    sleep: async (ms, sig) => {
+      if (sig?.aborted) throw sig.reason
+      waits.push(ms)
+      clock += ms
+    },
+  }
+}
+
+const input = () => ({preset: preset(), credentials: {clientId: 'cli'}, scopes: ['read']})
+
+describe('device flow polling (RFC 8628 §3.5)', () => {
+  it('polls at the server interval and adds 5 s on every slow_down', async () => {
+    deviceResponse.interval = 2
+    script = [pending, slowDown, pending, slowDown, tokens]
+    const deps = fakeDeps()
+    const result = await loginWithDevice(input(), deps)
+    assert.equal(result.access_token, 'access-token-abcdef')
+    assert.deepEqual(deps.waits, [2000, 2000, 7000, 7000, 12000])
+    assert.equal(tokenRequests.length, 5)
+    for (const request of tokenRequests) {
+      assert.equal(request.get('grant_type'), 'urn:ietf:params:oauth:grant-type:device_code')
+      assert.equal(request.get('device_code'), 'device-code-123456')
+      assert.equal(request.get('client_id'), 'cli')
+    }
+  })
+
+  it('waits 5 s between polls when the server sends no interval', async () => {
+    script = [pending, tokens]
+    const deps = fakeDeps()
+    await loginWithDevice(input(), deps)
+    assert.deepEqual(deps.waits, [5000, 5000])
+  })
+
+  it('an interval override (tests) replaces the server interval, and slow_down still adds 5 s', async () => {
+    deviceResponse.interval = 5
+    script = [slowDown, tokens]
+    const deps = fakeDeps()
+    await loginWithDevice({...input(), pollIntervalS: 0.1}, deps)
+    assert.deepEqual(deps.waits, [100, 5100])
+  })
+
+  it('shows the verification URL and the user code on stderr lines', async () => {
+    deviceResponse.verification_uri_complete = `${origin}/activate?user_code=WDJB-MJHT`
+    script = [tokens]
+    const deps = fakeDeps()
+    await loginWithDevice(input(), deps)
+    const text = deps.lines.join('\n')
+    assert.match(text, new RegExp(`open ${origin}/activate\\b`))
+    assert.match(text, /enter the code: WDJB-MJHT/)
+    assert.match(text, /user_code=WDJB-MJHT/)
+    assert.doesNotMatch(text, /device-code-123456/)
+  })
+
+  it('stops with exit 5 on expired_token from the server', async () => {
+    script = [pending, {status: 400, body: {error: 'expired_token'}}]
+    await assert.rejects(loginWithDevice(input(), fakeDeps()), (error: unknown) => {
+      assert.ok(error instanceof AuthorizationError)
+      assert.equal(error.exitCode, ExitCode.authorization)
+      assert.equal(error.code, 'expired_token')
+      assert.match(error.message, /expired/)
+      return true
+    })
+  })
+
+  it('stops with exit 5 once expires_in has passed, without polling again', async () => {
+    deviceResponse.expires_in = 12
+    deviceResponse.interval = 5
+    script = [pending, pending, pending, pending]
+    await assert.rejects(loginWithDevice(input(), fakeDeps()), (error: unknown) => {
+      assert.ok(error instanceof AuthorizationError)
+      assert.equal(error.code, 'expired_token')
+      return true
+    })
+    // Polls at 5 s and 10 s; at 15 s the code has expired.
+    assert.equal(tokenRequests.length, 2)
+  })
+
+  it('stops with exit 5 on access_denied and keeps the description', async () => {
+    script = [{status: 400, body: {error: 'access_denied', error_description: 'the user said no'}}]
+    await assert.rejects(loginWithDevice(input(), fakeDeps()), (error: unknown) => {
+      assert.ok(error instanceof AuthorizationError)
+      assert.equal(error.exitCode, 5)
+      assert.equal(error.error, 'access_denied')
+      assert.match(error.message, /denied: the user said no/)
+      return true
+    })
+  })
+
+  it('Ctrl-C while waiting is exit 130', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    script = [tokens]
+    await assert.rejects(loginWithDevice(input(), fakeDeps(controller.signal)), (error: unknown) => {
+      assert.ok(error instanceof InterruptedError)
+      assert.equal(error.exitCode, 130)
+      return true
+    })
+    assert.equal(tokenRequests.length, 0)
+  })
+
+  it('a preset without the device flow is a configuration error (exit 3) before any request', async () => {
+    await assert.rejects(loginWithDevice({...input(), preset: preset({supportsDeviceFlow: false})}, fakeDeps()), (error: unknown) => {
+      assert.ok(error instanceof ConfigError)
+      assert.equal(error.exitCode, 3)
+      return true
+    })
+  })
+})
+
+describe('OAUTHCTL_DEVICE_POLL_INTERVAL', () => {
+  it('parses seconds and rejects garbage', () => {
+    assert.equal(pollIntervalFromEnv({}), undefined)
+    assert.equal(pollIntervalFromEnv({OAUTHCTL_DEVICE_POLL_INTERVAL: '0.25'}), 0.25)
+    assert.throws(() => pollIntervalFromEnv({OAUTHCTL_DEVICE_POLL_INTERVAL: 'fast'}), ConfigError)
+  })
+})

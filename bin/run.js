@@ -6,10 +6,10 @@ process.stdout.on('error', (error) => {
 })
 
 // Hot commands (`token`, `get`, ...) skip @oclif/core; see src/cli/fast-path.ts.
-const FAST = new Set(['token'])
+const FAST = new Set(['token', 'get', 'post', 'put', 'patch', 'delete', 'request'])
 let code
 if (FAST.has(process.argv[2])) {
-  const {runFast} = await import('../dist/cli/fast-path.js')
+  const {runFast} = await import('../dist/cli/fast-path.bundle.js')
   code = await runFast(process.argv.slice(2))
 }
 if (code === undefined) {

@@ -54,7 +54,9 @@ export function createContext(overrides: ContextOverrides = {}): Context {
     io,
     configDir,
     now: Date.now,
-    fetch: globalThis.fetch,
+    // node:http rather than the built-in fetch: see src/http/node-fetch.ts for the ~70 ms it saves a call.
+    fetch: ((input: string | URL | Request, init?: RequestInit) =>
+      import('./http/node-fetch.js').then(({nodeFetch}) => nodeFetch(input, init))) as typeof fetch,
     debugEnabled,
     tokenOverride: env.OAUTHCTL_TOKEN || undefined,
     debug(line) {

@@ -52,6 +52,7 @@ export function parseFast(spec: CommandSpec, argv: string[], env: NodeJS.Process
     if (flag.options && typeof value === 'string' && !flag.options.includes(value)) return undefined
     if (flag.options && Array.isArray(value) && value.some((item) => !flag.options!.includes(item))) return undefined
     if (value === undefined) value = flag.default
+    if (flag.required && value === undefined) return undefined
     flags[name] = value
   }
   return {args, flags}

@@ -10,12 +10,21 @@ interface FastCommand {
 }
 
 /**
- * Commands that scripts call in loops run without @oclif/core (importing it alone costs ~90 ms). Their
+ * Commands that scripts call in loops (`token` and the API verbs) run without @oclif/core (importing it alone costs ~90 ms). Their
  * flags come from the same spec as the oclif command; anything the fast parser does not handle exactly
  * like oclif (help, unknown flags, bad values) falls back to oclif.
  */
+const api = (id: keyof typeof import('./specs/api.js').apiCommands) => () =>
+  import('./specs/api.js').then((module) => module.apiCommands[id])
+
 const fastCommands: Record<string, () => Promise<FastCommand>> = {
   token: () => import('./specs/token.js'),
+  get: api('get'),
+  post: api('post'),
+  put: api('put'),
+  patch: api('patch'),
+  delete: api('delete'),
+  request: api('request'),
 }
 
 export function isFastCommand(id: string | undefined): boolean {

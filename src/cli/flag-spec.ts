@@ -7,6 +7,9 @@ export interface FlagSpec {
   type: 'boolean' | 'string' | 'integer'
   description: string
   char?: string
+  /** Placeholder shown in --help (`KEY=VALUE`). */
+  helpValue?: string
+  required?: boolean
   multiple?: boolean
   /** Booleans only: also accept `--no-<name>`. */
   allowNo?: boolean

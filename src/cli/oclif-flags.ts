@@ -11,6 +11,8 @@ export function toOclifFlags(specs: Record<string, FlagSpec>): Record<string, an
       env: spec.env,
       helpGroup: spec.helpGroup,
       hidden: spec.hidden,
+      helpValue: spec.helpValue,
+      required: spec.required,
       // One value per occurrence (`-H a -H b`), so a repeatable flag never swallows the positional argument.
       ...(spec.multiple ? {multipleNonGreedy: true} : {}),
     }

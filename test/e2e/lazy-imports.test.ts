@@ -31,7 +31,7 @@ describe('heavy modules load only in the commands that use them', () => {
 
   it('`oauthctl token` with a valid token loads no oclif, no protocol engine, no sandbox, no browser code', () => {
     const imports = importsOf(['token'], user.env, join(user.configDir, 'token-imports'))
-    assert.ok(imports.some((url) => url.includes('/dist/flows/print-token.js')), 'the recorder saw our own modules')
+    assert.ok(imports.some((url) => url.includes('/dist/cli/fast-path.bundle.js')), 'the recorder saw the fast path')
     for (const heavy of ['@oclif/core', 'openid-client', 'oauth4webapi', 'oidc-provider', 'playwright', 'conf/', '/dist/sandbox/', '/dist/callback/', 'chalk', '/open/']) {
       assert.deepEqual(imports.filter((url) => url.includes(heavy)), [], `${heavy} must not be loaded`)
     }
@@ -39,7 +39,8 @@ describe('heavy modules load only in the commands that use them', () => {
 
   it('`oauthctl get` with a valid token loads no oclif and no protocol engine either', () => {
     const imports = importsOf(['get', '/v2/me'], user.env, join(user.configDir, 'get-imports'))
-    for (const heavy of ['openid-client', 'oidc-provider', 'playwright', 'conf/', '/dist/sandbox/', '/dist/callback/']) {
+    assert.ok(imports.some((url) => url.includes('/dist/cli/fast-path.bundle.js')), 'the recorder saw the fast path')
+    for (const heavy of ['@oclif/core', 'openid-client', 'oidc-provider', 'playwright', 'conf/', '/dist/sandbox/', '/dist/callback/']) {
       assert.deepEqual(imports.filter((url) => url.includes(heavy)), [], `${heavy} must not be loaded`)
     }
   })

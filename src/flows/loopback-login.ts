@@ -53,6 +53,56 @@ export function authorizationParameters(
   return params
 }
 
+/** One authorization-code + PKCE attempt: fresh verifier and state, the URL to open, the code exchange. */
+export interface AuthorizationAttempt {
+  state: string
+  /** The authorize URL for this attempt with the given redirect URI. */
+  authorizeUrl(redirectUri: string): URL
+  /**
+   * Exchanges the code of a callback URL (RFC 6749 §4.1.3 with the PKCE verifier, RFC 7636 §4.5); state and
+   * `iss` are checked again by openid-client. Provider errors become AuthorizationError (exit 5).
+   */
+  exchange(callbackUrl: URL, redirectUri: string, hint: string): Promise<TokenResponseLike>
+}
+
+/** Starts an authorization-code + PKCE S256 attempt (RFC 7636): shared by the loopback and paste logins. */
+export async function beginAuthorization(
+  preset: ProviderPreset,
+  credentials: ClientCredentials,
+  scopes: string[],
+  fetch?: FetchFn,
+): Promise<AuthorizationAttempt> {
+  const client = await import('openid-client')
+  const config = await createOAuthConfig(preset, credentials, {fetch})
+  const codeVerifier = client.randomPKCECodeVerifier()
+  const codeChallenge = await client.calculatePKCECodeChallenge(codeVerifier)
+  const state = client.randomState()
+  return {
+    state,
+    authorizeUrl: (redirectUri) =>
+      client.buildAuthorizationUrl(config, authorizationParameters(preset, {redirectUri, scopes, state, codeChallenge})),
+    async exchange(callbackUrl, redirectUri, hint) {
+      try {
+        return await client.authorizationCodeGrant(
+          config,
+          callbackUrl,
+          {pkceCodeVerifier: codeVerifier, expectedState: state},
+          {redirect_uri: redirectUri},
+        )
+      } catch (error) {
+        if (error instanceof OauthctlError) throw error
+        const code = oauthErrorCode(error)
+        throw new AuthorizationError(`${preset.displayName} did not issue tokens: ${describeOAuthError(error)}`, {
+          error: code,
+          errorDescription: (error as {error_description?: string}).error_description,
+          hint: code === 'invalid_client' ? 'Check --client-id and --client-secret (or OAUTHCTL_CLIENT_ID / OAUTHCTL_CLIENT_SECRET).' : hint,
+          cause: error,
+        })
+      }
+    },
+  }
+}
+
 /**
  * Authorization code grant for a native app (RFC 8252): a one-shot loopback listener, PKCE S256, a fresh
  * `state`, the RFC 9207 `iss` check when the server advertises it, then the code exchange. The browser tab
@@ -60,27 +110,20 @@ export function authorizationParameters(
  */
 export async function loginWithLoopback(input: LoopbackLoginInput, deps: LoopbackLoginDeps): Promise<TokenResponseLike> {
   const {preset} = input
-  const client = await import('openid-client')
-  const config = await createOAuthConfig(preset, input.credentials, {fetch: deps.fetch})
-  const codeVerifier = client.randomPKCECodeVerifier()
-  const codeChallenge = await client.calculatePKCECodeChallenge(codeVerifier)
-  const state = client.randomState()
+  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps.fetch)
   const port = input.port ?? (preset.loopback.anyPort ? 0 : preset.loopback.defaultPort)
   const server = await deps.startCallbackServer({
     bindHost: preset.loopback.host === '[::1]' ? '::1' : '127.0.0.1',
     redirectHost: preset.loopback.host,
     port,
     path: preset.loopback.path,
-    expectedState: state,
+    expectedState: attempt.state,
     expectedIssuer: preset.issParameterSupported ? preset.issuer : undefined,
     timeoutMs: input.timeoutMs,
   })
   try {
     const redirectUri = server.redirectUri.href
-    const url = client.buildAuthorizationUrl(
-      config,
-      authorizationParameters(preset, {redirectUri, scopes: input.scopes, state, codeChallenge}),
-    )
+    const url = attempt.authorizeUrl(redirectUri)
     deps.say(`Open this URL in a browser to log in to ${preset.displayName}:`)
     deps.say(`  ${url.href}`)
     if (input.openBrowser) {
@@ -92,16 +135,10 @@ export async function loginWithLoopback(input: LoopbackLoginInput, deps: Loopbac
     const callback = await server.waitForCallback(deps.signal)
     let tokens: TokenResponseLike
     try {
-      tokens = await client.authorizationCodeGrant(
-        config,
-        callback.url,
-        {pkceCodeVerifier: codeVerifier, expectedState: state},
-        {redirect_uri: redirectUri},
-      )
+      tokens = await attempt.exchange(callback.url, redirectUri, 'Run the login again; the code is single-use and short-lived.')
     } catch (error) {
-      const failure = toAuthorizationError(error, preset)
-      await server.finish({ok: false, title: `Login to ${preset.displayName} failed`, detail: failure.message})
-      throw failure
+      await server.finish({ok: false, title: `Login to ${preset.displayName} failed`, detail: (error as Error).message})
+      throw error
     }
     await server.finish({
       ok: true,
@@ -112,19 +149,4 @@ export async function loginWithLoopback(input: LoopbackLoginInput, deps: Loopbac
   } finally {
     await server.close()
   }
-}
-
-function toAuthorizationError(error: unknown, preset: ProviderPreset): OauthctlError {
-  if (error instanceof OauthctlError) return error
-  const code = oauthErrorCode(error)
-  const description = (error as {error_description?: string}).error_description
-  return new AuthorizationError(`${preset.displayName} did not issue tokens: ${describeOAuthError(error)}`, {
-    error: code,
-    errorDescription: description,
-    hint:
-      code === 'invalid_client'
-        ? 'Check --client-id and --client-secret (or OAUTHCTL_CLIENT_ID / OAUTHCTL_CLIENT_SECRET).'
-        : 'Run the login again; the code is single-use and short-lived.',
-    cause: error,
-  })
 }

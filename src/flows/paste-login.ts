@@ -1,9 +1,8 @@
 import {randomInt} from 'node:crypto'
-import {AuthorizationError, OauthctlError, UsageError} from '../errors.js'
+import {AuthorizationError, UsageError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
-import {describeOAuthError, oauthErrorCode} from './oauth-errors.js'
-import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
-import {authorizationParameters, redirectUriFor} from './loopback-login.js'
+import type {ClientCredentials, FetchFn} from './oauth-client.js'
+import {beginAuthorization, redirectUriFor} from './loopback-login.js'
 import type {TokenResponseLike} from './token-response.js'
 
 export interface PasteLoginInput {
@@ -41,16 +40,9 @@ export function pasteRedirectUri(preset: ProviderPreset, port?: number): string 
  */
 export async function loginWithPaste(input: PasteLoginInput, deps: PasteLoginDeps): Promise<TokenResponseLike> {
   const {preset} = input
-  const client = await import('openid-client')
-  const config = await createOAuthConfig(preset, input.credentials, {fetch: deps.fetch})
-  const codeVerifier = client.randomPKCECodeVerifier()
-  const codeChallenge = await client.calculatePKCECodeChallenge(codeVerifier)
-  const state = client.randomState()
+  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps.fetch)
   const redirectUri = pasteRedirectUri(preset, input.port)
-  const url = client.buildAuthorizationUrl(
-    config,
-    authorizationParameters(preset, {redirectUri, scopes: input.scopes, state, codeChallenge}),
-  )
+  const url = attempt.authorizeUrl(redirectUri)
   deps.say(`Open this URL in a browser (on any machine) to log in to ${preset.displayName}:`)
   deps.say(`  ${url.href}`)
   deps.say(`After you approve, the browser goes to ${redirectUri}?code=... and probably shows an error page.`)
@@ -61,24 +53,8 @@ export async function loginWithPaste(input: PasteLoginInput, deps: PasteLoginDep
       hint: deps.stdinIsTTY ? 'Run the login again and paste the address.' : 'Pipe the URL in, or run the login in a terminal.',
     })
   }
-  const callback = checkPastedUrl(pasted.trim(), {redirectUri, state, issuer: preset.issParameterSupported ? preset.issuer : undefined})
-  try {
-    return await client.authorizationCodeGrant(
-      config,
-      callback,
-      {pkceCodeVerifier: codeVerifier, expectedState: state},
-      {redirect_uri: redirectUri},
-    )
-  } catch (error) {
-    if (error instanceof OauthctlError) throw error
-    const code = oauthErrorCode(error)
-    throw new AuthorizationError(`${preset.displayName} did not issue tokens: ${describeOAuthError(error)}`, {
-      error: code,
-      errorDescription: (error as {error_description?: string}).error_description,
-      hint: 'Run the login again and paste the address right away: the code is single-use and short-lived.',
-      cause: error,
-    })
-  }
+  const callback = checkPastedUrl(pasted.trim(), {redirectUri, state: attempt.state, issuer: preset.issParameterSupported ? preset.issuer : undefined})
+  return attempt.exchange(callback, redirectUri, 'Run the login again and paste the address right away: the code is single-use and short-lived.')
 }
 
 const nothingExchanged = 'nothing was exchanged and no token was stored'

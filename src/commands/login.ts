@@ -23,7 +23,7 @@ export default class Login extends BaseCommand {
   }
   static override flags = {
     profile: Flags.string({description: 'Profile name, to keep several accounts of one provider.', default: 'default'}),
-    scope: Flags.string({description: "Scope to request (repeatable); replaces the provider's defaults.", multiple: true}),
+    scope: Flags.string({description: "Scope to request (repeatable); replaces the provider's defaults.", multiple: true, multipleNonGreedy: true}),
     port: Flags.integer({description: 'Fixed loopback port, for providers that need a registered one.', min: 1, max: 65535}),
     timeout: Flags.integer({description: 'Seconds to wait for the browser redirect.', default: 300, min: 1}),
     browser: Flags.boolean({description: 'Open the browser (--no-browser only prints the URL).', default: true, allowNo: true}),

@@ -84,6 +84,12 @@ describe('bad input gets a clear message and a documented exit code', () => {
     assert.match(result.stderr, /no callback received within 1 s/)
   })
 
+  it('a repeatable flag before the argument does not swallow it (regression: oclif flags were greedy)', async () => {
+    const result = await runCli(['login', '--scope', 'openid', '--scope', 'email', '--no-browser', '--timeout', '1', 'sandbox'], user.env)
+    assert.equal(result.code, 5, result.stderr)
+    assert.match(result.stderr, /scope=openid\+email&/)
+  })
+
   it('Ctrl-C while waiting for the browser: exit 130, the listener is closed, nothing stored', async () => {
     const child = spawn(process.execPath, [cliPath, 'login', 'sandbox', '--no-browser'], {env: user.env, stdio: ['ignore', 'pipe', 'pipe']})
     let stderr = ''

@@ -29,7 +29,7 @@ export default class ProvidersAdd extends BaseCommand {
     'display-name': Flags.string({description: 'Name shown in messages.'}),
     'client-id': Flags.string({description: 'Client id of your app at this provider.'}),
     'client-secret': Flags.string({description: 'Client secret of your app (kept in the secret store, never in the config).'}),
-    scope: Flags.string({description: 'Default scope (repeatable).', multiple: true}),
+    scope: Flags.string({description: 'Default scope (repeatable).', multiple: true, multipleNonGreedy: true}),
     register: Flags.boolean({description: 'Register oauthctl at the server (RFC 7591 dynamic client registration).'}),
     force: Flags.boolean({description: 'Replace an existing custom provider of that name.'}),
     json: Flags.boolean({description: 'Print the provider (no secrets) as JSON on stdout.'}),

@@ -90,6 +90,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
       startCallbackServer: ctx.startCallbackServer,
       browser: ctx.browser,
       say: ctx.io.say,
+      debug: ctx.debug,
       signal: ctx.signal,
       fetch: ctx.fetch,
     },

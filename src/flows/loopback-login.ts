@@ -20,6 +20,8 @@ export interface LoopbackLoginDeps {
   startCallbackServer(options: CallbackServerOptions): Promise<CallbackServer>
   browser(): Promise<Browser>
   say(line: string): void
+  /** Redacted diagnostics (--debug). */
+  debug?(line: string): void
   signal?: AbortSignal
   fetch?: FetchFn
 }
@@ -133,6 +135,7 @@ export async function loginWithLoopback(input: LoopbackLoginInput, deps: Loopbac
       deps.say(`Waiting for the redirect to ${redirectUri} ...`)
     }
     const callback = await server.waitForCallback(deps.signal)
+    deps.debug?.(`callback received: ${callback.url.href}; exchanging the code at ${preset.tokenEndpoint}`)
     let tokens: TokenResponseLike
     try {
       tokens = await attempt.exchange(callback.url, redirectUri, 'Run the login again; the code is single-use and short-lived.')

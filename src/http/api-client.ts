@@ -158,6 +158,7 @@ async function sendFollowingRedirects(ctx: Context, start: URL, options: SendOpt
         }),
       retryDeps,
     )
+    ctx.debug(`-> HTTP ${response.status} ${response.statusText}`)
     const location = response.headers.get('location')
     if (!follow || !REDIRECT_STATUSES.has(response.status) || !location || hop >= (options.maxRedirects ?? 10)) {
       return response

@@ -128,6 +128,25 @@ describe('refresh with rotation (short access-token lifetime)', () => {
     assert.notEqual(storedSecrets(user.configDir).refreshToken, second.refreshToken)
   })
 
+  it('--debug shows what happens but never a token or a code', async () => {
+    const login = await runCli(['login', 'sandbox', '--profile', 'debug', '--debug'], user.env)
+    assert.equal(login.code, 0, login.stderr)
+    assert.match(login.stderr, /debug: callback received: http:\/\/127\.0\.0\.1:\d+\/callback\?code=\[redacted\]/)
+    assert.doesNotMatch(login.stderr, /[?&]code=(?!\[redacted\])/)
+    const get = await runCli(['get', '--profile', 'debug', '/v2/me', '--debug'], user.env)
+    assert.equal(get.code, 0, get.stderr)
+    assert.match(get.stderr, /debug: refreshing sandbox:debug/)
+    assert.match(get.stderr, /debug: GET .*\/api\/v2\/me \(with token\)/)
+    assert.match(get.stderr, /debug: -> HTTP 200/)
+    const dir = join(user.configDir, 'tokens')
+    for (const file of readdirSync(dir)) {
+      const {secrets} = JSON.parse(readFileSync(join(dir, file), 'utf8'))
+      for (const secret of [secrets.accessToken, secrets.refreshToken, secrets.idToken].filter(Boolean)) {
+        assert.ok(!login.stderr.includes(secret) && !get.stderr.includes(secret), 'a stored secret appeared on stderr')
+      }
+    }
+  })
+
   it('a rejected refresh token exits 4 and names the login command, keeping the record', async () => {
     const dir = join(user.configDir, 'tokens')
     const [file] = readdirSync(dir).filter((name) => name.endsWith('.json'))

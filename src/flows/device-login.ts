@@ -29,6 +29,8 @@ export interface DeviceLoginDeps {
   signal?: AbortSignal
   fetch?: FetchFn
   now(): number
+  /** Draw `verification_uri_complete` as a QR code (stderr is a terminal: a phone can scan it). */
+  showQrCode?: boolean
   /** Waits `ms`, rejecting when `signal` aborts. Injected so tests can record the back-off without waiting. */
   sleep?(ms: number, signal?: AbortSignal): Promise<void>
 }
@@ -99,6 +101,7 @@ export async function loginWithDevice(input: DeviceLoginInput, deps: DeviceLogin
   deps.say(`To log in to ${preset.displayName}, open ${printable(authorization.verification_uri)}`)
   deps.say(`and enter the code: ${printable(authorization.user_code)}`)
   if (complete) deps.say(`(or open ${printable(complete)} , which carries the code)`)
+  if (complete && deps.showQrCode) deps.say(await renderQrCode(complete))
   deps.say(`Waiting for you to approve the request (the code expires in ${Math.round(authorization.expires_in / 60)} min)...`)
 
   const wait = deps.sleep ?? sleep
@@ -125,6 +128,15 @@ export async function loginWithDevice(input: DeviceLoginInput, deps: DeviceLogin
       throw toDeviceError(error, code, preset)
     }
   }
+}
+
+/**
+ * A QR code of `text` in Unicode half blocks, light modules drawn (so it scans on the usual dark terminal),
+ * with a quiet zone. uqr is loaded only here.
+ */
+export async function renderQrCode(text: string): Promise<string> {
+  const {renderUnicodeCompact} = await import('uqr')
+  return renderUnicodeCompact(text, {border: 2})
 }
 
 function expired(preset: ProviderPreset): AuthorizationError {

@@ -51,7 +51,7 @@ export async function obtainTokensWithoutListener(
   if (mode === 'device') {
     return loginWithDevice(
       {...input, pollIntervalS: pollIntervalFromEnv(ctx.env)},
-      {say: ctx.io.say, signal: ctx.signal, fetch: ctx.fetch, now: ctx.now},
+      {say: ctx.io.say, signal: ctx.signal, fetch: ctx.fetch, now: ctx.now, showQrCode: ctx.io.stderrIsTTY},
     )
   }
   return loginWithPaste(input, {

@@ -3,7 +3,7 @@ import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {after, before, beforeEach, describe, it} from 'node:test'
 import {AuthorizationError, ConfigError, ExitCode, InterruptedError} from '../../src/errors.js'
-import {loginWithDevice, pollIntervalFromEnv, type DeviceLoginDeps} from '../../src/flows/device-login.js'
+import {renderQrCode, loginWithDevice, pollIntervalFromEnv, type DeviceLoginDeps} from '../../src/flows/device-login.js'
 import type {ProviderPreset} from '../../src/providers/preset.js'
 
 /**
@@ -137,6 +137,20 @@ describe('device flow polling (RFC 8628 §3.5)', () => {
     assert.match(text, /enter the code: WDJB-MJHT/)
     assert.match(text, /user_code=WDJB-MJHT/)
     assert.doesNotMatch(text, /device-code-123456/)
+  })
+
+  it('draws verification_uri_complete as a QR code only when stderr is a terminal', async () => {
+    deviceResponse.verification_uri_complete = `${origin}/activate?user_code=WDJB-MJHT`
+    script = [tokens]
+    const onTerminal = fakeDeps()
+    await loginWithDevice(input(), {...onTerminal, showQrCode: true})
+    const qr = onTerminal.lines.find((line) => line.includes('\n') && /^[█▀▄ \n]+$/.test(line))
+    assert.ok(qr, 'a block of QR modules was printed')
+    assert.equal(qr, await renderQrCode(`${origin}/activate?user_code=WDJB-MJHT`))
+    script = [tokens]
+    const piped = fakeDeps()
+    await loginWithDevice(input(), {...piped, showQrCode: false})
+    assert.ok(!piped.lines.some((line) => /[█▀▄]/.test(line)))
   })
 
   it('stops with exit 5 on expired_token from the server', async () => {

@@ -1,3 +1,4 @@
+import {randomBytes} from 'node:crypto'
 import {CredentialStoreError} from '../errors.js'
 import {checkSessionBus, formatSeconds} from './dbus-preflight.js'
 import {isTokenSecrets, KEYRING_SERVICE} from './token-store.js'
@@ -81,12 +82,15 @@ export class KeyringTokenStore implements TokenStore {
   }
 
   async get(key: string): Promise<TokenSecrets | undefined> {
-    const value = await this.#call('reading', key, (keyring) => keyring.getPassword(KEYRING_SERVICE, key))
-    if (value === null || value === undefined) return undefined
+    const value = await this.#read(key)
+    if (value === undefined) return undefined
     let parsed: unknown
     try {
-      parsed = JSON.parse(value)
-    } catch {
+      const head: unknown = JSON.parse(value)
+      const chunks = chunkHeader(head)
+      parsed = chunks ? JSON.parse(await this.#readChunks(key, chunks)) : head
+    } catch (error) {
+      if (error instanceof CredentialStoreError) throw error
       parsed = undefined
     }
     if (!isTokenSecrets(parsed)) {
@@ -100,13 +104,75 @@ export class KeyringTokenStore implements TokenStore {
     return parsed
   }
 
+  /**
+   * Writes the record as one entry, or, when it is longer than {@link MAX_ENTRY_CHARS}, as chunk entries of
+   * a new generation followed by the main entry naming that generation. The main entry is the single
+   * switch from the old record to the new one, so a crash never leaves a mix; chunks of the replaced
+   * generation are removed afterwards.
+   */
   async set(key: string, secrets: TokenSecrets): Promise<void> {
     const value = JSON.stringify(secrets)
-    await this.#call('writing', key, (keyring) => keyring.setPassword(KEYRING_SERVICE, key, value))
+    const previous = await this.#chunksOf(key)
+    if (value.length <= MAX_ENTRY_CHARS) {
+      await this.#write(key, value)
+    } else {
+      const header: ChunkHeader = {oauthctlChunks: {generation: randomBytes(6).toString('hex'), count: Math.ceil(value.length / MAX_ENTRY_CHARS)}}
+      for (let index = 0; index < header.oauthctlChunks.count; index++) {
+        await this.#write(chunkAccount(key, header, index), value.slice(index * MAX_ENTRY_CHARS, (index + 1) * MAX_ENTRY_CHARS))
+      }
+      await this.#write(key, JSON.stringify(header))
+    }
+    if (previous) await this.#deleteChunks(key, previous)
   }
 
   async delete(key: string): Promise<boolean> {
-    return this.#call('deleting', key, (keyring) => keyring.deletePassword(KEYRING_SERVICE, key))
+    const previous = await this.#chunksOf(key)
+    const deleted = await this.#call('deleting', key, (keyring) => keyring.deletePassword(KEYRING_SERVICE, key))
+    if (previous) await this.#deleteChunks(key, previous)
+    return deleted
+  }
+
+  async #read(account: string): Promise<string | undefined> {
+    const value = await this.#call('reading', account, (keyring) => keyring.getPassword(KEYRING_SERVICE, account))
+    return value === null || value === undefined ? undefined : value
+  }
+
+  #write(account: string, value: string): Promise<void> {
+    return this.#call('writing', account, (keyring) => keyring.setPassword(KEYRING_SERVICE, account, value))
+  }
+
+  /** The chunk header currently stored for `key`, if its record is chunked. */
+  async #chunksOf(key: string): Promise<ChunkHeader | undefined> {
+    const value = await this.#read(key)
+    if (value === undefined) return undefined
+    try {
+      return chunkHeader(JSON.parse(value))
+    } catch {
+      return undefined
+    }
+  }
+
+  async #readChunks(key: string, header: ChunkHeader): Promise<string> {
+    let value = ''
+    for (let index = 0; index < header.oauthctlChunks.count; index++) {
+      const chunk = await this.#read(chunkAccount(key, header, index))
+      if (chunk === undefined) {
+        throw new CredentialStoreError(
+          `the OS keyring entry for ${JSON.stringify(key)} is missing part ${index + 1} of ${header.oauthctlChunks.count}`,
+          {hint: `Log in again to store it afresh.`},
+          'keyring_entry_corrupt',
+        )
+      }
+      value += chunk
+    }
+    return value
+  }
+
+  async #deleteChunks(key: string, header: ChunkHeader): Promise<void> {
+    for (let index = 0; index < header.oauthctlChunks.count; index++) {
+      const account = chunkAccount(key, header, index)
+      await this.#call('deleting', account, (keyring) => keyring.deletePassword(KEYRING_SERVICE, account))
+    }
   }
 
   async #call<T>(action: string, key: string, operation: (keyring: KeyringBackend) => Promise<T>): Promise<T> {
@@ -174,6 +240,28 @@ export async function loadNativeKeyring(options: {timeoutMs?: number} = {}): Pro
     setPassword: async (service, account, password) => (await entry(service, account)).setPassword(password),
     deletePassword: async (service, account) => (await entry(service, account)).deletePassword(),
   }
+}
+
+/**
+ * The longest value oauthctl writes to one keyring entry. Windows Credential Manager takes at most 2,560
+ * bytes (1,280 UTF-16 characters) per credential, and large ID tokens have overflowed other keyrings too
+ * (kubelogin #1255); longer records are split across entries.
+ */
+export const MAX_ENTRY_CHARS = 1200
+
+interface ChunkHeader {
+  oauthctlChunks: {generation: string; count: number}
+}
+
+function chunkHeader(value: unknown): ChunkHeader | undefined {
+  const chunks = (value as Partial<ChunkHeader> | null)?.oauthctlChunks
+  return chunks && typeof chunks.generation === 'string' && Number.isInteger(chunks.count) && chunks.count > 0 && chunks.count < 1000
+    ? (value as ChunkHeader)
+    : undefined
+}
+
+function chunkAccount(key: string, header: ChunkHeader, index: number): string {
+  return `${key}#${header.oauthctlChunks.generation}.${index + 1}`
 }
 
 function oneLine(text: string): string {

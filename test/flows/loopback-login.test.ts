@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict'
+import {createHash} from 'node:crypto'
+import {createServer, type Server} from 'node:http'
+import {after, before, describe, it} from 'node:test'
+import {startCallbackServer} from '../../src/callback/callback-server.js'
+import type {Browser} from '../../src/callback/browser.js'
+import {loginWithLoopback} from '../../src/flows/loopback-login.js'
+import type {ProviderPreset} from '../../src/providers/preset.js'
+
+/**
+ * The loopback login against a tiny fake authorization server: the real callback server, a "browser" that
+ * follows the authorize redirect with plain HTTP, and a token endpoint that records what it was sent.
+ */
+describe('loginWithLoopback: PKCE S256, state and the code exchange', () => {
+  let server: Server
+  let issuer: string
+  const tokenRequests: URLSearchParams[] = []
+  const authorizeRequests: URL[] = []
+  let tokenAnswer: {status: number; body: object} = {status: 200, body: {}}
+
+  before(async () => {
+    server = createServer(async (req, res) => {
+      const url = new URL(req.url ?? '/', issuer)
+      if (url.pathname === '/authorize') {
+        authorizeRequests.push(url)
+        const back = new URL(url.searchParams.get('redirect_uri')!)
+        back.searchParams.set('code', `code-${authorizeRequests.length}`)
+        back.searchParams.set('state', url.searchParams.get('state')!)
+        res.writeHead(302, {location: back.href}).end()
+        return
+      }
+      let body = ''
+      for await (const chunk of req) body += chunk
+      tokenRequests.push(new URLSearchParams(body))
+      res.writeHead(tokenAnswer.status, {'content-type': 'application/json'}).end(JSON.stringify(tokenAnswer.body))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    issuer = `http://127.0.0.1:${(server.address() as {port: number}).port}`
+  })
+  after(() => server.close())
+
+  const preset = (): ProviderPreset => ({
+    name: 'fake',
+    displayName: 'Fake',
+    issuer,
+    authorizationEndpoint: `${issuer}/authorize`,
+    tokenEndpoint: `${issuer}/token`,
+    apiBase: issuer,
+    apiOrigins: [issuer],
+    defaultScopes: ['read'],
+    scopeSeparator: ' ',
+    clientAuth: 'none',
+    clientSecretRequired: false,
+    loopback: {host: '127.0.0.1', anyPort: true, path: '/callback'},
+    rotatesRefreshTokens: false,
+    pagination: 'none',
+  })
+
+  /**
+   * Follows the authorize URL and its redirect to the callback, as a browser would. Like a real browser it
+   * does not hold up `open`: the callback's page is answered only after the code exchange.
+   */
+  const httpBrowser: Browser = {
+    async open(url) {
+      void fetch(url, {redirect: 'manual'})
+        .then((first) => fetch(first.headers.get('location')!))
+        .then((page) => page.text())
+        .catch(() => {})
+    },
+  }
+
+  async function login(): Promise<void> {
+    await loginWithLoopback(
+      {preset: preset(), credentials: {clientId: 'cli'}, scopes: ['read', 'write'], timeoutMs: 5000, openBrowser: true},
+      {startCallbackServer, browser: async () => httpBrowser, say: () => {}},
+    )
+  }
+
+  it('sends an S256 challenge whose verifier arrives at the token endpoint, with the same redirect URI and no secret', async () => {
+    tokenAnswer = {status: 200, body: {access_token: 'at-1', token_type: 'Bearer', expires_in: 60}}
+    await login()
+    const authorize = authorizeRequests.at(-1)!
+    const exchange = tokenRequests.at(-1)!
+    assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256')
+    assert.equal(authorize.searchParams.get('scope'), 'read write')
+    const verifier = exchange.get('code_verifier')!
+    assert.match(verifier, /^[A-Za-z0-9._~-]{43,128}$/, 'RFC 7636 §4.1 verifier')
+    assert.equal(createHash('sha256').update(verifier).digest('base64url'), authorize.searchParams.get('code_challenge'))
+    assert.equal(exchange.get('grant_type'), 'authorization_code')
+    assert.equal(exchange.get('code'), `code-${authorizeRequests.length}`)
+    assert.equal(exchange.get('redirect_uri'), authorize.searchParams.get('redirect_uri'))
+    assert.match(exchange.get('redirect_uri')!, /^http:\/\/127\.0\.0\.1:\d+\/callback$/)
+    assert.equal(exchange.get('client_id'), 'cli')
+    assert.equal(exchange.has('client_secret'), false, 'a public client sends no secret at all')
+  })
+
+  it('uses a fresh state and verifier on every login', async () => {
+    tokenAnswer = {status: 200, body: {access_token: 'at-2', token_type: 'Bearer'}}
+    await login()
+    await login()
+    const [a, b] = authorizeRequests.slice(-2)
+    assert.notEqual(a.searchParams.get('state'), b.searchParams.get('state'))
+    assert.notEqual(a.searchParams.get('code_challenge'), b.searchParams.get('code_challenge'))
+    assert.ok(a.searchParams.get('state')!.length >= 32)
+  })
+
+  it('a refused code exchange is exit 5 with the provider error and description', async () => {
+    tokenAnswer = {status: 400, body: {error: 'invalid_grant', error_description: 'code expired'}}
+    await assert.rejects(login(), (error: {exitCode?: number; message: string}) => {
+      assert.equal(error.exitCode, 5)
+      assert.match(error.message, /invalid_grant: code expired/)
+      return true
+    })
+  })
+})

@@ -8,7 +8,7 @@ export default class Status extends BaseCommand {
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --json | jq -r ".[].provider"', '<%= config.bin %> status --check || <%= config.bin %> login sandbox']
   static override flags = {
     json: Flags.boolean({description: 'Print a JSON array on stdout.'}),
-    check: Flags.boolean({description: 'Confirm each token still works (userinfo, the "me" API or introspection); exit 4 if any fails.'}),
+    check: Flags.boolean({description: 'Confirm each token still works (userinfo, the "me" API or introspection); exit 4 if any fails, 7 if a provider cannot be reached.'}),
   }
 
   async run(): Promise<void> {

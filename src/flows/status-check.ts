@@ -5,6 +5,8 @@ import {introspectToken} from './introspect.js'
 import {getAccessToken, loadLogin, type Target} from './session.js'
 import type {StatusEntry} from './status.js'
 import {loginKey} from '../config.js'
+import {ApiUnreachableError} from '../http/retry.js'
+import {describeOAuthError} from './oauth-errors.js'
 
 /** What `status --check` found for one login. `ok: null` when there was no way to check. */
 export interface LoginCheck {
@@ -12,6 +14,8 @@ export interface LoginCheck {
   /** How it was checked: OIDC `userinfo`, the provider's "me" `api` endpoint, or `introspection`. */
   method: 'userinfo' | 'api' | 'introspection' | 'refresh' | 'none'
   detail: string
+  /** The provider could not be reached, so nothing is known about the token. */
+  unreachable?: boolean
 }
 
 /**
@@ -38,7 +42,8 @@ export async function checkLogin(ctx: Context, target: Target): Promise<LoginChe
     const check = await checkAccessToken(ctx, preset, secrets.accessToken, url)
     if (check.outcome === 'accepted') return {ok: true, method, detail: `accepted by ${url}`}
     if (check.outcome === 'rejected') return {ok: false, method, detail: `rejected by ${url} (HTTP ${check.status})`}
-    if (!preset.introspectionEndpoint) return {ok: false, method, detail: check.reason}
+    // Not reachable, or an answer that says nothing about the token: that is not a broken login.
+    if (!preset.introspectionEndpoint) return {ok: null, method, detail: `could not check: ${check.reason}`, unreachable: /could not be reached/.test(check.reason)}
   }
   if (preset.introspectionEndpoint) {
     try {
@@ -47,10 +52,24 @@ export async function checkLogin(ctx: Context, target: Target): Promise<LoginChe
         ? {ok: true, method: 'introspection', detail: 'active'}
         : {ok: false, method: 'introspection', detail: 'the provider says the token is not active'}
     } catch (error) {
-      return {ok: false, method: 'introspection', detail: (error as Error).message}
+      // A network failure proves nothing about the token; a refusal by the provider does.
+      const system = systemErrorCode(error)
+      if (system) {
+        return {ok: null, method: 'introspection', detail: `could not check: ${preset.introspectionEndpoint} could not be reached (${system})`, unreachable: true}
+      }
+      return {ok: false, method: 'introspection', detail: describeOAuthError(error)}
     }
   }
   return {ok: null, method: 'none', detail: `${preset.displayName} has no userinfo, "me" or introspection endpoint to check against`}
+}
+
+/** The system error (ECONNREFUSED, ENOTFOUND, ...) somewhere in the cause chain, if any. */
+function systemErrorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 5; current = (current as {cause?: unknown}).cause, depth++) {
+    const code = (current as {code?: unknown}).code
+    if (typeof code === 'string' && /^(E[A-Z0-9_]+|UND_ERR_[A-Z_]+)$/.test(code)) return code
+  }
+  return undefined
 }
 
 /** Checks every listed login in turn; throws exit 4 afterwards when any check failed. */
@@ -63,10 +82,20 @@ export async function checkLogins(ctx: Context, entries: StatusEntry[]): Promise
   return checked
 }
 
-/** The exit-4 error `status --check` ends with when a login no longer works (after printing the report). */
-export function failedCheckError(checked: Array<{provider: string; profile: string; check: LoginCheck}>): NotLoggedInError | undefined {
+/**
+ * The error `status --check` ends with (after printing the report): exit 4 when a login no longer works,
+ * else exit 7 when a provider could not be reached to check one, else none.
+ */
+export function failedCheckError(checked: Array<{provider: string; profile: string; check: LoginCheck}>): OauthctlError | undefined {
   const failed = checked.filter((entry) => entry.check.ok === false)
-  if (failed.length === 0) return undefined
+  if (failed.length === 0) {
+    const unreachable = checked.filter((entry) => entry.check.unreachable)
+    if (unreachable.length === 0) return undefined
+    return new ApiUnreachableError(
+      `could not reach the provider to check ${unreachable.map((entry) => `${entry.provider} [${entry.profile}]`).join(', ')}`,
+      {hint: 'Check the network (or that the provider is up) and run `oauthctl status --check` again.'},
+    )
+  }
   const first = failed[0] as (typeof failed)[number]
   return new NotLoggedInError(
     `${failed.length} of ${checked.length} login${checked.length === 1 ? '' : 's'} failed the check: ${failed.map((entry) => `${entry.provider} [${entry.profile}]`).join(', ')}`,

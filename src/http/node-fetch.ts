@@ -1,4 +1,5 @@
 import type {IncomingMessage} from 'node:http'
+import {isIP} from 'node:net'
 import {Readable} from 'node:stream'
 
 /**
@@ -60,13 +61,15 @@ async function send(url: URL, method: string, headers: Headers, body: Uint8Array
     throw new TypeError('fetch failed', {cause: new Error(`unsupported protocol ${url.protocol}`)})
   }
   signal?.throwIfAborted()
-  const {request} = url.protocol === 'https:' ? await import('node:https') : await import('node:http')
   const outgoing: Record<string, string> = {}
   headers.forEach((value, name) => (outgoing[name] = value))
   if (!headers.has('accept')) outgoing.accept = '*/*'
   if (body) outgoing['content-length'] = String(body.byteLength)
+  const proxy = proxyFor(url, process.env)
+  const options = proxy ? await viaProxy(url, proxy, outgoing, signal) : {}
+  const {request} = url.protocol === 'https:' ? await import('node:https') : await import('node:http')
   return new Promise<Response>((resolve, reject) => {
-    const req = request(url, {method, headers: outgoing, signal})
+    const req = request(url, {method, headers: outgoing, signal, ...options})
     req.once('error', (error: NodeJS.ErrnoException) => {
       reject(error.name === 'AbortError' ? signal?.reason ?? error : new TypeError('fetch failed', {cause: error}))
     })
@@ -83,4 +86,80 @@ async function send(url: URL, method: string, headers: Headers, body: Uint8Array
     })
     req.end(body)
   })
+}
+
+/**
+ * The proxy for a URL from `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` (or their lower-case forms), unless
+ * `NO_PROXY` names its host (`*`, `example.com`, `.example.com`, `host:port`). Loopback hosts (the
+ * callback, the sandbox) never go through a proxy.
+ */
+export function proxyFor(url: URL, env: NodeJS.ProcessEnv): URL | undefined {
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  if (host === 'localhost' || host === '::1' || /^127\./.test(host)) return undefined
+  const pick = (...names: string[]) => names.map((name) => env[name]).find((value) => value && value.trim())
+  const value = url.protocol === 'https:' ? pick('https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY') : pick('http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY')
+  if (!value) return undefined
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80')
+  for (const entry of (pick('no_proxy', 'NO_PROXY') ?? '').split(/[\s,]+/).filter(Boolean)) {
+    const [pattern, patternPort] = entry.toLowerCase().replace(/^\*\./, '.').split(':')
+    if (pattern === '*') return undefined
+    if (patternPort && patternPort !== port) continue
+    const bare = pattern.replace(/^\./, '')
+    if (host === bare || host.endsWith(`.${bare}`)) return undefined
+  }
+  try {
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`)
+  } catch {
+    throw new TypeError('fetch failed', {cause: new Error(`the proxy setting ${JSON.stringify(value)} is not a URL`)})
+  }
+}
+
+function proxyAuthorization(proxy: URL): string | undefined {
+  if (!proxy.username) return undefined
+  return `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`
+}
+
+/**
+ * Request options that send a request through an HTTP proxy: plain http in absolute form to the proxy;
+ * https through a `CONNECT` tunnel, so TLS (and the token) stay end to end (RFC 9110 §9.3.6).
+ */
+async function viaProxy(url: URL, proxy: URL, headers: Record<string, string>, signal?: AbortSignal): Promise<Record<string, unknown>> {
+  const auth = proxyAuthorization(proxy)
+  const proxyPort = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80))
+  // The target's own Host header (node would derive it from the proxy, or from port 80 with no agent).
+  headers.host = url.host
+  if (url.protocol === 'http:') {
+    if (auth) headers['proxy-authorization'] = auth
+    return {host: proxy.hostname, port: proxyPort, path: url.href, hostname: undefined}
+  }
+  const http = await import('node:http')
+  const tls = await import('node:tls')
+  const target = `${url.hostname.replace(/^\[|\]$/g, '')}:${url.port || 443}`
+  const socket = await new Promise<import('node:net').Socket>((resolve, reject) => {
+    const connect = http.request({
+      host: proxy.hostname,
+      port: proxyPort,
+      method: 'CONNECT',
+      path: target,
+      headers: {host: target, ...(auth ? {'proxy-authorization': auth} : {})},
+      signal,
+    })
+    connect.once('connect', (response, tunnel) => {
+      if (response.statusCode === 200) return resolve(tunnel)
+      tunnel.destroy()
+      reject(new TypeError('fetch failed', {cause: Object.assign(new Error(`the proxy ${proxy.host} refused to connect to ${target}: HTTP ${response.statusCode}`), {code: 'EPROXY'})}))
+    })
+    connect.once('error', (error) => reject(new TypeError('fetch failed', {cause: error})))
+    connect.end()
+  })
+  // No `agent`: node then opens the connection with `createConnection`, i.e. TLS inside the tunnel.
+  return {
+    createConnection: () => {
+      const host = url.hostname.replace(/^\[|\]$/g, '')
+      // SNI carries host names only (RFC 6066 §3).
+      const secure = tls.connect({socket, servername: isIP(host) ? undefined : host})
+      secure.once('close', () => socket.destroy())
+      return secure
+    },
+  }
 }

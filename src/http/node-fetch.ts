@@ -1,6 +1,7 @@
 import type {IncomingMessage} from 'node:http'
 import {isIP} from 'node:net'
 import {Readable} from 'node:stream'
+import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
 
 /**
  * A `fetch` for oauthctl's own requests, on node:http / node:https. Node 20's built-in fetch (undici)
@@ -64,6 +65,8 @@ async function send(url: URL, method: string, headers: Headers, body: Uint8Array
   const outgoing: Record<string, string> = {}
   headers.forEach((value, name) => (outgoing[name] = value))
   if (!headers.has('accept')) outgoing.accept = '*/*'
+  // Some APIs (GitHub) refuse requests without a User-Agent; say who we are unless the caller did.
+  if (!headers.has('user-agent')) outgoing['user-agent'] = DEFAULT_USER_AGENT
   if (body) outgoing['content-length'] = String(body.byteLength)
   const proxy = proxyFor(url, process.env)
   const options = proxy ? await viaProxy(url, proxy, outgoing, signal) : {}

@@ -50,7 +50,10 @@ describe('login --client-credentials, renewed without a refresh token (access-to
     const get = await runCli(['get', '/v2/me'], user.env)
     assert.equal(get.code, 0, get.stderr)
     assert.equal(JSON.parse(get.stdout).id, 'oauthctl-machine')
-    assert.equal((await sandboxStats(sandbox.issuer)).grants.client_credentials, grants + 2)
+    // At least one renewal; on a loaded machine a 1 s token can also expire in flight, answer 401 and be
+    // renewed once more, which is the retry working, not a failure.
+    const after = (await sandboxStats(sandbox.issuer)).grants.client_credentials
+    assert.ok(after >= grants + 2 && after <= grants + 3, `client_credentials grants: ${after - grants}`)
   })
 
   it('a later login finds the secret in the store', async () => {

@@ -59,6 +59,7 @@ describe('nodeFetch: the node:http fetch oauthctl uses for its own requests', ()
     assert.equal(seen.headers['x-test'], 'yes')
     assert.equal(seen.headers['content-length'], '7')
     assert.equal(seen.headers['accept-encoding'], undefined, 'no compression is asked for: bodies stay byte for byte')
+    assert.match(String(seen.headers['user-agent']), /^oauthctl\//, 'GitHub and others refuse requests without a User-Agent')
   })
 
   it('form-encodes URLSearchParams like fetch does', async () => {

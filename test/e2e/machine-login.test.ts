@@ -7,12 +7,12 @@ import {callWithToken, spawnCli, storedEntry, storedKeys} from './interactive.js
 
 const MACHINE = ['--client-credentials', '--client-id', 'oauthctl-machine', '--scope', 'api']
 
-describe('login --client-credentials, renewed without a refresh token (access-token TTL 1 s)', () => {
+describe('login --client-credentials, renewed without a refresh token (access-token TTL 2 s)', () => {
   let sandbox: SandboxProcess
   let user: ReturnType<typeof makeUserEnv>
 
   before(async () => {
-    sandbox = await startSandboxProcess(['--auto-approve', '--access-token-ttl', '1'])
+    sandbox = await startSandboxProcess(['--auto-approve', '--access-token-ttl', '2'])
     user = makeUserEnv(sandbox.issuer)
   })
   after(async () => {
@@ -37,7 +37,7 @@ describe('login --client-credentials, renewed without a refresh token (access-to
   it('token and get renew the expired token with the client credentials grant', async () => {
     const first = storedEntry(user.configDir, 'sandbox:default')?.accessToken
     const grants = (await sandboxStats(sandbox.issuer)).grants.client_credentials ?? 0
-    await new Promise((resolve) => setTimeout(resolve, 1100))
+    await new Promise((resolve) => setTimeout(resolve, 2100))
     assert.equal(await callWithToken(sandbox.issuer, '/api/v2/me', first as string), 401, 'the first token has expired')
     const token = await runCli(['token'], user.env)
     assert.equal(token.code, 0, token.stderr)
@@ -46,12 +46,12 @@ describe('login --client-credentials, renewed without a refresh token (access-to
     assert.equal(token.stdout.trim(), storedEntry(user.configDir, 'sandbox:default')?.accessToken)
     assert.equal((await sandboxStats(sandbox.issuer)).grants.client_credentials, grants + 1)
 
-    await new Promise((resolve) => setTimeout(resolve, 1100))
+    await new Promise((resolve) => setTimeout(resolve, 2100))
     const get = await runCli(['get', '/v2/me'], user.env)
     assert.equal(get.code, 0, get.stderr)
     assert.equal(JSON.parse(get.stdout).id, 'oauthctl-machine')
-    // At least one renewal; on a loaded machine a 1 s token can also expire in flight, answer 401 and be
-    // renewed once more, which is the retry working, not a failure.
+    // At least one renewal; on a loaded machine a 2 s token (whole seconds: maybe only 1 s left) can also
+    // expire in flight, answer 401 and be renewed once more, which is the retry working, not a failure.
     const after = (await sandboxStats(sandbox.issuer)).grants.client_credentials
     assert.ok(after >= grants + 2 && after <= grants + 3, `client_credentials grants: ${after - grants}`)
   })

@@ -600,14 +600,15 @@ describe('sandbox with the login and consent pages', () => {
 })
 
 test('a short access-token lifetime makes the API answer 401 invalid_token after expiry', async () => {
-  const sandbox = await startSandbox({port: 0, autoApprove: true, accessTokenTtl: 1})
+  // 2 s, not 1: expiry is counted in whole seconds, so a 1 s token can be dead within milliseconds.
+  const sandbox = await startSandbox({port: 0, autoApprove: true, accessTokenTtl: 2})
   try {
     const config = await discover(sandbox)
     const tokens = await loginWithoutCookies(sandbox, config, 'openid')
-    assert.equal(tokens.expires_in, 1)
+    assert.equal(tokens.expires_in, 2)
     const me = (): Promise<Response> => fetch(`${sandbox.issuer}/api/v2/me`, {headers: {authorization: `Bearer ${tokens.access_token}`}})
     assert.equal((await me()).status, 200)
-    await new Promise((resolve) => setTimeout(resolve, 2100))
+    await new Promise((resolve) => setTimeout(resolve, 3100))
     const expired = await me()
     assert.equal(expired.status, 401)
     assert.match(expired.headers.get('www-authenticate') ?? '', /^Bearer error="invalid_token"/)

@@ -57,7 +57,9 @@ export function readConfig(dir: string): ConfigData {
     text = readFileSync(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {}
-    throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`)
+    throw new ConfigError(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      hint: 'Fix the permissions of that file and its directory, or set OAUTHCTL_CONFIG_DIR to a usable directory.',
+    })
   }
   let data: unknown
   try {
@@ -110,6 +112,19 @@ function validateConfig(data: unknown, file: string): asserts data is ConfigData
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Creates the config dir (0700) if needed and makes sure oauthctl can write there (exit 3 otherwise). */
+export async function assertWritableConfigDir(dir: string): Promise<void> {
+  const [{ensurePrivateDir}, {access, constants}] = await Promise.all([import('./util/atomic-write.js'), import('node:fs/promises')])
+  try {
+    await ensurePrivateDir(dir)
+    await access(dir, constants.W_OK)
+  } catch (error) {
+    throw new ConfigError(`cannot write oauthctl's state to ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      hint: 'Fix the permissions of that directory, or set OAUTHCTL_CONFIG_DIR to a writable one.',
+    })
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import type {LoginRecord} from '../config.js'
+import {assertWritableConfigDir, type LoginRecord} from '../config.js'
 import type {Context} from '../context.js'
 import {ConfigError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
@@ -76,7 +76,9 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const secretGiven = input.clientSecret ?? ctx.env.OAUTHCTL_CLIENT_SECRET
   // Without a client id this fails (exit 3) before the store is even opened.
   if (!(clientIdGiven ?? preset.clientId)) resolveClientCredentials(preset, input, ctx.env)
-  // Open the store before the browser: a locked keyring should fail before the user logs in, not after.
+  // Check where state goes and open the store before the browser: a read-only config dir or a locked
+  // keyring should fail before the user logs in, not after.
+  await assertWritableConfigDir(ctx.configDir)
   const store = await ctx.openStore()
   const clientId = (clientIdGiven ?? preset.clientId) as string
   const storedSecret = secretGiven ? undefined : await readClientSecret(store, preset.name, clientId)

@@ -57,6 +57,22 @@ describe('bad input gets a clear message and a documented exit code', () => {
     assert.equal(existsSync(marker), false)
   })
 
+  it('a config dir that cannot be written: exit 3 before any browser opens', async () => {
+    const blocker = join(user.configDir, 'a-file')
+    writeFileSync(blocker, 'not a directory')
+    const marker = join(user.configDir, 'browser-opened-2')
+    const env: NodeJS.ProcessEnv = {
+      ...user.env,
+      OAUTHCTL_CONFIG_DIR: join(blocker, 'oauthctl'),
+      OAUTHCTL_BROWSER: `"${process.execPath}" -e "require('fs').writeFileSync('${marker}','x')"`,
+    }
+    const result = await runCli(['login', 'sandbox'], env)
+    assert.equal(result.code, 3, result.stderr)
+    assert.match(result.stderr, /cannot (read|write) .*a-file\/oauthctl.* \(ENOTDIR\)/)
+    assert.match(result.stderr, /OAUTHCTL_CONFIG_DIR/)
+    assert.equal(existsSync(marker), false)
+  })
+
   it('a bad OAUTHCTL_STORE value: exit 3', async () => {
     const result = await runCli(['login', 'sandbox', '--no-browser'], {...user.env, OAUTHCTL_STORE: 'vault'})
     assert.equal(result.code, 3)

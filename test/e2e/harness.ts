@@ -3,6 +3,7 @@ import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createInterface} from 'node:readline'
+import {after, before} from 'node:test'
 import {fileURLToPath} from 'node:url'
 
 /** Drives the built CLI (bin/run.js + dist/) as a user would: a child process with its own streams. */
@@ -85,4 +86,23 @@ export function makeUserEnv(issuer: string, extra: NodeJS.ProcessEnv = {}): {env
 export async function sandboxStats(issuer: string): Promise<{grants: Record<string, number>; refreshGrants: number; revocations: number; registrations: number}> {
   const response = await fetch(`${issuer}/sandbox/stats`)
   return (await response.json()) as never
+}
+
+export type UserEnv = ReturnType<typeof makeUserEnv>
+
+/**
+ * For a describe block: starts `oauthctl sandbox` with `args` and a private user environment before its
+ * tests, and stops and removes both after them. Read `suite.sandbox` / `suite.user` inside the tests.
+ */
+export function sandboxSuite(args: string[] = ['--auto-approve'], extraEnv: NodeJS.ProcessEnv = {}): {sandbox: SandboxProcess; user: UserEnv} {
+  const suite = {} as {sandbox: SandboxProcess; user: UserEnv}
+  before(async () => {
+    suite.sandbox = await startSandboxProcess(args)
+    suite.user = makeUserEnv(suite.sandbox.issuer, extraEnv)
+  })
+  after(async () => {
+    await suite.sandbox?.stop()
+    suite.user?.cleanup()
+  })
+  return suite
 }

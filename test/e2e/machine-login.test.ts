@@ -2,26 +2,16 @@ import assert from 'node:assert/strict'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import {makeUserEnv, runCli, sandboxStats, startSandboxProcess, type SandboxProcess} from './harness.js'
+import {makeUserEnv, runCli, sandboxStats, sandboxSuite, startSandboxProcess, type SandboxProcess} from './harness.js'
 import {callWithToken, spawnCli, storedEntry, storedKeys} from './interactive.js'
 
 const MACHINE = ['--client-credentials', '--client-id', 'oauthctl-machine', '--scope', 'api']
 
 describe('login --client-credentials, renewed without a refresh token (access-token TTL 2 s)', () => {
-  let sandbox: SandboxProcess
-  let user: ReturnType<typeof makeUserEnv>
-
-  before(async () => {
-    sandbox = await startSandboxProcess(['--auto-approve', '--access-token-ttl', '2'])
-    user = makeUserEnv(sandbox.issuer)
-  })
-  after(async () => {
-    await sandbox.stop()
-    user.cleanup()
-  })
+  const suite = sandboxSuite(['--auto-approve', '--access-token-ttl', '2'])
 
   it('logs in with the confidential client; the secret is kept in the store, never in config.json', async () => {
-    const result = await runCli(['login', 'sandbox', ...MACHINE, '--client-secret', 'sandbox-secret', '--json'], user.env)
+    const result = await runCli(['login', 'sandbox', ...MACHINE, '--client-secret', 'sandbox-secret', '--json'], suite.user.env)
     assert.equal(result.code, 0, result.stderr)
     const record = JSON.parse(result.stdout)
     assert.equal(record.grant, 'client_credentials')
@@ -29,44 +19,44 @@ describe('login --client-credentials, renewed without a refresh token (access-to
     assert.equal(record.hasRefreshToken, false)
     assert.deepEqual(record.scopes, ['api'])
     assert.match(result.stderr, /Logged in to sandbox as client oauthctl-machine/)
-    assert.ok(!readFileSync(join(user.configDir, 'config.json'), 'utf8').includes('sandbox-secret'))
-    assert.equal(storedEntry(user.configDir, 'sandbox:default')?.clientSecret, 'sandbox-secret')
+    assert.ok(!readFileSync(join(suite.user.configDir, 'config.json'), 'utf8').includes('sandbox-secret'))
+    assert.equal(storedEntry(suite.user.configDir, 'sandbox:default')?.clientSecret, 'sandbox-secret')
     assert.ok(!result.stderr.includes('sandbox-secret'))
   })
 
   it('token and get renew the expired token with the client credentials grant', async () => {
-    const first = storedEntry(user.configDir, 'sandbox:default')?.accessToken
-    const grants = (await sandboxStats(sandbox.issuer)).grants.client_credentials ?? 0
+    const first = storedEntry(suite.user.configDir, 'sandbox:default')?.accessToken
+    const grants = (await sandboxStats(suite.sandbox.issuer)).grants.client_credentials ?? 0
     await new Promise((resolve) => setTimeout(resolve, 2100))
-    assert.equal(await callWithToken(sandbox.issuer, '/api/v2/me', first as string), 401, 'the first token has expired')
-    const token = await runCli(['token'], user.env)
+    assert.equal(await callWithToken(suite.sandbox.issuer, '/api/v2/me', first as string), 401, 'the first token has expired')
+    const token = await runCli(['token'], suite.user.env)
     assert.equal(token.code, 0, token.stderr)
     assert.equal(token.stderr, '')
     assert.notEqual(token.stdout.trim(), first)
-    assert.equal(token.stdout.trim(), storedEntry(user.configDir, 'sandbox:default')?.accessToken)
-    assert.equal((await sandboxStats(sandbox.issuer)).grants.client_credentials, grants + 1)
+    assert.equal(token.stdout.trim(), storedEntry(suite.user.configDir, 'sandbox:default')?.accessToken)
+    assert.equal((await sandboxStats(suite.sandbox.issuer)).grants.client_credentials, grants + 1)
 
     await new Promise((resolve) => setTimeout(resolve, 2100))
-    const get = await runCli(['get', '/v2/me'], user.env)
+    const get = await runCli(['get', '/v2/me'], suite.user.env)
     assert.equal(get.code, 0, get.stderr)
     assert.equal(JSON.parse(get.stdout).id, 'oauthctl-machine')
     // At least one renewal; on a loaded machine a 2 s token (whole seconds: maybe only 1 s left) can also
     // expire in flight, answer 401 and be renewed once more, which is the retry working, not a failure.
-    const after = (await sandboxStats(sandbox.issuer)).grants.client_credentials
+    const after = (await sandboxStats(suite.sandbox.issuer)).grants.client_credentials
     assert.ok(after >= grants + 2 && after <= grants + 3, `client_credentials grants: ${after - grants}`)
   })
 
   it('a later login finds the secret in the store', async () => {
-    const result = await runCli(['login', 'sandbox', ...MACHINE, '--profile', 'again'], user.env)
+    const result = await runCli(['login', 'sandbox', ...MACHINE, '--profile', 'again'], suite.user.env)
     assert.equal(result.code, 0, result.stderr)
-    assert.equal(storedEntry(user.configDir, 'sandbox:again')?.clientSecret, 'sandbox-secret')
+    assert.equal(storedEntry(suite.user.configDir, 'sandbox:again')?.clientSecret, 'sandbox-secret')
   })
 
   it('a wrong secret exits 5 with the provider error; an unknown client without secret exits 3', async () => {
-    const wrong = await runCli(['login', 'sandbox', ...MACHINE, '--client-secret', 'wrong-secret', '--profile', 'wrong'], user.env)
+    const wrong = await runCli(['login', 'sandbox', ...MACHINE, '--client-secret', 'wrong-secret', '--profile', 'wrong'], suite.user.env)
     assert.equal(wrong.code, 5, wrong.stderr)
     assert.match(wrong.stderr, /invalid_client/)
-    const missing = await runCli(['login', 'sandbox', '--client-credentials', '--client-id', 'nobody', '--profile', 'nobody'], user.env)
+    const missing = await runCli(['login', 'sandbox', '--client-credentials', '--client-id', 'nobody', '--profile', 'nobody'], suite.user.env)
     assert.equal(missing.code, 3, missing.stderr)
     assert.match(missing.stderr, /no client secret for nobody/)
   })
@@ -167,26 +157,16 @@ describe('login --with-token and --paste', () => {
 })
 
 describe('logout revocation, introspection, status --check and UMA against the sandbox', () => {
-  let sandbox: SandboxProcess
-  let user: ReturnType<typeof makeUserEnv>
+  const suite = sandboxSuite(['--auto-approve'])
   const login = async (profile = 'default') => {
-    const result = await runCli(['login', 'sandbox', '--profile', profile], user.env)
+    const result = await runCli(['login', 'sandbox', '--profile', profile], suite.user.env)
     assert.equal(result.code, 0, result.stderr)
-    return storedEntry(user.configDir, `sandbox:${profile}`) as {accessToken: string; refreshToken?: string}
+    return storedEntry(suite.user.configDir, `sandbox:${profile}`) as {accessToken: string; refreshToken?: string}
   }
-
-  before(async () => {
-    sandbox = await startSandboxProcess(['--auto-approve'])
-    user = makeUserEnv(sandbox.issuer)
-  })
-  after(async () => {
-    await sandbox.stop()
-    user.cleanup()
-  })
 
   it('introspect prints the provider view of the token as JSON, never the token', async () => {
     const {accessToken} = await login()
-    const result = await runCli(['introspect'], user.env)
+    const result = await runCli(['introspect'], suite.user.env)
     assert.equal(result.code, 0, result.stderr)
     const info = JSON.parse(result.stdout)
     assert.equal(info.active, true)
@@ -199,121 +179,121 @@ describe('logout revocation, introspection, status --check and UMA against the s
   })
 
   it('status --check confirms a working token (exit 0) and reports a revoked one (exit 4)', async () => {
-    const ok = await runCli(['status', '--check', '--json'], user.env)
+    const ok = await runCli(['status', '--check', '--json'], suite.user.env)
     assert.equal(ok.code, 0, ok.stderr)
-    assert.deepEqual(JSON.parse(ok.stdout)[0].check, {ok: true, method: 'userinfo', detail: `accepted by ${sandbox.issuer}/me`})
+    assert.deepEqual(JSON.parse(ok.stdout)[0].check, {ok: true, method: 'userinfo', detail: `accepted by ${suite.sandbox.issuer}/me`})
 
     const {accessToken} = await login('revoked')
-    const revoke = await fetch(`${sandbox.issuer}/token/revocation`, {
+    const revoke = await fetch(`${suite.sandbox.issuer}/token/revocation`, {
       method: 'POST',
       headers: {'content-type': 'application/x-www-form-urlencoded'},
       body: new URLSearchParams({token: accessToken, client_id: 'oauthctl'}),
     })
     assert.equal(revoke.status, 200)
-    const failed = await runCli(['status', '--check', '--json'], user.env)
+    const failed = await runCli(['status', '--check', '--json'], suite.user.env)
     assert.equal(failed.code, 4, failed.stderr)
     const checks = Object.fromEntries(JSON.parse(failed.stdout).map((e: {profile: string; check: unknown}) => [e.profile, e.check]))
     assert.equal(checks.default.ok, true)
     assert.equal(checks.revoked.ok, false)
     assert.match(failed.stderr, /1 of 2 logins failed the check: sandbox \[revoked\]/)
-    const human = await runCli(['status', '--check'], user.env)
+    const human = await runCli(['status', '--check'], suite.user.env)
     assert.equal(human.code, 4)
     assert.equal(human.stdout, '')
     assert.match(human.stderr, /check: FAILED \(userinfo: rejected by .*HTTP 401/)
-    assert.equal((await runCli(['logout', 'sandbox', '--profile', 'revoked', '--no-revoke'], user.env)).code, 0)
+    assert.equal((await runCli(['logout', 'sandbox', '--profile', 'revoked', '--no-revoke'], suite.user.env)).code, 0)
   })
 
   it('get of a UMA-protected resource exchanges the ticket for an RPT, caches it and retries', async () => {
     const uma = 'urn:ietf:params:oauth:grant-type:uma-ticket'
-    const before = (await sandboxStats(sandbox.issuer)).grants[uma] ?? 0
-    const first = await runCli(['get', '/uma/resource'], user.env)
+    const before = (await sandboxStats(suite.sandbox.issuer)).grants[uma] ?? 0
+    const first = await runCli(['get', '/uma/resource'], suite.user.env)
     assert.equal(first.code, 0, first.stderr)
     assert.deepEqual(JSON.parse(first.stdout), {resource: 'resource', owner: 'demo', sharedWith: 'demo', via: 'rpt'})
-    assert.equal((await sandboxStats(sandbox.issuer)).grants[uma], before + 1)
-    assert.ok(storedKeys(user.configDir).includes(`uma:sandbox:default:${sandbox.issuer}`))
-    const second = await runCli(['get', '/uma/resource'], user.env)
+    assert.equal((await sandboxStats(suite.sandbox.issuer)).grants[uma], before + 1)
+    assert.ok(storedKeys(suite.user.configDir).includes(`uma:sandbox:default:${suite.sandbox.issuer}`))
+    const second = await runCli(['get', '/uma/resource'], suite.user.env)
     assert.equal(second.code, 0, second.stderr)
-    assert.equal((await sandboxStats(sandbox.issuer)).grants[uma], before + 1, 'the cached RPT was used')
-    const denied = await runCli(['get', '/uma/denied'], user.env)
+    assert.equal((await sandboxStats(suite.sandbox.issuer)).grants[uma], before + 1, 'the cached RPT was used')
+    const denied = await runCli(['get', '/uma/denied'], suite.user.env)
     assert.equal(denied.code, 5, denied.stderr)
     assert.match(denied.stderr, /refused the permission ticket: request_denied/)
   })
 
   it('logout revokes refresh and access token at the provider before deleting them', async () => {
-    const {accessToken, refreshToken} = storedEntry(user.configDir, 'sandbox:default') as {accessToken: string; refreshToken: string}
+    const {accessToken, refreshToken} = storedEntry(suite.user.configDir, 'sandbox:default') as {accessToken: string; refreshToken: string}
     assert.ok(refreshToken)
-    assert.equal(await callWithToken(sandbox.issuer, '/api/v2/me', accessToken), 200)
-    const before = (await sandboxStats(sandbox.issuer)).revocations
-    const result = await runCli(['logout'], user.env)
+    assert.equal(await callWithToken(suite.sandbox.issuer, '/api/v2/me', accessToken), 200)
+    const before = (await sandboxStats(suite.sandbox.issuer)).revocations
+    const result = await runCli(['logout'], suite.user.env)
     assert.equal(result.code, 0, result.stderr)
     assert.equal(result.stdout, '')
     assert.match(result.stderr, /Revoked the refresh token and access token at oauthctl sandbox\./)
-    assert.equal((await sandboxStats(sandbox.issuer)).revocations, before + 2)
-    assert.equal(await callWithToken(sandbox.issuer, '/api/v2/me', accessToken), 401, 'the sandbox rejects the revoked token')
-    const refresh = await fetch(`${sandbox.issuer}/token`, {
+    assert.equal((await sandboxStats(suite.sandbox.issuer)).revocations, before + 2)
+    assert.equal(await callWithToken(suite.sandbox.issuer, '/api/v2/me', accessToken), 401, 'the sandbox rejects the revoked token')
+    const refresh = await fetch(`${suite.sandbox.issuer}/token`, {
       method: 'POST',
       headers: {'content-type': 'application/x-www-form-urlencoded'},
       body: new URLSearchParams({grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'oauthctl'}),
     })
     assert.equal(refresh.status, 400, 'the revoked refresh token no longer works')
-    assert.deepEqual(storedKeys(user.configDir), [], 'tokens and the cached RPT are gone')
+    assert.deepEqual(storedKeys(suite.user.configDir), [], 'tokens and the cached RPT are gone')
   })
 
   it('logout --no-revoke only forgets the token', async () => {
     const {accessToken} = await login()
-    const before = (await sandboxStats(sandbox.issuer)).revocations
-    const result = await runCli(['logout', '--no-revoke'], user.env)
+    const before = (await sandboxStats(suite.sandbox.issuer)).revocations
+    const result = await runCli(['logout', '--no-revoke'], suite.user.env)
     assert.equal(result.code, 0, result.stderr)
     assert.doesNotMatch(result.stderr, /Revoked/)
-    assert.equal((await sandboxStats(sandbox.issuer)).revocations, before)
-    assert.equal(await callWithToken(sandbox.issuer, '/api/v2/me', accessToken), 200)
-    assert.equal(storedEntry(user.configDir, 'sandbox:default'), undefined)
+    assert.equal((await sandboxStats(suite.sandbox.issuer)).revocations, before)
+    assert.equal(await callWithToken(suite.sandbox.issuer, '/api/v2/me', accessToken), 200)
+    assert.equal(storedEntry(suite.user.configDir, 'sandbox:default'), undefined)
   })
 
   it('a failed revocation warns and still removes the login; --strict exits 5 and keeps it', async () => {
     const {accessToken} = await login()
-    const file = join(user.configDir, 'config.json')
+    const file = join(suite.user.configDir, 'config.json')
     const config = JSON.parse(readFileSync(file, 'utf8'))
-    config.providers = {sandbox: {revocationEndpoint: `${sandbox.issuer}/sandbox/no-such-endpoint`}}
+    config.providers = {sandbox: {revocationEndpoint: `${suite.sandbox.issuer}/sandbox/no-such-endpoint`}}
     writeFileSync(file, JSON.stringify(config), {mode: 0o600})
 
-    const strict = await runCli(['logout', '--strict'], user.env)
+    const strict = await runCli(['logout', '--strict'], suite.user.env)
     assert.equal(strict.code, 5, strict.stderr)
     assert.match(strict.stderr, /could not revoke/)
-    assert.equal(storedEntry(user.configDir, 'sandbox:default')?.accessToken, accessToken, 'kept for a retry')
+    assert.equal(storedEntry(suite.user.configDir, 'sandbox:default')?.accessToken, accessToken, 'kept for a retry')
 
-    const lenient = await runCli(['logout'], user.env)
+    const lenient = await runCli(['logout'], suite.user.env)
     assert.equal(lenient.code, 0, lenient.stderr)
     assert.match(lenient.stderr, /warning: could not revoke the tokens at oauthctl sandbox/)
     assert.match(lenient.stderr, /Logged out of sandbox/)
-    assert.equal(storedEntry(user.configDir, 'sandbox:default'), undefined)
-    assert.equal(await callWithToken(sandbox.issuer, '/api/v2/me', accessToken), 200, 'not revoked')
+    assert.equal(storedEntry(suite.user.configDir, 'sandbox:default'), undefined)
+    assert.equal(await callWithToken(suite.sandbox.issuer, '/api/v2/me', accessToken), 200, 'not revoked')
   })
 
   it('logout of a client credentials login revokes its token with the client secret', async () => {
-    const login = await runCli(['login', 'sandbox', ...MACHINE, '--client-secret', 'sandbox-secret', '--profile', 'machine'], user.env)
+    const login = await runCli(['login', 'sandbox', ...MACHINE, '--client-secret', 'sandbox-secret', '--profile', 'machine'], suite.user.env)
     assert.equal(login.code, 0, login.stderr)
-    const {accessToken} = storedEntry(user.configDir, 'sandbox:machine') as {accessToken: string}
-    const config = JSON.parse(readFileSync(join(user.configDir, 'config.json'), 'utf8'))
+    const {accessToken} = storedEntry(suite.user.configDir, 'sandbox:machine') as {accessToken: string}
+    const config = JSON.parse(readFileSync(join(suite.user.configDir, 'config.json'), 'utf8'))
     delete config.providers
-    writeFileSync(join(user.configDir, 'config.json'), JSON.stringify(config), {mode: 0o600})
-    const result = await runCli(['logout', 'sandbox', '--profile', 'machine'], user.env)
+    writeFileSync(join(suite.user.configDir, 'config.json'), JSON.stringify(config), {mode: 0o600})
+    const result = await runCli(['logout', 'sandbox', '--profile', 'machine'], suite.user.env)
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stderr, /Revoked the access token/)
-    assert.equal(await callWithToken(sandbox.issuer, '/api/v2/me', accessToken), 401)
+    assert.equal(await callWithToken(suite.sandbox.issuer, '/api/v2/me', accessToken), 401)
   })
 
   it('introspect exits 3 for a provider without an introspection endpoint', async () => {
-    const file = join(user.configDir, 'config.json')
+    const file = join(suite.user.configDir, 'config.json')
     const config = JSON.parse(readFileSync(file, 'utf8'))
     config.providers = {
-      plain: {displayName: 'Plain', authorizationEndpoint: `${sandbox.issuer}/auth`, tokenEndpoint: `${sandbox.issuer}/token`, apiBase: `${sandbox.issuer}/api`},
+      plain: {displayName: 'Plain', authorizationEndpoint: `${suite.sandbox.issuer}/auth`, tokenEndpoint: `${suite.sandbox.issuer}/token`, apiBase: `${suite.sandbox.issuer}/api`},
     }
     writeFileSync(file, JSON.stringify(config), {mode: 0o600})
-    const imported = await runCli(['login', 'plain', '--with-token'], user.env, 'some-opaque-token-123\n')
+    const imported = await runCli(['login', 'plain', '--with-token'], suite.user.env, 'some-opaque-token-123\n')
     assert.equal(imported.code, 0, imported.stderr)
     assert.match(imported.stderr, /warning: the token could not be validated/)
-    const result = await runCli(['introspect', 'plain'], user.env)
+    const result = await runCli(['introspect', 'plain'], suite.user.env)
     assert.equal(result.code, 3, result.stderr)
     assert.equal(result.stdout, '')
     assert.match(result.stderr, /Plain has no token introspection endpoint/)

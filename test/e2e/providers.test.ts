@@ -1,29 +1,19 @@
 import assert from 'node:assert/strict'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
-import {makeUserEnv, runCli, sandboxStats, startSandboxProcess, type SandboxProcess} from './harness.js'
+import {describe, it} from 'node:test'
+import {makeUserEnv, runCli, sandboxStats, sandboxSuite} from './harness.js'
 
 describe('oauthctl providers / switch, end to end against `oauthctl sandbox`', () => {
-  let sandbox: SandboxProcess
-  let user: ReturnType<typeof makeUserEnv>
-
-  before(async () => {
-    sandbox = await startSandboxProcess(['--auto-approve'])
-    user = makeUserEnv(sandbox.issuer)
-  })
-  after(async () => {
-    await sandbox.stop()
-    user.cleanup()
-  })
+  const suite = sandboxSuite(['--auto-approve'])
 
   it('providers list: the table on stderr only; --json is data on stdout only', async () => {
-    const human = await runCli(['providers', 'list'], user.env)
+    const human = await runCli(['providers', 'list'], suite.user.env)
     assert.equal(human.code, 0, human.stderr)
     assert.equal(human.stdout, '')
     assert.match(human.stderr, /^NAME +SOURCE +CLIENT APP +DEVICE +REDIRECT URI TO REGISTER$/m)
     assert.match(human.stderr, /^linkedin +built-in +needs yours \(id \+ secret\) +no +http:\/\/127\.0\.0\.1:8085\/callback/m)
-    const json = await runCli(['providers', 'list', '--json'], user.env)
+    const json = await runCli(['providers', 'list', '--json'], suite.user.env)
     assert.equal(json.code, 0, json.stderr)
     assert.equal(json.stderr, '')
     const list = JSON.parse(json.stdout) as {name: string; redirectUri: string; needsOwnApp: boolean}[]
@@ -35,93 +25,93 @@ describe('oauthctl providers / switch, end to end against `oauthctl sandbox`', (
   })
 
   it('providers show: the redirect URI to register, with --port and provider options', async () => {
-    const json = await runCli(['providers', 'show', 'microsoft', '--tenant', 'contoso.onmicrosoft.com', '--json'], user.env)
+    const json = await runCli(['providers', 'show', 'microsoft', '--tenant', 'contoso.onmicrosoft.com', '--json'], suite.user.env)
     assert.equal(json.code, 0, json.stderr)
     const details = JSON.parse(json.stdout)
     assert.equal(details.redirectUri, 'http://localhost/callback')
     assert.equal(details.tokenEndpoint, 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token')
     assert.equal(details.clientAuth, 'none')
-    const port = await runCli(['providers', 'show', 'linkedin', '--port', '9123'], user.env)
+    const port = await runCli(['providers', 'show', 'linkedin', '--port', '9123'], suite.user.env)
     assert.equal(port.stdout, '')
     assert.match(port.stderr, /Redirect URI to register: +http:\/\/127\.0\.0\.1:9123\/callback/)
-    const unknown = await runCli(['providers', 'show', 'nope'], user.env)
+    const unknown = await runCli(['providers', 'show', 'nope'], suite.user.env)
     assert.equal(unknown.code, 3)
     assert.match(unknown.stderr, /unknown provider "nope"/)
-    const foreign = await runCli(['providers', 'show', 'github', '--tenant', 'x'], user.env)
+    const foreign = await runCli(['providers', 'show', 'github', '--tenant', 'x'], suite.user.env)
     assert.equal(foreign.code, 3)
     assert.match(foreign.stderr, /--tenant does not apply to GitHub/)
   })
 
   it('providers add --issuer --register discovers and registers; login and get then work', async () => {
-    const before = (await sandboxStats(sandbox.issuer)).registrations
-    const add = await runCli(['providers', 'add', 'corp', '--issuer', sandbox.issuer, '--api-base', `${sandbox.issuer}/api`, '--register', '--json'], user.env)
+    const before = (await sandboxStats(suite.sandbox.issuer)).registrations
+    const add = await runCli(['providers', 'add', 'corp', '--issuer', suite.sandbox.issuer, '--api-base', `${suite.sandbox.issuer}/api`, '--register', '--json'], suite.user.env)
     assert.equal(add.code, 0, add.stderr)
-    assert.match(add.stderr, new RegExp(`Found OpenID Connect discovery at ${sandbox.issuer}/\\.well-known/openid-configuration`))
-    assert.match(add.stderr, new RegExp(`token: +${sandbox.issuer}/token`))
+    assert.match(add.stderr, new RegExp(`Found OpenID Connect discovery at ${suite.sandbox.issuer}/\\.well-known/openid-configuration`))
+    assert.match(add.stderr, new RegExp(`token: +${suite.sandbox.issuer}/token`))
     assert.match(add.stderr, /Registered oauthctl as client \S+ \(public client, no secret\)/)
     assert.match(add.stderr, /Log in with: oauthctl login corp/)
     const details = JSON.parse(add.stdout)
     assert.equal(details.name, 'corp')
     assert.equal(details.source, 'custom')
-    assert.equal(details.metadataUrl, `${sandbox.issuer}/.well-known/openid-configuration`)
-    assert.equal((await sandboxStats(sandbox.issuer)).registrations, before + 1)
-    const config = JSON.parse(readFileSync(join(user.configDir, 'config.json'), 'utf8'))
+    assert.equal(details.metadataUrl, `${suite.sandbox.issuer}/.well-known/openid-configuration`)
+    assert.equal((await sandboxStats(suite.sandbox.issuer)).registrations, before + 1)
+    const config = JSON.parse(readFileSync(join(suite.user.configDir, 'config.json'), 'utf8'))
     assert.equal(config.providers.corp.clientId, details.clientId)
 
-    const login = await runCli(['login', 'corp'], user.env)
+    const login = await runCli(['login', 'corp'], suite.user.env)
     assert.equal(login.code, 0, login.stderr)
     assert.equal(login.stdout, '')
     assert.match(login.stderr, /Logged in to corp as Demo User/)
-    const me = await runCli(['get', '/v2/me'], user.env)
+    const me = await runCli(['get', '/v2/me'], suite.user.env)
     assert.equal(me.code, 0, me.stderr)
     assert.equal(JSON.parse(me.stdout).id, 'demo')
   })
 
   it('providers add refuses a duplicate (exit 3) and plain http off loopback (exit 3)', async () => {
-    const again = await runCli(['providers', 'add', 'corp', '--issuer', sandbox.issuer], user.env)
+    const again = await runCli(['providers', 'add', 'corp', '--issuer', suite.sandbox.issuer], suite.user.env)
     assert.equal(again.code, 3)
     assert.match(again.stderr, /provider "corp" already exists/)
-    const http = await runCli(['providers', 'add', 'other', '--issuer', 'http://id.example.com'], user.env)
+    const http = await runCli(['providers', 'add', 'other', '--issuer', 'http://id.example.com'], suite.user.env)
     assert.equal(http.code, 3)
     assert.match(http.stderr, /must use https/)
   })
 
   it('switch sets the default login; a login that does not exist is exit 4', async () => {
-    assert.equal((await runCli(['login', 'sandbox', '--profile', 'work'], user.env)).code, 0)
-    const toCorp = await runCli(['switch', 'corp'], user.env)
+    assert.equal((await runCli(['login', 'sandbox', '--profile', 'work'], suite.user.env)).code, 0)
+    const toCorp = await runCli(['switch', 'corp'], suite.user.env)
     assert.equal(toCorp.code, 0, toCorp.stderr)
     assert.equal(toCorp.stdout, '')
     assert.match(toCorp.stderr, /Default is now corp \(profile default\)\./)
-    const status = JSON.parse((await runCli(['status', '--json'], user.env)).stdout) as {provider: string; profile: string; default: boolean}[]
+    const status = JSON.parse((await runCli(['status', '--json'], suite.user.env)).stdout) as {provider: string; profile: string; default: boolean}[]
     assert.deepEqual(status.filter((entry) => entry.default).map((entry) => `${entry.provider}:${entry.profile}`), ['corp:default'])
-    const missing = await runCli(['switch', 'sandbox', 'home'], user.env)
+    const missing = await runCli(['switch', 'sandbox', 'home'], suite.user.env)
     assert.equal(missing.code, 4)
     assert.match(missing.stderr, /not logged in to sandbox with profile home/)
     assert.match(missing.stderr, /oauthctl login sandbox --profile home/)
   })
 
   it('providers remove refuses while logged in (exit 3); --force logs out first', async () => {
-    const refused = await runCli(['providers', 'remove', 'corp'], user.env)
+    const refused = await runCli(['providers', 'remove', 'corp'], suite.user.env)
     assert.equal(refused.code, 3)
     assert.match(refused.stderr, /still logged in to corp/)
-    const forced = await runCli(['providers', 'remove', 'corp', '--force'], user.env)
+    const forced = await runCli(['providers', 'remove', 'corp', '--force'], suite.user.env)
     assert.equal(forced.code, 0, forced.stderr)
     assert.match(forced.stderr, /Logged out of corp \(profile default\)\.\nRemoved provider corp\./)
-    const gone = await runCli(['token', 'corp'], user.env)
+    const gone = await runCli(['token', 'corp'], suite.user.env)
     assert.ok(gone.code === 3 || gone.code === 4, `token corp after removal exits ${gone.code}`)
     assert.equal(gone.stdout, '')
-    const status = JSON.parse((await runCli(['status', '--json'], user.env)).stdout) as {provider: string}[]
+    const status = JSON.parse((await runCli(['status', '--json'], suite.user.env)).stdout) as {provider: string}[]
     assert.deepEqual(status.map((entry) => entry.provider), ['sandbox'])
   })
 
   it('a hand-edited provider entry is exit 3 naming the file and the key, and the file is not rewritten', async () => {
-    const file = join(user.configDir, 'config.json')
+    const file = join(suite.user.configDir, 'config.json')
     const config = JSON.parse(readFileSync(file, 'utf8'))
     config.providers = {...config.providers, broken: {authorizationEndpoint: 'https://id.example/auth', tokenEndpiont: 'https://id.example/token', apiBase: 'https://api.example'}}
     const text = JSON.stringify(config, null, 2)
     writeFileSync(file, text)
-    for (const args of [['providers', 'list'], ['providers', 'add', 'x', '--issuer', sandbox.issuer], ['login', 'sandbox']]) {
-      const result = await runCli(args, user.env)
+    for (const args of [['providers', 'list'], ['providers', 'add', 'x', '--issuer', suite.sandbox.issuer], ['login', 'sandbox']]) {
+      const result = await runCli(args, suite.user.env)
       assert.equal(result.code, 3, `${args.join(' ')}: ${result.stderr}`)
       assert.ok(result.stderr.includes(file), result.stderr)
       assert.match(result.stderr, /"providers\.broken\.tokenEndpiont" must be removed: it is not a provider setting/)

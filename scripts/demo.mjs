@@ -34,8 +34,17 @@ const step = (text) => console.error(bold ? `\n\x1b[1m==> ${text}\x1b[0m` : `\n=
 function run(args) {
   step(`oauthctl ${args.join(' ')}`)
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], {env, stdio: 'inherit'})
-    child.on('exit', (code) => resolve(code ?? 1))
+    const child = spawn(process.execPath, [cli, ...args], {env, stdio: ['inherit', 'pipe', 'inherit']})
+    let last = '\n'
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk)
+      last = chunk.toString().slice(-1)
+    })
+    // The API body is printed as sent (no trailing newline); end the line before anything else is logged.
+    child.on('close', (code) => {
+      if (last !== '\n') process.stdout.write('\n')
+      resolve(code ?? 1)
+    })
   })
 }
 

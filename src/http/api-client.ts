@@ -4,6 +4,7 @@ import type {LoadedLogin} from '../flows/session.js'
 import {getAccessToken} from '../flows/session.js'
 import {isLoopbackUrl} from '../providers/preset.js'
 import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
+import {LiteHeaders} from './lite.js'
 import {fetchWithRetry, sleep} from './retry.js'
 
 /** Matches an origin against an allow-list entry; `https://*.googleapis.com` allows any subdomain. */
@@ -139,7 +140,7 @@ async function sendFollowingRedirects(ctx: Context, start: URL, options: SendOpt
   let sendToken = true
   for (let hop = 0; ; hop++) {
     if (url.origin !== tokenOrigin) sendToken = false
-    const headers = new Headers(options.headers)
+    const headers = new LiteHeaders(options.headers as Headers)
     if (!headers.has('user-agent')) headers.set('user-agent', DEFAULT_USER_AGENT)
     if (sendToken) headers.set('authorization', `Bearer ${accessToken}`)
     else for (const name of CREDENTIAL_HEADERS) headers.delete(name)

@@ -1,4 +1,5 @@
 import {UsageError} from '../errors.js'
+import {LiteHeaders} from './lite.js'
 
 /** An RFC 9110 §5.6.2 token. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
@@ -8,7 +9,8 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
  * stored token is the point of the tool), is a usage error (exit 2).
  */
 export function parseHeaders(lines: string[]): Headers {
-  const headers = new Headers()
+  // LiteHeaders, not Headers: the standard class would load undici on every `oauthctl get` (see lite.ts).
+  const headers = new LiteHeaders() as unknown as Headers
   for (const line of lines) {
     const colon = line.indexOf(':')
     const name = colon < 0 ? '' : line.slice(0, colon).trim()

@@ -2,13 +2,16 @@ import type {IncomingMessage} from 'node:http'
 import {isIP} from 'node:net'
 import {Readable} from 'node:stream'
 import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
+import {LiteHeaders, LiteResponse} from './lite.js'
 
 /**
  * A `fetch` for oauthctl's own requests, on node:http / node:https. Node 20's built-in fetch (undici)
  * costs about 70 ms of extra process time on a one-shot CLI call (loading undici and compiling its WASM
  * HTTP parser), which is more than the whole budget of `oauthctl get`. This covers what oauthctl sends
- * (string / bytes / URLSearchParams bodies, manual or followed redirects, abort signals) and returns real
- * `Response` objects; anything else (a Request object, a stream or form body) goes to the built-in fetch.
+ * (string / bytes / URLSearchParams bodies, manual or followed redirects, abort signals) and returns
+ * undici-free {@link LiteResponse} objects typed as `Response` (see lite.ts; openid-client gets standard
+ * ones through toStandardResponse); anything else (a Request object, a stream or form body) goes to the
+ * built-in fetch.
  *
  * Like fetch, network failures reject with `TypeError('fetch failed', {cause})` and the cause keeps the
  * system error code (ECONNREFUSED, ECONNRESET...). Unlike fetch, no `Accept-Encoding` is added, so bodies
@@ -20,7 +23,7 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
     body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array || body instanceof URLSearchParams || body instanceof ArrayBuffer
   if (!(typeof input === 'string' || input instanceof URL) || !simpleBody) return globalThis.fetch(input, init)
   const bytes = toBytes(body)
-  const headers = new Headers(init.headers)
+  const headers = new LiteHeaders(init.headers as ConstructorParameters<typeof LiteHeaders>[0])
   if (body instanceof URLSearchParams && !headers.has('content-type')) {
     headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8')
   }
@@ -57,7 +60,7 @@ function toBytes(body: RequestInit['body']): Uint8Array | undefined {
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304])
 
-async function send(url: URL, method: string, headers: Headers, body: Uint8Array | undefined, signal?: AbortSignal): Promise<Response> {
+async function send(url: URL, method: string, headers: LiteHeaders, body: Uint8Array | undefined, signal?: AbortSignal): Promise<Response> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new TypeError('fetch failed', {cause: new Error(`unsupported protocol ${url.protocol}`)})
   }
@@ -77,15 +80,13 @@ async function send(url: URL, method: string, headers: Headers, body: Uint8Array
       reject(error.name === 'AbortError' ? signal?.reason ?? error : new TypeError('fetch failed', {cause: error}))
     })
     req.once('response', (res: IncomingMessage) => {
-      const responseHeaders = new Headers()
+      const responseHeaders = new LiteHeaders()
       for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) responseHeaders.append(res.rawHeaders[i], res.rawHeaders[i + 1])
       const status = res.statusCode ?? 502
       const empty = method === 'HEAD' || NULL_BODY_STATUSES.has(status)
       if (empty) res.resume()
       const stream = empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>)
-      const response = new Response(stream, {status: status < 200 ? 200 : status, statusText: res.statusMessage ?? '', headers: responseHeaders})
-      Object.defineProperty(response, 'url', {value: url.href})
-      resolve(response)
+      resolve(new LiteResponse(stream, status < 200 ? 200 : status, res.statusMessage ?? '', responseHeaders, url.href) as unknown as Response)
     })
     req.end(body)
   })

@@ -5,6 +5,7 @@ import type {LoadedLogin, Target} from '../flows/session.js'
 import {isLoopbackUrl} from '../providers/preset.js'
 import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {registerSecret} from '../redact.js'
+import {toStandardResponse} from './lite.js'
 import type {TokenSecrets, TokenStore} from '../store/token-store.js'
 
 /**
@@ -194,7 +195,7 @@ async function requestRpt(
     auth,
   )
   if (new URL(tokenEndpoint).protocol === 'http:') client.allowInsecureRequests(config)
-  config[client.customFetch] = (input, init) => ctx.fetch(input, init)
+  config[client.customFetch] = (input, init) => ctx.fetch(input, init).then(toStandardResponse)
   let response
   try {
     response = await client.genericGrantRequest(config, UMA_TICKET_GRANT, {

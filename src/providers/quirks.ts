@@ -1,3 +1,4 @@
+import {toStandardResponse} from '../http/lite.js'
 import {isLoopbackUrl, type ProviderPreset} from './preset.js'
 
 type FetchFn = typeof fetch
@@ -37,7 +38,8 @@ export function createQuirkFetch(preset: ProviderPreset, baseFetch: FetchFn, use
       if (preset.quirks?.plainBasicCredentials) unFormEncodeBasic(headers)
     }
     const response = await baseFetch(url, {...options, headers, body})
-    if (!isToken) return response
+    // openid-client checks that it got a standard Response; oauthctl's own fetch returns a lighter one.
+    if (!isToken) return toStandardResponse(response)
     return normalizeTokenResponse(response, preset)
   }
 }

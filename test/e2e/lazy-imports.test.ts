@@ -32,14 +32,18 @@ describe('heavy modules load only in the commands that use them', () => {
   it('`oauthctl token` with a valid token loads no oclif, no protocol engine, no sandbox, no browser code', () => {
     const imports = importsOf(['token'], user.env, join(user.configDir, 'token-imports'))
     assert.ok(imports.some((url) => url.includes('/dist/cli/fast-path.bundle.js')), 'the recorder saw the fast path')
+    assert.ok(imports.some((url) => url === 'internal:internal/url'), 'the recorder saw node internals')
+    assert.deepEqual(imports.filter((url) => url.includes('undici')), [], 'undici (fetch, Headers, Response) is not loaded')
     for (const heavy of ['@oclif/core', 'openid-client', 'oauth4webapi', 'oidc-provider', 'playwright', 'conf/', '/dist/sandbox/', '/dist/callback/', 'chalk', '/open/']) {
       assert.deepEqual(imports.filter((url) => url.includes(heavy)), [], `${heavy} must not be loaded`)
     }
   })
 
-  it('`oauthctl get` with a valid token loads no oclif and no protocol engine either', () => {
+  it('`oauthctl get` with a valid token loads no oclif, no protocol engine and no undici either', () => {
     const imports = importsOf(['get', '/v2/me'], user.env, join(user.configDir, 'get-imports'))
     assert.ok(imports.some((url) => url.includes('/dist/cli/fast-path.bundle.js')), 'the recorder saw the fast path')
+    assert.ok(imports.some((url) => url === 'internal:internal/url'), 'the recorder saw node internals')
+    assert.deepEqual(imports.filter((url) => url.includes('undici')), [], 'undici (fetch, Headers, Response) is not loaded')
     for (const heavy of ['@oclif/core', 'openid-client', 'oidc-provider', 'playwright', 'conf/', '/dist/sandbox/', '/dist/callback/']) {
       assert.deepEqual(imports.filter((url) => url.includes(heavy)), [], `${heavy} must not be loaded`)
     }

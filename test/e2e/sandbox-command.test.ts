@@ -9,7 +9,7 @@ describe('oauthctl sandbox as a foreground command', () => {
       const sandbox = await startSandboxProcess([])
       assert.match(sandbox.issuer, /^http:\/\/127\.0\.0\.1:\d+$/)
       const discovery = await fetch(`${sandbox.issuer}/.well-known/openid-configuration`)
-      assert.equal((await discovery.json()).issuer, sandbox.issuer)
+      assert.equal(((await discovery.json()) as {issuer: string}).issuer, sandbox.issuer)
       assert.equal(await sandbox.stop(signal), code)
       assert.doesNotMatch(sandbox.stderr(), /Unsupported runtime/, 'the oidc-provider Node 20 warning is kept out')
       assert.match(sandbox.stderr(), /password "sandbox"/)

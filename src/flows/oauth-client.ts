@@ -16,8 +16,8 @@ export function loadOpenIdClient(): Promise<typeof Client> {
   return import('openid-client')
 }
 
-/** Every endpoint of the preset, for the allow-insecure check. */
-function endpointsOf(preset: ProviderPreset): string[] {
+/** Every endpoint of the authorization server the protocol engine may call (for the allow-insecure check). */
+export function endpointsOf(preset: ProviderPreset): string[] {
   return [
     preset.authorizationEndpoint,
     preset.tokenEndpoint,

@@ -3,7 +3,7 @@ import {describe, it} from 'node:test'
 import * as client from 'openid-client'
 import {ExitCode, OauthctlError} from '../../src/errors.js'
 import {authorizationParameters, redirectUriFor} from '../../src/flows/loopback-login.js'
-import {createOAuthConfig} from '../../src/flows/oauth-client.js'
+import {createOAuthConfig, endpointsOf} from '../../src/flows/oauth-client.js'
 import {originAllowed} from '../../src/http/api-client.js'
 import {isLoopbackUrl, type ClientAuthMethod, type PaginationStyle, type ProviderPreset} from '../../src/providers/preset.js'
 import {BUILTIN_NAMES, builtinPresets} from '../../src/providers/presets.js'
@@ -52,21 +52,11 @@ const expected: Record<string, Expected> = {
 
 const presets = listProviders({}, env)
 
-function endpointsOf(preset: ProviderPreset): string[] {
-  return [
-    preset.issuer,
-    preset.authorizationEndpoint,
-    preset.tokenEndpoint,
-    preset.revocationEndpoint,
-    preset.userinfoEndpoint,
-    preset.introspectionEndpoint,
-    preset.deviceAuthorizationEndpoint,
-    preset.registrationEndpoint,
-    preset.jwksUri,
-    preset.apiBase,
-    preset.consoleUrl,
-    preset.docsUrl,
-  ].filter((url): url is string => url !== undefined)
+/** Every URL a preset names: the server's endpoints plus issuer, keys, API base and documentation. */
+function urlsOf(preset: ProviderPreset): string[] {
+  return [...endpointsOf(preset), preset.issuer, preset.jwksUri, preset.apiBase, preset.consoleUrl, preset.docsUrl].filter(
+    (url): url is string => url !== undefined,
+  )
 }
 
 describe('built-in presets', () => {
@@ -94,7 +84,7 @@ describe('built-in presets', () => {
       })
 
       it('uses https everywhere (plain http only for the loopback sandbox) and no placeholder is left', () => {
-        for (const url of endpointsOf(preset)) {
+        for (const url of urlsOf(preset)) {
           assert.doesNotMatch(url, /\{\w+\}/, url)
           const parsed = new URL(url)
           if (preset.name === 'sandbox') assert.ok(isLoopbackUrl(parsed), url)

@@ -5,6 +5,7 @@ import {after, before, beforeEach, describe, it} from 'node:test'
 import {AuthorizationError, ConfigError, ExitCode, InterruptedError} from '../../src/errors.js'
 import {renderQrCode, loginWithDevice, pollIntervalFromEnv, type DeviceLoginDeps} from '../../src/flows/device-login.js'
 import type {ProviderPreset} from '../../src/providers/preset.js'
+import {fakePreset} from './helpers.js'
 
 /**
  * A tiny authorization server: the device authorization endpoint answers with `deviceResponse`, the token
@@ -50,25 +51,7 @@ beforeEach(() => {
 })
 
 function preset(overrides: Partial<ProviderPreset> = {}): ProviderPreset {
-  return {
-    name: 'fake',
-    displayName: 'Fake AS',
-    issuer: origin,
-    authorizationEndpoint: `${origin}/authorize`,
-    tokenEndpoint: `${origin}/token`,
-    deviceAuthorizationEndpoint: `${origin}/device`,
-    apiBase: `${origin}/api`,
-    apiOrigins: [origin],
-    defaultScopes: [],
-    scopeSeparator: ' ',
-    clientAuth: 'none',
-    clientSecretRequired: false,
-    loopback: {host: '127.0.0.1', anyPort: true, path: '/callback'},
-    rotatesRefreshTokens: false,
-    pagination: 'none',
-    supportsDeviceFlow: true,
-    ...overrides,
-  }
+  return fakePreset(origin, {deviceAuthorizationEndpoint: `${origin}/device`, supportsDeviceFlow: true, ...overrides})
 }
 
 const pending = {status: 400, body: {error: 'authorization_pending'}}

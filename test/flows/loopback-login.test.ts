@@ -6,6 +6,7 @@ import {startCallbackServer} from '../../src/callback/callback-server.js'
 import type {Browser} from '../../src/callback/browser.js'
 import {loginWithLoopback} from '../../src/flows/loopback-login.js'
 import type {ProviderPreset} from '../../src/providers/preset.js'
+import {fakePreset} from './helpers.js'
 
 /**
  * The loopback login against a tiny fake authorization server: the real callback server, a "browser" that
@@ -39,22 +40,7 @@ describe('loginWithLoopback: PKCE S256, state and the code exchange', () => {
   })
   after(() => server.close())
 
-  const preset = (): ProviderPreset => ({
-    name: 'fake',
-    displayName: 'Fake',
-    issuer,
-    authorizationEndpoint: `${issuer}/authorize`,
-    tokenEndpoint: `${issuer}/token`,
-    apiBase: issuer,
-    apiOrigins: [issuer],
-    defaultScopes: ['read'],
-    scopeSeparator: ' ',
-    clientAuth: 'none',
-    clientSecretRequired: false,
-    loopback: {host: '127.0.0.1', anyPort: true, path: '/callback'},
-    rotatesRefreshTokens: false,
-    pagination: 'none',
-  })
+  const preset = (): ProviderPreset => fakePreset(issuer)
 
   /**
    * Follows the authorize URL and its redirect to the callback, as a browser would. Like a real browser it

@@ -47,7 +47,7 @@ export function parseImportedToken(text: string): TokenResponseLike {
 export type TokenCheck =
   | {outcome: 'accepted'; url: string; identity: Identity}
   | {outcome: 'rejected'; url: string; status: number}
-  | {outcome: 'unknown'; url?: string; reason: string}
+  | {outcome: 'unknown'; url?: string; reason: string; /** The endpoint could not be reached at all. */ unreachable?: boolean}
 
 /** Where a token can be tried: the provider's "me" API endpoint, else OIDC userinfo. */
 export function tokenCheckUrl(preset: ProviderPreset, apiBase = preset.apiBase): string | undefined {
@@ -83,7 +83,7 @@ export async function checkAccessToken(ctx: Context, preset: ProviderPreset, acc
     }
     return {outcome: 'accepted', url, identity}
   } catch (error) {
-    return {outcome: 'unknown', url, reason: `${url} could not be reached (${(error as Error).message})`}
+    return {outcome: 'unknown', url, reason: `${url} could not be reached (${(error as Error).message})`, unreachable: true}
   }
 }
 

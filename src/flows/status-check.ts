@@ -5,7 +5,7 @@ import {introspectToken} from './introspect.js'
 import {getAccessToken, loadLogin, type Target} from './session.js'
 import type {StatusEntry} from './status.js'
 import {loginKey} from '../config.js'
-import {ApiUnreachableError} from '../http/retry.js'
+import {ApiUnreachableError, systemErrorCode} from '../http/retry.js'
 import {describeOAuthError} from './oauth-errors.js'
 
 /** What `status --check` found for one login. `ok: null` when there was no way to check. */
@@ -43,7 +43,7 @@ export async function checkLogin(ctx: Context, target: Target): Promise<LoginChe
     if (check.outcome === 'accepted') return {ok: true, method, detail: `accepted by ${url}`}
     if (check.outcome === 'rejected') return {ok: false, method, detail: `rejected by ${url} (HTTP ${check.status})`}
     // Not reachable, or an answer that says nothing about the token: that is not a broken login.
-    if (!preset.introspectionEndpoint) return {ok: null, method, detail: `could not check: ${check.reason}`, unreachable: /could not be reached/.test(check.reason)}
+    if (!preset.introspectionEndpoint) return {ok: null, method, detail: `could not check: ${check.reason}`, unreachable: check.unreachable === true}
   }
   if (preset.introspectionEndpoint) {
     try {
@@ -61,15 +61,6 @@ export async function checkLogin(ctx: Context, target: Target): Promise<LoginChe
     }
   }
   return {ok: null, method: 'none', detail: `${preset.displayName} has no userinfo, "me" or introspection endpoint to check against`}
-}
-
-/** The system error (ECONNREFUSED, ENOTFOUND, ...) somewhere in the cause chain, if any. */
-function systemErrorCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current && depth < 5; current = (current as {cause?: unknown}).cause, depth++) {
-    const code = (current as {code?: unknown}).code
-    if (typeof code === 'string' && /^(E[A-Z0-9_]+|UND_ERR_[A-Z_]+)$/.test(code)) return code
-  }
-  return undefined
 }
 
 /** Checks every listed login in turn; throws exit 4 afterwards when any check failed. */

@@ -48,13 +48,27 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
+/** The string `code`s along an error's `cause` chain, outermost first. */
+function causeCodes(error: unknown, depth: number): string[] {
+  const codes: string[] = []
+  for (let e = error, level = 0; e && level < depth; e = (e as {cause?: unknown}).cause, level++) {
+    const code = (e as {code?: unknown}).code
+    if (typeof code === 'string') codes.push(code)
+  }
+  return codes
+}
+
 /** The system error code behind a failed fetch (`ECONNRESET`, `UND_ERR_SOCKET`, ...), if any. */
 export function networkErrorCode(error: unknown): string | undefined {
-  for (let e = error, depth = 0; e && depth < 4; e = (e as {cause?: unknown}).cause, depth++) {
-    const code = (e as {code?: unknown}).code
-    if (typeof code === 'string') return code
-  }
-  return undefined
+  return causeCodes(error, 4)[0]
+}
+
+/**
+ * The system error code (`ECONNREFUSED`, `ENOTFOUND`, `UND_ERR_SOCKET`, ...) anywhere in the cause chain,
+ * also under a wrapping OauthctlError whose own code is not a system one.
+ */
+export function systemErrorCode(error: unknown): string | undefined {
+  return causeCodes(error, 5).find((code) => /^(E[A-Z0-9_]+|UND_ERR_[A-Z_]+)$/.test(code))
 }
 
 export function isTransientNetworkError(error: unknown): boolean {

@@ -144,7 +144,7 @@ async function writeWithFallback(ctx: Context, store: TokenStore, key: string, s
     await store.set(key, secrets)
     return store
   } catch (error) {
-    const [{KeyringUnavailableError}, {storeModeFromEnv}] = await Promise.all([
+    const [{KeyringUnavailableError}, {keyringFallbackWarning, storeModeFromEnv}] = await Promise.all([
       import('../store/keyring-store.js'),
       import('../store/select-store.js'),
     ])
@@ -152,7 +152,7 @@ async function writeWithFallback(ctx: Context, store: TokenStore, key: string, s
       throw error
     }
     const file = await ctx.openStoreOfKind('file')
-    ctx.io.warn(`OS keyring unavailable (${error.reason}); storing tokens in ${file.location} (mode 0600). Set OAUTHCTL_STORE=file to silence this.`)
+    ctx.io.warn(keyringFallbackWarning(error.reason, file.location))
     await file.set(key, secrets)
     return file
   }

@@ -72,12 +72,14 @@ export async function openTokenStore(options: OpenTokenStoreOptions): Promise<To
       }, error.code)
     }
     const file = openStoreOfKind('file', options)
-    options.warn(
-      `warning: OS keyring unavailable (${error.reason}); storing tokens in ${file.location} (mode 0600). ` +
-        `Set ${STORE_ENV_VAR}=file to silence this.`,
-    )
+    options.warn(keyringFallbackWarning(error.reason, file.location))
     return file
   }
+}
+
+/** The one line that says the keyring is not used and where tokens go instead. */
+export function keyringFallbackWarning(reason: string, location: string): string {
+  return `warning: OS keyring unavailable (${reason}); storing tokens in ${location} (mode 0600). Set ${STORE_ENV_VAR}=file to silence this.`
 }
 
 /**

@@ -43,6 +43,21 @@ export const globalFlags: Record<string, FlagSpec> = {
   debug: {type: 'boolean', description: 'Print redacted diagnostics to stderr.', helpGroup: 'GLOBAL'},
 }
 
+/**
+ * `--token`, for `token` and the API commands: use this access token instead of a stored login (like
+ * OAUTHCTL_TOKEN). Applied with {@link applyTokenFlag}.
+ */
+export const tokenFlag: FlagSpec = {
+  type: 'string',
+  helpValue: 'TOKEN',
+  description: 'Use this access token instead of the stored one (also OAUTHCTL_TOKEN); nothing is read, refreshed or stored.',
+}
+
+/** Makes a `--token` value the context's token override. */
+export function applyTokenFlag(ctx: {tokenOverride?: string}, flags: ParsedCommand['flags']): void {
+  if (typeof flags.token === 'string' && flags.token) ctx.tokenOverride = flags.token
+}
+
 export type FlagValue = boolean | string | number | string[] | undefined
 
 export interface ParsedCommand {

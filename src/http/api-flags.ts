@@ -1,4 +1,4 @@
-import type {FlagSpec, FlagValue} from '../cli/flag-spec.js'
+import {tokenFlag, type FlagSpec, type FlagValue} from '../cli/flag-spec.js'
 import type {ApiRequestInput} from '../flows/api-request.js'
 
 /**
@@ -7,7 +7,7 @@ import type {ApiRequestInput} from '../flows/api-request.js'
  * This module must not import @oclif/core.
  */
 export const API_FLAG_SPECS = {
-  token: {type: 'string', helpValue: 'TOKEN', description: 'Use this access token instead of the stored one (also OAUTHCTL_TOKEN); nothing is read, refreshed or stored.'},
+  token: tokenFlag,
   provider: {type: 'string', char: 'p', helpValue: 'NAME', description: 'Provider to use instead of the default.'},
   profile: {type: 'string', helpValue: 'NAME', description: 'Profile name.'},
   header: {type: 'string', char: 'H', multiple: true, helpValue: '"NAME: VALUE"', description: 'Request header (repeatable).'},

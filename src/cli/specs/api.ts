@@ -1,6 +1,6 @@
 import type {Context} from '../../context.js'
 import {API_COMMAND_DESCRIPTION, API_FLAG_SPECS, API_PATH_ARG, METHOD_FLAG_SPECS, apiRequestInput} from '../../http/api-flags.js'
-import type {CommandSpec, ParsedCommand} from '../flag-spec.js'
+import {applyTokenFlag, type CommandSpec, type ParsedCommand} from '../flag-spec.js'
 
 /** One API verb: its spec (shared by oclif and the fast path) and what it runs. */
 export interface ApiCommand {
@@ -19,7 +19,7 @@ function apiCommand(id: string, method: string | undefined, summary: string, exa
       flags: method ? API_FLAG_SPECS : {...METHOD_FLAG_SPECS, ...API_FLAG_SPECS},
     },
     async run(ctx, {args, flags}) {
-      if (typeof flags.token === 'string' && flags.token) ctx.tokenOverride = flags.token
+      applyTokenFlag(ctx, flags)
       const {runApiRequest} = await import('../../flows/api-request.js')
       await runApiRequest(ctx, apiRequestInput(method ?? String(flags.method), String(args.path), flags))
     },

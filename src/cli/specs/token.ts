@@ -1,5 +1,5 @@
 import type {Context} from '../../context.js'
-import type {CommandSpec, ParsedCommand} from '../flag-spec.js'
+import {applyTokenFlag, tokenFlag, type CommandSpec, type ParsedCommand} from '../flag-spec.js'
 
 export const spec: CommandSpec = {
   id: 'token',
@@ -11,12 +11,12 @@ export const spec: CommandSpec = {
   flags: {
     profile: {type: 'string', description: 'Profile name.'},
     json: {type: 'boolean', description: 'Print the non-secret metadata plus the access token as JSON.'},
-    token: {type: 'string', description: 'Use this access token instead of the stored one (also OAUTHCTL_TOKEN); nothing is read or stored.'},
+    token: tokenFlag,
   },
 }
 
 export async function run(ctx: Context, {args, flags}: ParsedCommand): Promise<void> {
-  if (typeof flags.token === 'string' && flags.token) ctx.tokenOverride = flags.token
+  applyTokenFlag(ctx, flags)
   const {printToken} = await import('../../flows/print-token.js')
   await printToken(ctx, {provider: args.provider, profile: flags.profile as string | undefined, json: Boolean(flags.json)})
 }

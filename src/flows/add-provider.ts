@@ -11,6 +11,7 @@ import {deleteClientSecret, storeClientSecret} from './client-secret.js'
 import {checkServerUrl, discoverServer, type DiscoveredServer} from './discovery.js'
 import {showProvider, type ProviderDetails} from './providers.js'
 import {registerClient, type RegisteredClient} from './registration.js'
+import {isPrototypeKey} from '../util/safe-object.js'
 
 export interface AddProviderInput {
   name: string
@@ -56,6 +57,7 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
   if (!PROVIDER_NAME_PATTERN.test(name)) {
     throw new UsageError(`provider name "${name}" must be lower-case letters, digits, ".", "_" or "-"`)
   }
+  if (isPrototypeKey(name)) throw new UsageError(`provider name "${name}" is reserved: pick another one`)
   const manual = input.authorizeUrl !== undefined || input.tokenUrl !== undefined
   const defines = input.issuer !== undefined || manual || input.preset !== undefined
   if (input.preset !== undefined && (input.issuer !== undefined || manual)) {

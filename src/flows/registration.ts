@@ -3,6 +3,7 @@ import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {redact, registerSecret} from '../redact.js'
 import {checkServerUrl} from './discovery.js'
 import type {FetchFn} from './oauth-client.js'
+import {parseJsonSafely} from '../util/safe-object.js'
 
 /** The redirect URI oauthctl registers: loopback IP, any port (RFC 8252 §7.3). */
 export const REGISTERED_REDIRECT_URI = 'http://127.0.0.1/callback'
@@ -71,7 +72,7 @@ export async function registerClient(input: RegistrationInput, deps: {fetch?: Fe
   const text = await response.text()
   let answer: Record<string, unknown> | undefined
   try {
-    const parsed: unknown = JSON.parse(text)
+    const parsed: unknown = parseJsonSafely(text)
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) answer = parsed as Record<string, unknown>
   } catch {
     answer = undefined

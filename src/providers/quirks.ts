@@ -1,5 +1,6 @@
 import {toStandardResponse} from '../http/lite.js'
 import {isLoopbackUrl, type ProviderPreset} from './preset.js'
+import {createDictionary, ownValue, parseJsonSafely} from '../util/safe-object.js'
 
 type FetchFn = typeof fetch
 type CustomFetch = (url: string, options: RequestInit & {headers: Headers | Record<string, string>}) => Promise<Response>
@@ -100,10 +101,10 @@ export async function normalizeTokenResponse(response: Response, preset: Provide
   const text = await response.text()
   let body: Record<string, unknown> | undefined
   if (contentType.includes('application/x-www-form-urlencoded') || (!contentType.includes('json') && /^[\w.-]+=/.test(text))) {
-    body = Object.fromEntries(new URLSearchParams(text))
+    body = createDictionary(new URLSearchParams(text))
   } else {
     try {
-      const parsed: unknown = JSON.parse(text)
+      const parsed: unknown = parseJsonSafely(text)
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>
     } catch {
       body = undefined
@@ -113,7 +114,7 @@ export async function normalizeTokenResponse(response: Response, preset: Provide
   if (body) {
     const path = preset.quirks?.tokenResponsePath
     if (path && status < 400) {
-      const nested = path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], body)
+      const nested = path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? ownValue(value, key) : undefined), body)
       if (nested && typeof nested === 'object') body = {...body, ...(nested as Record<string, unknown>)}
     }
     if (status === 200 && (typeof body.error === 'string' || body.ok === false)) {

@@ -7,7 +7,7 @@ import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {registerSecret} from '../redact.js'
 import {toStandardResponse} from './lite.js'
 import type {TokenSecrets, TokenStore} from '../store/token-store.js'
-import {createDictionary} from '../util/safe-object.js'
+import {createDictionary, withoutPrototypeMembers} from '../util/safe-object.js'
 
 /**
  * UMA 2.0 (User-Managed Access) for `oauthctl get`: a resource server that answers
@@ -196,7 +196,7 @@ async function requestRpt(
     auth,
   )
   if (new URL(tokenEndpoint).protocol === 'http:') client.allowInsecureRequests(config)
-  config[client.customFetch] = (input, init) => ctx.fetch(input, init).then(toStandardResponse)
+  config[client.customFetch] = (input, init) => ctx.fetch(input, init).then(toStandardResponse).then(withoutPrototypeMembers)
   let response
   try {
     response = await client.genericGrantRequest(config, UMA_TICKET_GRANT, {

@@ -1,6 +1,6 @@
 import {toStandardResponse} from '../http/lite.js'
 import {isLoopbackUrl, type ProviderPreset} from './preset.js'
-import {createDictionary, ownValue, parseJsonSafely} from '../util/safe-object.js'
+import {createDictionary, ownValue, parseJsonSafely, withoutPrototypeMembers} from '../util/safe-object.js'
 
 type FetchFn = typeof fetch
 type CustomFetch = (url: string, options: RequestInit & {headers: Headers | Record<string, string>}) => Promise<Response>
@@ -40,7 +40,7 @@ export function createQuirkFetch(preset: ProviderPreset, baseFetch: FetchFn, use
     }
     const response = await baseFetch(url, {...options, headers, body})
     // openid-client checks that it got a standard Response; oauthctl's own fetch returns a lighter one.
-    if (!isToken) return toStandardResponse(response)
+    if (!isToken) return withoutPrototypeMembers(toStandardResponse(response))
     return normalizeTokenResponse(response, preset)
   }
 }

@@ -49,3 +49,30 @@ export function parseJsonSafely(text: string): unknown {
   // A reviver makes JSON.parse several times slower; text that cannot spell such a key (even escaped) skips it.
   return MAY_NAME_PROTOTYPE.test(text) ? JSON.parse(text, dropPrototypeKeys) : JSON.parse(text)
 }
+
+/** Statuses whose Response may not have a body. */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304])
+
+/**
+ * The same response with its JSON body passed through {@link parseJsonSafely}, for answers that a library
+ * parses itself (openid-client reads discovery documents and token responses with JSON.parse). Bodies that
+ * are not JSON, or cannot name a prototype, are passed on untouched.
+ */
+export async function withoutPrototypeMembers(response: Response): Promise<Response> {
+  if (NULL_BODY_STATUSES.has(response.status) || !/json/i.test(response.headers.get('content-type') ?? '')) return response
+  const text = await response.text()
+  let body = text
+  if (MAY_NAME_PROTOTYPE.test(text)) {
+    try {
+      body = JSON.stringify(parseJsonSafely(text))
+    } catch {
+      // Not JSON after all: the library reports that as it would have.
+    }
+  }
+  const headers = new Headers(response.headers)
+  headers.delete('content-length')
+  headers.delete('content-encoding')
+  const copy = new Response(body, {status: response.status, statusText: response.statusText, headers})
+  Object.defineProperty(copy, 'url', {value: response.url})
+  return copy
+}

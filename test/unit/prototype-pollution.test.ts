@@ -8,6 +8,7 @@ import {join} from 'node:path'
 import {after, afterEach, describe, it} from 'node:test'
 import {readConfig} from '../../src/config.js'
 import {ConfigError, CredentialStoreError, ExitCode, UsageError} from '../../src/errors.js'
+import {discoverServer} from '../../src/flows/discovery.js'
 import {parseImportedToken} from '../../src/flows/import-token.js'
 import {login} from '../../src/flows/login.js'
 import {resolveTarget} from '../../src/flows/session.js'
@@ -223,6 +224,26 @@ describe('token responses', () => {
   it('login --with-token JSON on stdin', () => {
     const tokens = parseImportedToken(`{"access_token": "a", "__proto__": {"refresh_token": "r", "expires_in": 5}, "constructor": {"prototype": {"scope": "x"}}}`)
     assert.deepEqual(tokens, {access_token: 'a'})
+  })
+})
+
+describe('discovery documents', () => {
+  it('metadata members named __proto__ or constructor never reach the result', async () => {
+    const server = await startFake((request, res, origin) => {
+      if (request.path !== '/.well-known/openid-configuration') return sendJson(res, 404, {})
+      res.writeHead(200, {'content-type': 'application/json'})
+      res.end(`{"issuer": "${origin}", "authorization_endpoint": "${origin}/authorize", "token_endpoint": "${origin}/token",
+        "__proto__": {"revocation_endpoint": "${EVIL}/revoke", "userinfo_endpoint": "${EVIL}/me"},
+        "constructor": {"prototype": {"registration_endpoint": "${EVIL}/register"}}}`)
+    })
+    try {
+      const found = await discoverServer(server.origin)
+      assert.ok(!JSON.stringify(found).includes(EVIL), JSON.stringify(found))
+      assert.equal(Object.hasOwn(found.metadata, '__proto__'), false)
+      assert.equal(found.metadata.revocation_endpoint, undefined)
+    } finally {
+      await server.close()
+    }
   })
 })
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import {createDictionary, isPrototypeKey, ownValue, parseJsonSafely} from '../../src/util/safe-object.js'
+import {createDictionary, isPrototypeKey, ownValue, parseJsonSafely, withoutPrototypeMembers} from '../../src/util/safe-object.js'
 
 describe('parseJsonSafely: JSON from files and servers never names a prototype', () => {
   const hostile: Array<[string, string]> = [
@@ -59,5 +59,33 @@ describe('createDictionary and ownValue', () => {
       'constructor',
       'prototype',
     ])
+  })
+})
+
+describe('withoutPrototypeMembers: answers a library parses itself', () => {
+  it('a JSON body loses its prototype members; status, headers and url are kept', async () => {
+    const original = new Response('{"issuer": "https://id.example", "__proto__": {"token_endpoint": "https://evil"}}', {
+      status: 200,
+      statusText: 'OK',
+      headers: {'content-type': 'application/json; charset=utf-8', 'content-length': '80', 'x-extra': '1'},
+    })
+    Object.defineProperty(original, 'url', {value: 'https://id.example/.well-known/openid-configuration'})
+    const cleaned = await withoutPrototypeMembers(original)
+    assert.equal(await cleaned.text(), '{"issuer":"https://id.example"}')
+    assert.equal(cleaned.status, 200)
+    assert.equal(cleaned.headers.get('x-extra'), '1')
+    assert.equal(cleaned.headers.get('content-length'), null)
+    assert.equal(cleaned.url, 'https://id.example/.well-known/openid-configuration')
+  })
+
+  it('other bodies pass untouched, byte for byte', async () => {
+    const html = new Response('<p>__proto__</p>', {headers: {'content-type': 'text/html'}})
+    assert.equal(await withoutPrototypeMembers(html), html)
+    const noContent = new Response(null, {status: 204, headers: {'content-type': 'application/json'}})
+    assert.equal(await withoutPrototypeMembers(noContent), noContent)
+    const plain = await withoutPrototypeMembers(new Response('{"a":  1.0}', {headers: {'content-type': 'application/json'}}))
+    assert.equal(await plain.text(), '{"a":  1.0}')
+    const broken = await withoutPrototypeMembers(new Response('{"__proto__": ', {headers: {'content-type': 'application/json'}}))
+    assert.equal(await broken.text(), '{"__proto__": ')
   })
 })

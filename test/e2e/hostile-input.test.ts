@@ -201,7 +201,8 @@ describe('server text reaches the terminal without control characters', () => {
       apiBase: hostile.origin,
       clientId,
     })
-    writeFileSync(join(user.configDir, 'config.json'), JSON.stringify({providers: {refusing: provider('refuse'), hostile: provider('cli')}}))
+    const refusing = {...provider('refuse'), displayName: `Refusing${HOSTILE}`, notes: [`see ${HOSTILE}`]}
+    writeFileSync(join(user.configDir, 'config.json'), JSON.stringify({providers: {refusing, hostile: provider('cli')}}))
   })
   after(async () => {
     await new Promise<void>((resolve) => hostile.server.close(() => resolve()))
@@ -227,6 +228,19 @@ describe('server text reaches the terminal without control characters', () => {
     // --json is data: the claims are kept exactly (JSON escapes them), nothing is lost.
     const json = await runCli(['status', '--json'], user.env)
     assert.equal(JSON.parse(json.stdout)[0].subject, `eve${HOSTILE}`)
+  })
+
+  it('providers list and show (tables on stderr)', async () => {
+    const list = await runCli(['providers', 'list'], user.env)
+    assert.equal(list.code, 0, list.stderr)
+    assert.ok(!RAW_CONTROL.test(list.stderr), JSON.stringify(list.stderr))
+    const show = await runCli(['providers', 'show', 'refusing'], user.env)
+    assert.equal(show.code, 0, show.stderr)
+    assert.ok(!RAW_CONTROL.test(show.stderr), JSON.stringify(show.stderr))
+    assert.ok(show.stderr.includes(`Refusing${ESCAPED}`), show.stderr)
+    assert.ok(show.stderr.includes(`see ${ESCAPED}`), show.stderr)
+    const json = await runCli(['providers', 'show', 'refusing', '--json'], user.env)
+    assert.equal(JSON.parse(json.stdout).displayName, `Refusing${HOSTILE}`)
   })
 
   it("an API's status text (exit 7)", async () => {

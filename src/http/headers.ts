@@ -64,6 +64,7 @@ export function parseHeaders(lines: string[]): Headers {
 
 /** `--content-type` first, then a `-H Content-Type`, then the default for the body. */
 export function chooseContentType(headers: Headers, flag: string | undefined, fallback: string): void {
+  if (flag !== undefined && !SAFE_VALUE.test(flag)) throw new UsageError('--content-type may contain only printable ASCII characters')
   if (flag !== undefined) headers.set('content-type', flag)
   else if (!headers.has('content-type')) headers.set('content-type', fallback)
 }

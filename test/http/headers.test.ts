@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {ExitCode, UsageError} from '../../src/errors.js'
-import {parseHeaders} from '../../src/http/headers.js'
+import {chooseContentType, parseHeaders} from '../../src/http/headers.js'
 
 describe('parseHeaders (-H)', () => {
   it('parses names and values, trimming around the colon, keeping repeats and colons in values', () => {
@@ -62,5 +62,17 @@ describe('parseHeaders (-H)', () => {
     assert.equal(headers.get('x-proxy'), 'y')
     assert.equal(headers.get('content-type'), 'text/plain')
     assert.equal(headers.get('x-punct'), '!~"{}')
+  })
+
+  it('--content-type is held to the same rule (exit 2)', () => {
+    for (const flag of ['text/plain; charset=\u00e9', 'a\r\nX-Evil: 1', 'a\u001b[2J']) {
+      assert.throws(
+        () => chooseContentType(parseHeaders([]), flag, 'application/json'),
+        (error: unknown) => error instanceof UsageError && error.exitCode === ExitCode.usage && /--content-type may contain only printable ASCII/.test(error.message),
+      )
+    }
+    const headers = parseHeaders([])
+    chooseContentType(headers, 'application/merge-patch+json', 'application/json')
+    assert.equal(headers.get('content-type'), 'application/merge-patch+json')
   })
 })

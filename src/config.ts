@@ -7,7 +7,7 @@ import type {StoreKind} from './store/token-store.js'
 import {createDictionary, parseJsonSafely} from './util/safe-object.js'
 
 /**
- * Non-secret state, in `<config dir>/config.json`. Reads are a plain JSON.parse (the hot `token` path must
+ * Non-secret state, in `<config dir>/config.json`. Reads are a plain (prototype-safe) JSON parse (the hot `token` path must
  * not load conf and its JSON-schema validator); writes go through conf (atomic write) under a
  * cross-process lock, as a read-modify-write of the freshest file.
  */

@@ -76,7 +76,7 @@ export function describeOAuthError(error: unknown): string {
     const suffix = status && http?.status !== 400 ? ` (${status})` : ''
     return redact(`${description ? `${code}: ${description}` : code}${suffix}`)
   }
-  if (status) return redact(`the server answered ${status} without an OAuth error (error, error_description) in the body`)
+  if (status) return redact(`the server answered ${status} (no OAuth error in the body)`)
   const parts: string[] = []
   let current: unknown = error
   for (let depth = 0; current && depth < 4; depth++) {

@@ -220,7 +220,7 @@ describe('errors carry the HTTP status and the provider\'s words; hints fit the 
     assert.equal((await runCli(['providers', 'add', 'glew', '--issuer', twin.issuer, '--client-id', 'app', '--client-secret', 'wrong'], user.env)).code, 0)
     const login = await runCli(['login', 'glew'], user.env)
     assert.equal(login.code, 5, login.stderr)
-    assert.match(login.stderr, /glew did not issue tokens: the server answered HTTP 401 Unauthorized without an OAuth error/)
+    assert.match(login.stderr, /glew did not issue tokens: the server answered HTTP 401 Unauthorized \(no OAuth error in the body\)/)
     assert.doesNotMatch(login.stderr, /content-type/)
     assert.match(login.stderr, /Check --client-id and --client-secret .*--client-auth basic\|post\|none/)
   })
@@ -230,7 +230,7 @@ describe('errors carry the HTTP status and the provider\'s words; hints fit the 
     assert.equal((await runCli(['providers', 'add', 'glew', '--issuer', twin.issuer, '--client-id', 'app', '--client-secret', 'app-secret'], user.env)).code, 0)
     const login = await runCli(['login', 'glew'], user.env)
     assert.equal(login.code, 5, login.stderr)
-    assert.match(login.stderr, /the server answered HTTP 403 Forbidden without an OAuth error/)
+    assert.match(login.stderr, /the server answered HTTP 403 Forbidden \(no OAuth error in the body\)/)
   })
 
   it('an OAuth error keeps the provider\'s error and error_description', async () => {

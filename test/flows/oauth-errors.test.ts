@@ -21,8 +21,8 @@ const network = (code: string) => Object.assign(new TypeError('fetch failed'), {
 
 describe('describeOAuthError: the HTTP status and the provider\'s own words', () => {
   const cases: [string, unknown, string][] = [
-    ['an empty 401 (was "unexpected response content-type")', emptyAnswer(401, 'Unauthorized'), 'the server answered HTTP 401 Unauthorized without an OAuth error (error, error_description) in the body'],
-    ['an HTML 403', notJson(403, 'Forbidden'), 'the server answered HTTP 403 Forbidden without an OAuth error (error, error_description) in the body'],
+    ['an empty 401 (was "unexpected response content-type")', emptyAnswer(401, 'Unauthorized'), 'the server answered HTTP 401 Unauthorized (no OAuth error in the body)'],
+    ['an HTML 403', notJson(403, 'Forbidden'), 'the server answered HTTP 403 Forbidden (no OAuth error in the body)'],
     ['a 400 OAuth error: the usual status is not repeated', bodyError(400, 'invalid_grant', 'code expired'), 'invalid_grant: code expired'],
     ['a 401 OAuth error keeps its status', bodyError(401, 'invalid_client', 'unknown client'), 'invalid_client: unknown client (HTTP 401)'],
     ['a WWW-Authenticate challenge gives its error and description', challenge(401, 'invalid_client', 'bad secret'), 'invalid_client: bad secret (HTTP 401)'],

@@ -107,9 +107,9 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
   let entry: ProviderEntry = defines ? {} : {...existing}
   let discovered: DiscoveredServer | undefined
   if (input.issuer !== undefined && input.authorizeUrl !== undefined && input.tokenUrl !== undefined) {
-    // Both endpoints by hand: the server has no metadata to read, and --issuer is its issuer identifier
-    // as the user knows it (what `iss` and ID tokens are checked against, RFC 9207 §2.4).
-    // Kept as typed: issuers are compared as plain strings (RFC 9207 §2.4, OIDC Core §3.1.3.7).
+    // Both endpoints by hand: no metadata is read, and --issuer is the server's issuer identifier as the
+    // user knows it, kept as typed: `iss` and ID tokens are compared with it as plain strings (RFC 9207 §2.4,
+    // OIDC Core §3.1.3.7).
     checkServerUrl(input.issuer, '--issuer')
     entry = {issuer: input.issuer}
   } else if (input.issuer !== undefined) {

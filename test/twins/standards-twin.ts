@@ -19,8 +19,9 @@ import type {AddressInfo} from 'node:net'
 export interface TwinClient {
   secret?: string
   /**
-   * How the client must authenticate at the token endpoint. [G-OIDC] "Client authentication using HTTP
-   * Basic Auth, POST Parameter or JWT": a client is set up for one of them.
+   * How the client must authenticate at the token endpoint. [G-OIDC] supports "Client authentication using
+   * HTTP Basic Auth, POST Parameter or JWT"; the twin holds each client to one method (stricter than
+   * Glewlwyd needs to be, so that tests can tell which one oauthctl used).
    */
   auth: 'client_secret_basic' | 'client_secret_post' | 'none'
   /** Exact redirect URIs (a registered port is matched exactly); undefined: any loopback port (RFC 8252 §7.3). */
@@ -141,8 +142,8 @@ export async function startStandardsTwin(options: TwinOptions = {}): Promise<Sta
   }
 
   /**
-   * [G-OIDC] token endpoint "Error Response: Code 401 Access denied" — an empty body, no JSON and no
-   * WWW-Authenticate challenge. Also what [ISSUE9] saw as "unexpected response content-type".
+   * [G-OIDC] token endpoint "Error Response: Code 401 Access denied" (no error body documented); [ISSUE9]
+   * saw it as an empty answer ("unexpected response content-type"): no JSON, no WWW-Authenticate challenge.
    */
   function accessDenied(res: ServerResponse, status = 401): void {
     res.writeHead(status).end()

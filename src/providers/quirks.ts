@@ -130,8 +130,9 @@ export async function normalizeTokenResponse(response: Response, preset: Provide
       if (type === undefined || (preset.quirks?.nonStandardTokenType && type !== 'bearer' && type !== 'dpop')) {
         body.token_type = 'Bearer'
       }
-      // Its `iss` names the user's tenant, never the templated issuer: it cannot be validated, so drop it.
-      if (preset.quirks?.multiTenantIssuer) delete body.id_token
+      // Its `iss` names the user's tenant, never the templated issuer, or there is no known issuer at all
+      // (a provider added by hand): it cannot be validated (OIDC Core §3.1.3.7), so drop it.
+      if (preset.quirks?.multiTenantIssuer || preset.issuer === undefined) delete body.id_token
     }
   }
   const headers = new Headers(response.headers)

@@ -195,7 +195,9 @@ describe('server text reaches the terminal without control characters', () => {
   before(async () => {
     hostile = await startHostileServer()
     user = makeUserEnv('http://127.0.0.1:9')
+    // The issuer is given (as `providers add --issuer` would): an ID token is only believed from a known issuer.
     const provider = (clientId: string) => ({
+      issuer: hostile.origin,
       authorizationEndpoint: `${hostile.origin}/authorize`,
       tokenEndpoint: `${hostile.origin}/token`,
       apiBase: hostile.origin,

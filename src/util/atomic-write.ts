@@ -156,7 +156,13 @@ const DIRECTORY_FLAGS = constants.O_RDONLY | (constants.O_DIRECTORY ?? 0) | O_NO
  * @throws UnsafeStatePathError for a symbolic link, a non-directory, or a directory owned by someone else.
  */
 export async function ensurePrivateDir(path: string): Promise<void> {
-  if (!(await inspectStatePath(path, 'directory'))) await mkdir(path, {recursive: true, mode: PRIVATE_DIR_MODE})
+  if (!(await inspectStatePath(path, 'directory'))) {
+    await mkdir(path, {recursive: true, mode: PRIVATE_DIR_MODE}).catch(async (error: NodeJS.ErrnoException) => {
+      // Node's recursive mkdir reports ENOENT for EROFS, EACCES and the like; a plain mkdir names the cause.
+      if (error.code !== 'ENOENT') throw error
+      await mkdir(path, {mode: PRIVATE_DIR_MODE})
+    })
+  }
   if (isWindows) {
     await inspectStatePath(path, 'directory')
     return
@@ -176,7 +182,14 @@ export async function ensurePrivateDir(path: string): Promise<void> {
 
 /** Synchronous twin of {@link ensurePrivateDir}. */
 export function ensurePrivateDirSync(path: string): void {
-  if (!inspectStatePathSync(path, 'directory')) mkdirSync(path, {recursive: true, mode: PRIVATE_DIR_MODE})
+  if (!inspectStatePathSync(path, 'directory')) {
+    try {
+      mkdirSync(path, {recursive: true, mode: PRIVATE_DIR_MODE})
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      mkdirSync(path, {mode: PRIVATE_DIR_MODE})
+    }
+  }
   if (isWindows) {
     inspectStatePathSync(path, 'directory')
     return

@@ -133,7 +133,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * must be a directory of the current user, not a symbolic link, and writable.
  */
 export async function assertWritableConfigDir(dir: string): Promise<void> {
-  const [{ensurePrivateDir}, {access, constants}, {describeFsError, stateError, UnsafeStatePathError}] = await Promise.all([
+  const [{ensurePrivateDir}, {access, constants}, {fsReason, stateError, UnsafeStatePathError}] = await Promise.all([
     import('./util/atomic-write.js'),
     import('node:fs/promises'),
     import('./util/state-path.js'),
@@ -144,8 +144,9 @@ export async function assertWritableConfigDir(dir: string): Promise<void> {
   } catch (error) {
     if (error instanceof UnsafeStatePathError) throw stateError(error, 'config', 'use the config directory', dir)
     const code = (error as NodeJS.ErrnoException).code
-    const reason = describeFsError(error)
-    throw new ConfigError(`cannot write oauthctl's state to ${dir}${code ? ` (${code}): ${reason.replace(` (${code})`, '')}` : `: ${reason}`}`, {
+    const reason = fsReason(error)
+    const detail = code ? ` (${code})${reason ? `: ${reason}` : ''}` : `: ${(error as Error).message}`
+    throw new ConfigError(`cannot write oauthctl's state to ${dir}${detail}`, {
       hint: 'Fix the permissions of that directory, or set OAUTHCTL_CONFIG_DIR to a writable one.',
       cause: error,
     })

@@ -100,6 +100,7 @@ interface Observed {
 
 async function acquire(lockPath: string, options: LockOptions): Promise<HeldLock> {
   const area = options.area ?? 'store'
+  if (options.signal?.aborted) throw new InterruptedError()
   try {
     await ensurePrivateDir(dirname(lockPath))
     const first = await tryCreate(lockPath)
@@ -111,13 +112,15 @@ async function acquire(lockPath: string, options: LockOptions): Promise<HeldLock
   const interrupted = new AbortController()
   const onSignal = () => interrupted.abort()
   for (const name of INTERRUPTS) process.on(name, onSignal)
-  const signal = options.signal ? AbortSignal.any([options.signal, interrupted.signal]) : interrupted.signal
+  options.signal?.addEventListener('abort', onSignal)
+  if (options.signal?.aborted) onSignal()
   try {
-    return await waitForLock(lockPath, options, signal)
+    return await waitForLock(lockPath, options, interrupted.signal)
   } catch (error) {
     throw lockFailure(lockPath, error, area)
   } finally {
     for (const name of INTERRUPTS) process.off(name, onSignal)
+    options.signal?.removeEventListener('abort', onSignal)
   }
 }
 

@@ -86,6 +86,12 @@ const FS_REASONS: Record<string, string> = {
   EIO: 'an input/output error',
 }
 
+/** `the disk is full`: what an fs error code means, when it is one a person can act on. */
+export function fsReason(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  return code ? FS_REASONS[code] : undefined
+}
+
 /** `the disk is full (ENOSPC)`: the reason for an fs error, with its code for searching. */
 export function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code

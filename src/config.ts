@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs'
+import {closeSync, constants, openSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {ConfigError} from './errors.js'
 import {configFile, lockDir} from './paths.js'
@@ -7,9 +7,9 @@ import type {StoreKind} from './store/token-store.js'
 import {createDictionary, parseJsonSafely} from './util/safe-object.js'
 
 /**
- * Non-secret state, in `<config dir>/config.json`. Reads are a plain (prototype-safe) JSON parse (the hot `token` path must
- * not load conf and its JSON-schema validator); writes go through conf (atomic write) under a
- * cross-process lock, as a read-modify-write of the freshest file.
+ * Non-secret state, in `<config dir>/config.json`. Reads are a plain, prototype-safe JSON parse (the hot
+ * `token` path must stay light); writes are atomic (temp file, fsync, rename) under a cross-process lock,
+ * as a read-modify-write of the freshest file. Neither follows a symbolic link at `config.json`.
  */
 
 /** What oauthctl remembers about one login: never a secret. */
@@ -55,12 +55,26 @@ export function readConfig(dir: string): ConfigData {
   const file = configFile(dir)
   let text: string
   try {
-    text = readFileSync(file, 'utf8')
+    // O_NOFOLLOW: a symbolic link planted at config.json is refused (ELOOP), never read through.
+    const fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
+    try {
+      text = readFileSync(fd, 'utf8')
+    } finally {
+      closeSync(fd)
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {}
-    throw new ConfigError(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
-      hint: 'Fix the permissions of that file and its directory, or set OAUTHCTL_CONFIG_DIR to a usable directory.',
-    })
+    const symlink = (error as NodeJS.ErrnoException).code === 'ELOOP'
+    throw new ConfigError(
+      symlink
+        ? `cannot read ${file}: it is a symbolic link, and oauthctl does not follow links in its state directory`
+        : `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      {
+        hint: symlink
+          ? `Replace the link with the file itself (or remove ${file} to start over), then try again.`
+          : 'Fix the permissions of that file and its directory, or set OAUTHCTL_CONFIG_DIR to a usable directory.',
+      },
+    )
   }
   let data: unknown
   try {
@@ -128,42 +142,64 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** Creates the config dir (0700) if needed and makes sure oauthctl can write there (exit 3 otherwise). */
+/**
+ * Creates the config dir (0700) if needed and makes sure oauthctl can write there (exit 3 otherwise): it
+ * must be a directory of the current user, not a symbolic link, and writable.
+ */
 export async function assertWritableConfigDir(dir: string): Promise<void> {
-  const [{ensurePrivateDir}, {access, constants}] = await Promise.all([import('./util/atomic-write.js'), import('node:fs/promises')])
+  const [{ensurePrivateDir}, {access, constants}, {fsReason, stateError, UnsafeStatePathError}] = await Promise.all([
+    import('./util/atomic-write.js'),
+    import('node:fs/promises'),
+    import('./util/state-path.js'),
+  ])
   try {
     await ensurePrivateDir(dir)
     await access(dir, constants.W_OK)
   } catch (error) {
-    throw new ConfigError(`cannot write oauthctl's state to ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+    if (error instanceof UnsafeStatePathError) throw stateError(error, 'config', 'use the config directory', dir)
+    const code = (error as NodeJS.ErrnoException).code
+    const reason = fsReason(error)
+    const detail = code ? ` (${code})${reason ? `: ${reason}` : ''}` : `: ${(error as Error).message}`
+    throw new ConfigError(`cannot write oauthctl's state to ${dir}${detail}`, {
       hint: 'Fix the permissions of that directory, or set OAUTHCTL_CONFIG_DIR to a writable one.',
+      cause: error,
     })
   }
 }
 
 /**
  * Applies `mutate` to the freshest config and writes it atomically, holding the config lock so that two
- * processes never lose each other's update.
+ * processes never lose each other's update. `mutate` may be async: whatever it writes elsewhere (a login's
+ * secrets) happens under the same lock, after the wait, so an interrupted wait has written nothing.
+ *
+ * @throws ConfigError (exit 3) when the config dir, `config.json` or the lock cannot be used (a symbolic
+ * link, another user's directory, a full or read-only disk); InterruptedError (exit 130) on Ctrl-C while
+ * waiting for the lock.
  */
-export async function updateConfig(dir: string, mutate: (config: ConfigData) => void): Promise<ConfigData> {
-  const [{withLock}, {ensurePrivateDir}] = await Promise.all([
+export async function updateConfig(dir: string, mutate: (config: ConfigData) => void | Promise<void>): Promise<ConfigData> {
+  const [{withLock}, {ensurePrivateDir, writeFileAtomic}, {stateError}] = await Promise.all([
     import('./util/lock.js'),
     import('./util/atomic-write.js'),
+    import('./util/state-path.js'),
   ])
-  ensurePrivateDir(dir)
-  return withLock(join(lockDir(dir), 'config.lock'), async () => {
-    const config = readConfig(dir)
-    mutate(config)
-    const {default: Conf} = await import('conf')
-    const conf = new Conf<Record<string, unknown>>({
-      cwd: dir,
-      configName: 'config',
-      projectName: 'oauthctl',
-      projectSuffix: '',
-      configFileMode: 0o600,
-      accessPropertiesByDotNotation: false,
-    })
-    conf.store = config as Record<string, unknown>
-    return config
-  })
+  try {
+    await ensurePrivateDir(dir)
+  } catch (error) {
+    throw stateError(error, 'config', 'use the config directory', dir)
+  }
+  const file = configFile(dir)
+  return withLock(
+    join(lockDir(dir), 'config.lock'),
+    async () => {
+      const config = readConfig(dir)
+      await mutate(config)
+      try {
+        await writeFileAtomic(file, `${JSON.stringify(config, undefined, '\t')}\n`, {mode: 0o600})
+      } catch (error) {
+        throw stateError(error, 'config', 'write the config file', file)
+      }
+      return config
+    },
+    {area: 'config'},
+  )
 }

@@ -102,15 +102,15 @@ export async function loginWithoutAuthorization(
     secrets.clientSecret = clientSecret
   }
   const clientId = input.clientId ?? ctx.env.OAUTHCTL_CLIENT_ID ?? preset.clientId
-  const record = await saveLogin(ctx, store, input.target, secrets, {
+  const {record, store: used} = await saveLogin(ctx, store, input.target, secrets, {
     ...identity,
     scopes: tokens.scope ? tokens.scope.split(/[ ,]+/) : (input.scopes ?? []),
     obtainedAt: ctx.now(),
     grant: grantOfMode('token'),
     ...(clientId ? {clientId} : {}),
   })
-  for (const line of await rememberOptions(ctx, store, preset, clientId ?? '', options)) ctx.io.say(line)
-  return {record, identity, storeKind: store.kind, storeLocation: store.location}
+  for (const line of await rememberOptions(ctx, used, preset, clientId ?? '', options)) ctx.io.say(line)
+  return {record, identity, storeKind: used.kind, storeLocation: used.location}
 }
 
 /** Provider options (`--tenant`, `--host`) are remembered as for a browser login; the client id is not. */

@@ -110,7 +110,8 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const secrets = secretsFromTokenResponse(tokens, ctx.now())
   if (credentials.clientSecret) secrets.clientSecret = credentials.clientSecret
   const granted = typeof tokens.scope === 'string' && tokens.scope ? tokens.scope.split(/[ ,]+/) : scopes
-  const record = await saveLogin(ctx, store, input.target, secrets, {
+  // `used` is where the secrets went: the file store if the keyring refused the write.
+  const {record, store: used} = await saveLogin(ctx, store, input.target, secrets, {
     ...identity,
     scopes: granted,
     obtainedAt: ctx.now(),
@@ -118,7 +119,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     clientId: credentials.clientId,
     ...(apiBase ? {apiBase} : {}),
   })
-  const saved = await rememberLoginSettings(ctx, store, preset, {
+  const saved = await rememberLoginSettings(ctx, used, preset, {
     clientId: credentials.clientId,
     clientIdGiven: clientIdGiven !== undefined,
     clientSecret: credentials.clientSecret,
@@ -127,7 +128,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     clientAuth: input.clientAuth !== undefined && input.clientAuth !== resolved.clientAuth ? input.clientAuth : undefined,
   })
   for (const line of saved) ctx.io.say(line)
-  return {record, identity, storeKind: store.kind, storeLocation: store.location}
+  return {record, identity, storeKind: used.kind, storeLocation: used.location}
 }
 
 /** The issuers of every other provider oauthctl knows (built-in and configured), for issuerForResponse. */

@@ -110,29 +110,59 @@ export function expiresWithin(secrets: TokenSecrets, now: number, windowMs: numb
   return secrets.expiresAt !== undefined && secrets.expiresAt - now <= windowMs
 }
 
-/** Saves a new login: secrets first (one atomic value), then the non-secret record and the defaults. */
+/** A saved login: its record, and the store that actually holds its secrets (after any fallback). */
+export interface SavedLogin {
+  record: LoginRecord
+  store: TokenStore
+}
+
+/**
+ * Saves a new login under the config lock: the secrets (one atomic value), then the non-secret record and
+ * the defaults. Taking the lock first means a wait that is interrupted (Ctrl-C) or times out has written
+ * nothing; if the record cannot be written after the secrets were (a full disk), the secrets are put back as
+ * they were, so no token is ever left without its record.
+ */
 export async function saveLogin(
   ctx: Context,
   store: TokenStore,
   target: Target,
   secrets: TokenSecrets,
   record: Omit<LoginRecord, 'provider' | 'profile' | 'store' | 'expiresAt' | 'hasRefreshToken'>,
-): Promise<LoginRecord> {
-  store = await writeWithFallback(ctx, store, target.key, secrets)
-  const full: LoginRecord = {
-    ...record,
-    provider: target.provider,
-    profile: target.profile,
-    store: store.kind,
-    expiresAt: secrets.expiresAt,
-    hasRefreshToken: Boolean(secrets.refreshToken),
+): Promise<SavedLogin> {
+  let saved: SavedLogin | undefined
+  let undo: (() => Promise<void>) | undefined
+  try {
+    await updateConfig(ctx.configDir, async (config) => {
+      const written = await writeWithFallback(ctx, store, target.key, secrets)
+      undo = written.undo
+      const full: LoginRecord = {
+        ...record,
+        provider: target.provider,
+        profile: target.profile,
+        store: written.store.kind,
+        expiresAt: secrets.expiresAt,
+        hasRefreshToken: Boolean(secrets.refreshToken),
+      }
+      saved = {record: full, store: written.store}
+      config.logins = {...config.logins, [target.key]: full}
+      config.defaultProvider = target.provider
+      config.defaultProfiles = {...config.defaultProfiles, [target.provider]: target.profile}
+    })
+  } catch (error) {
+    await undo?.().catch((undoError: unknown) => ctx.debug(`could not restore the previous secrets of ${target.key}: ${String(undoError)}`))
+    throw error
   }
-  await updateConfig(ctx.configDir, (config) => {
-    config.logins = {...config.logins, [target.key]: full}
-    config.defaultProvider = target.provider
-    config.defaultProfiles = {...config.defaultProfiles, [target.provider]: target.profile}
-  })
-  return full
+  return saved as SavedLogin
+}
+
+/** Writes `secrets` and returns how to put back what `store` held for `key` before. */
+async function setUndoably(store: TokenStore, key: string, secrets: TokenSecrets): Promise<() => Promise<void>> {
+  const previous = await store.get(key).catch(() => undefined)
+  await store.set(key, secrets)
+  return async () => {
+    if (previous) await store.set(key, previous)
+    else await store.delete(key)
+  }
 }
 
 /**
@@ -140,10 +170,14 @@ export async function saveLogin(
  * locked collection on a headless machine) falls back to the file store with the usual one-line warning,
  * instead of failing after the user has already logged in.
  */
-async function writeWithFallback(ctx: Context, store: TokenStore, key: string, secrets: TokenSecrets): Promise<TokenStore> {
+async function writeWithFallback(
+  ctx: Context,
+  store: TokenStore,
+  key: string,
+  secrets: TokenSecrets,
+): Promise<{store: TokenStore; undo: () => Promise<void>}> {
   try {
-    await store.set(key, secrets)
-    return store
+    return {store, undo: await setUndoably(store, key, secrets)}
   } catch (error) {
     const [{KeyringUnavailableError}, {keyringFallbackWarning, storeModeFromEnv}] = await Promise.all([
       import('../store/keyring-store.js'),
@@ -154,8 +188,7 @@ async function writeWithFallback(ctx: Context, store: TokenStore, key: string, s
     }
     const file = await ctx.openStoreOfKind('file')
     ctx.io.warn(keyringFallbackWarning(error.reason, file.location))
-    await file.set(key, secrets)
-    return file
+    return {store: file, undo: await setUndoably(file, key, secrets)}
   }
 }
 

@@ -1,10 +1,12 @@
 import {createHash} from 'node:crypto'
+import {constants} from 'node:fs'
 import {readFile, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {CredentialStoreError} from '../errors.js'
 import {tokenDir} from '../paths.js'
 import {ensurePrivateDir, writeFileAtomic} from '../util/atomic-write.js'
+import {inspectStatePath, O_NOFOLLOW, stateError} from '../util/state-path.js'
 import {isTokenSecrets} from './token-store.js'
 import type {TokenSecrets, TokenStore} from './token-store.js'
 import {parseJsonSafely} from '../util/safe-object.js'
@@ -55,7 +57,8 @@ export interface FileTokenStoreOptions {
  * `OAUTHCTL_STORE=file`.
  *
  * A file that cannot be parsed is reported (exit 6) and left where it is: deleting it would silently log
- * the user out and destroy the only evidence of what went wrong.
+ * the user out and destroy the only evidence of what went wrong. A symbolic link at `tokens/` or at a token
+ * file is refused (exit 6), never read or written through.
  */
 export class FileTokenStore implements TokenStore {
   readonly kind = 'file' as const
@@ -75,9 +78,12 @@ export class FileTokenStore implements TokenStore {
     const path = this.pathFor(key)
     let text: string
     try {
-      text = await readFile(path, 'utf8')
+      await inspectStatePath(this.location, 'directory')
+      text = await readFile(path, {encoding: 'utf8', flag: constants.O_RDONLY | O_NOFOLLOW})
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      // ELOOP from O_NOFOLLOW: say that it is a link.
+      if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw ioError('read', path, await linkError(path, error))
       throw ioError('read', path, error)
     }
     return parseTokenFile(text, key, path)
@@ -97,6 +103,7 @@ export class FileTokenStore implements TokenStore {
   async delete(key: string): Promise<boolean> {
     const path = this.pathFor(key)
     try {
+      await inspectStatePath(this.location, 'directory')
       await unlink(path)
       return true
     } catch (error) {
@@ -132,7 +139,14 @@ function corrupt(path: string, detail: string): CredentialStoreError {
   )
 }
 
+/** The {@link UnsafeStatePathError} that explains an ELOOP, or the ELOOP itself. */
+async function linkError(path: string, error: unknown): Promise<unknown> {
+  return inspectStatePath(path, 'file').then(() => error, (unsafe: unknown) => unsafe)
+}
+
 function ioError(action: 'read' | 'write' | 'delete', path: string, cause: unknown): CredentialStoreError {
+  const known = stateError(cause, 'store', `${action} the token file`, path)
+  if (known instanceof CredentialStoreError) return known
   const reason = (cause as NodeJS.ErrnoException).code ?? (cause instanceof Error ? cause.message : String(cause))
   return new CredentialStoreError(
     `could not ${action} the token file ${path} (${reason})`,

@@ -2,7 +2,7 @@ import type {Context} from '../context.js'
 import {AuthorizationError, UsageError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {registerSecret} from '../redact.js'
-import {identityFromClaims, type Identity, type TokenResponseLike} from './token-response.js'
+import {identityFromClaims, userOfAnswer, type Identity, type TokenResponseLike} from './token-response.js'
 
 /**
  * Parses what `login --with-token` read from stdin: a bare token (one line, no spaces), or a JSON token
@@ -77,7 +77,7 @@ export async function checkAccessToken(ctx: Context, preset: ProviderPreset, acc
     }
     let identity: Identity = {}
     try {
-      identity = identityFromClaims((await response.json()) as Record<string, unknown>)
+      identity = identityFromClaims(userOfAnswer(preset.quirks?.identityPath, await response.json()))
     } catch {
       // A non-JSON "me" answer still proves the token works.
     }

@@ -26,6 +26,8 @@ export interface LoginInput {
   providerFlags?: Record<string, string | undefined>
   /** How to obtain the tokens (login-modes.ts); default `browser`. */
   mode?: LoginMode
+  /** `--pkce`: send PKCE even where the preset has it off (LinkedIn apps enabled for the native flow). */
+  pkce?: boolean
 }
 
 export interface LoginResult {
@@ -68,7 +70,8 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const config = ctx.config()
   const named = resolveProvider(input.target.provider, config, ctx.env)
   const options = optionValuesFromFlags(named, input.providerFlags ?? {})
-  const preset = Object.keys(options).length > 0 ? resolveProvider(named.name, config, ctx.env, options) : named
+  const withOptions = Object.keys(options).length > 0 ? resolveProvider(named.name, config, ctx.env, options) : named
+  const preset = input.pkce ? {...withOptions, pkce: 'required' as const} : withOptions
   if (input.mode === 'token' || input.mode === 'client-credentials') {
     return loginWithoutAuthorization(ctx, input.mode, preset, input, options)
   }

@@ -1,7 +1,7 @@
 import type {Browser} from '../callback/browser.js'
 import type {CallbackServer, CallbackServerOptions} from '../callback/callback-server.js'
 import {AuthorizationError, OauthctlError} from '../errors.js'
-import type {ProviderPreset} from '../providers/preset.js'
+import {hintForError, usesPkce, type ProviderPreset} from '../providers/preset.js'
 import {describeOAuthError, oauthErrorCode} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
 import type {TokenResponseLike} from './token-response.js'
@@ -38,17 +38,19 @@ export function joinScopes(preset: ProviderPreset, scopes: string[]): string {
   return scopes.join(preset.scopeSeparator)
 }
 
-/** The authorization request parameters (RFC 6749 §4.1.1 + PKCE RFC 7636 §4.3 + the preset's extras). */
+/**
+ * The authorization request parameters (RFC 6749 §4.1.1 + PKCE RFC 7636 §4.3 + the preset's extras). No
+ * `codeChallenge` means no PKCE (a preset with `pkce: 'off'`).
+ */
 export function authorizationParameters(
   preset: ProviderPreset,
-  input: {redirectUri: string; scopes: string[]; state: string; codeChallenge: string},
+  input: {redirectUri: string; scopes: string[]; state: string; codeChallenge?: string},
 ): Record<string, string> {
   const params: Record<string, string> = {
     redirect_uri: input.redirectUri,
     response_type: 'code',
     state: input.state,
-    code_challenge: input.codeChallenge,
-    code_challenge_method: 'S256',
+    ...(input.codeChallenge ? {code_challenge: input.codeChallenge, code_challenge_method: 'S256'} : {}),
     ...preset.authorizeParams,
   }
   if (input.scopes.length > 0) params[preset.scopeParameter ?? 'scope'] = joinScopes(preset, input.scopes)
@@ -67,7 +69,10 @@ export interface AuthorizationAttempt {
   exchange(callbackUrl: URL, redirectUri: string, hint: string): Promise<TokenResponseLike>
 }
 
-/** Starts an authorization-code + PKCE S256 attempt (RFC 7636): shared by the loopback and paste logins. */
+/**
+ * Starts an authorization-code attempt, with PKCE S256 (RFC 7636) unless the preset has it `off` (a server
+ * that rejects `code_verifier`, as standard LinkedIn apps do): shared by the loopback and paste logins.
+ */
 export async function beginAuthorization(
   preset: ProviderPreset,
   credentials: ClientCredentials,
@@ -76,8 +81,8 @@ export async function beginAuthorization(
 ): Promise<AuthorizationAttempt> {
   const client = await import('openid-client')
   const config = await createOAuthConfig(preset, credentials, {fetch})
-  const codeVerifier = client.randomPKCECodeVerifier()
-  const codeChallenge = await client.calculatePKCECodeChallenge(codeVerifier)
+  const codeVerifier = usesPkce(preset) ? client.randomPKCECodeVerifier() : undefined
+  const codeChallenge = codeVerifier ? await client.calculatePKCECodeChallenge(codeVerifier) : undefined
   const state = client.randomState()
   return {
     state,
@@ -94,10 +99,13 @@ export async function beginAuthorization(
       } catch (error) {
         if (error instanceof OauthctlError) throw error
         const code = oauthErrorCode(error)
+        const description = (error as {error_description?: string}).error_description
         throw new AuthorizationError(`${preset.displayName} did not issue tokens: ${describeOAuthError(error)}`, {
           error: code,
-          errorDescription: (error as {error_description?: string}).error_description,
-          hint: code === 'invalid_client' ? 'Check --client-id and --client-secret (or OAUTHCTL_CLIENT_ID / OAUTHCTL_CLIENT_SECRET).' : hint,
+          errorDescription: description,
+          hint:
+            hintForError(preset, description) ??
+            (code === 'invalid_client' ? 'Check --client-id and --client-secret (or OAUTHCTL_CLIENT_ID / OAUTHCTL_CLIENT_SECRET).' : hint),
           cause: error,
         })
       }

@@ -14,6 +14,8 @@ export interface TwinSuite<T extends Twin> {
   env: NodeJS.ProcessEnv
   /** Runs the built CLI with this suite's environment (proxy, test CA, twin browser, private config). */
   run(args: string[], input?: string, extraEnv?: NodeJS.ProcessEnv): Promise<RunResult>
+  /** A request to the twin through the proxy (not the CLI): to show what the twin does with what oauthctl never sends. */
+  twinFetch(url: string, headers?: Record<string, string>, init?: {method?: string; body?: string}): Promise<{status: number; headers: Record<string, string>; body: string}>
 }
 
 /**
@@ -42,6 +44,10 @@ export function twinSuite<T extends Twin>(makeTwin: () => T): TwinSuite<T> {
     suite.configDir = user.configDir
     suite.cleanup = user.cleanup
     suite.run = (args, input, extraEnv = {}) => runCli(args, {...suite.env, ...extraEnv}, input, 30_000)
+    suite.twinFetch = async (url, headers = {}, init = {}) => {
+      const twinRequest = await import('./twin-fetch.js')
+      return twinRequest.fetchThroughProxy(suite.proxy.url, suite.ca.caFile, url, headers, init)
+    }
   })
   after(async () => {
     await suite.proxy?.close()

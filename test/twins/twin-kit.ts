@@ -12,6 +12,8 @@ export interface TwinRequest {
   /** The full https URL the CLI asked for. */
   url: URL
   headers: IncomingHttpHeaders
+  /** Header names as sent, in order, with repeats (to prove a header went out once). */
+  rawHeaders: string[]
   body: string
   /** The body as a form (empty unless form-encoded). */
   form: URLSearchParams
@@ -45,7 +47,7 @@ export async function readTwinRequest(req: IncomingMessage, host: string): Promi
     basic = {id: decoded.slice(0, colon), secret: decoded.slice(colon + 1)}
   }
   const bearer = /^Bearer\s+(\S+)$/i.exec(auth)?.[1]
-  return {host, method: req.method ?? 'GET', url: new URL(req.url ?? '/', `https://${host}`), headers: req.headers, body, form, basic, bearer}
+  return {host, method: req.method ?? 'GET', url: new URL(req.url ?? '/', `https://${host}`), headers: req.headers, rawHeaders: req.rawHeaders.filter((_, i) => i % 2 === 0), body, form, basic, bearer}
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

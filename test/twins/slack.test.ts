@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+import {createSlackTwin} from './providers/slack.js'
+import {requestsTo, twinSuite} from './twin-harness.js'
+
+const app = {clientId: '1234567890.0987654321', redirectUri: 'http://localhost:8085/callback', pkceEnabled: true}
+
+describe('slack preset against the Slack twin (PKCE-enabled app, localhost redirect)', () => {
+  const suite = twinSuite(() => createSlackTwin(app))
+
+  it('login without a secret: user_scope with commas, PKCE, the user token lifted from authed_user', async () => {
+    const result = await suite.run(['login', 'slack', '--client-id', app.clientId, '--scope', 'users:read', '--scope', 'chat:write'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stderr, /Logged in to slack as U0KRQLJ9H/)
+    const authorize = requestsTo(suite.twin, '/oauth/v2/authorize')[0].url.searchParams
+    assert.equal(authorize.get('user_scope'), 'users:read,chat:write')
+    assert.equal(authorize.get('scope'), null)
+    const access = requestsTo(suite.twin, '/api/oauth.v2.access')[0]
+    assert.equal(access.form.has('client_secret'), false)
+  })
+
+  it('token prints the xoxp user token', async () => {
+    const result = await suite.run(['token'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.ok(suite.twin.grants.accessGrant(result.stdout.trim()))
+  })
+
+  it('get --paginate follows response_metadata.next_cursor', async () => {
+    const result = await suite.run(['get', '--paginate', '--slurp', '/users.list'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(requestsTo(suite.twin, '/api/users.list').at(-1)!.url.searchParams.get('cursor'), 'dXNlcjpVMg==')
+  })
+
+  it('an API error is HTTP 200 {"ok": false}: the body on stdout, exit 7 with Slack\'s error', async () => {
+    const result = await suite.run(['get', '/conversations.list'])
+    assert.equal(result.code, 7)
+    assert.equal(JSON.parse(result.stdout).error, 'missing_scope')
+    assert.match(result.stderr, /HTTP 200 OK, but Slack answered "ok": false, "error": "missing_scope"/)
+  })
+
+  it('an unknown client id: Slack shows an error page at authorize and nothing comes back (exit 5 on timeout)', async () => {
+    const result = await suite.run(['login', 'slack', '--profile', 'x', '--client-id', 'someone-else', '--timeout', '2'])
+    assert.equal(result.code, 5)
+    assert.match(result.stderr, /400 https:\/\/slack\.com\/oauth\/v2\/authorize: invalid_client_id/)
+  })
+
+  it('nothing reached the network', () => assert.deepEqual(suite.proxy.refused, []))
+})

@@ -58,7 +58,7 @@ export function identityFromClaims(claims: Record<string, unknown> | undefined):
   return {
     // account_id: Atlassian's /me (https://developer.atlassian.com/cloud/confluence/oauth-2-3lo-apps/#how-do-i-retrieve-the-public-profile-of-the-authenticated-user-).
     subject: str(claims.sub) ?? str(claims.id) ?? str(claims.user_id) ?? str(claims.account_id) ?? str(claims.login),
-    name: str(claims.name) ?? joined ?? str(claims.preferred_username) ?? str(claims.login) ?? str(claims.display_name),
+    name: str(claims.name) ?? str(claims.displayName) ?? joined ?? str(claims.preferred_username) ?? str(claims.login) ?? str(claims.display_name),
     email: str(claims.email) ?? str(claims.mail) ?? str(claims.userPrincipalName),
   }
 }

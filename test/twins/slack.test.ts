@@ -3,13 +3,13 @@ import {describe, it} from 'node:test'
 import {createSlackTwin} from './providers/slack.js'
 import {requestsTo, twinSuite} from './twin-harness.js'
 
-const app = {clientId: '1234567890.0987654321', redirectUri: 'http://localhost:8085/callback', pkceEnabled: true}
+const app = {clientId: '1234567890.0987654321', redirectUri: 'http://localhost:18095/callback', pkceEnabled: true}
 
 describe('slack preset against the Slack twin (PKCE-enabled app, localhost redirect)', () => {
   const suite = twinSuite(() => createSlackTwin(app))
 
   it('login without a secret: user_scope with commas, PKCE, the user token lifted from authed_user', async () => {
-    const result = await suite.run(['login', 'slack', '--client-id', app.clientId, '--scope', 'users:read', '--scope', 'chat:write'])
+    const result = await suite.run(['login', 'slack', '--client-id', app.clientId, '--port', '18095', '--scope', 'users:read', '--scope', 'chat:write'])
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stderr, /Logged in to slack as U0KRQLJ9H/)
     const authorize = requestsTo(suite.twin, '/oauth/v2/authorize')[0].url.searchParams
@@ -39,7 +39,7 @@ describe('slack preset against the Slack twin (PKCE-enabled app, localhost redir
   })
 
   it('an unknown client id: Slack shows an error page at authorize and nothing comes back (exit 5 on timeout)', async () => {
-    const result = await suite.run(['login', 'slack', '--profile', 'x', '--client-id', 'someone-else', '--timeout', '2'])
+    const result = await suite.run(['login', 'slack', '--profile', 'x', '--client-id', 'someone-else', '--port', '18095', '--timeout', '2'])
     assert.equal(result.code, 5)
     assert.match(result.stderr, /400 https:\/\/slack\.com\/oauth\/v2\/authorize: invalid_client_id/)
   })

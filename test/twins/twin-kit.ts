@@ -17,7 +17,10 @@ export interface TwinRequest {
   body: string
   /** The body as a form (empty unless form-encoded). */
   form: URLSearchParams
-  /** HTTP Basic credentials (RFC 7617), decoded as sent (no form-decoding). */
+  /**
+   * HTTP Basic credentials (RFC 7617), decoded as sent: no RFC 6749 §2.3.1 form-decoding, which providers
+   * such as Reddit do not do (whether Zoom and Discord do is not documented; their ids are alphanumeric).
+   */
   basic?: {id: string; secret: string}
   /** The bearer token of an `Authorization: Bearer` header. */
   bearer?: string

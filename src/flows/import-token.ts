@@ -2,6 +2,7 @@ import type {Context} from '../context.js'
 import {AuthorizationError, UsageError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {registerSecret} from '../redact.js'
+import {applyPresetApiHeaders} from '../providers/quirks.js'
 import {identityFromClaims, userOfAnswer, type Identity, type TokenResponseLike} from './token-response.js'
 
 /**
@@ -63,8 +64,11 @@ export function tokenCheckUrl(preset: ProviderPreset, apiBase = preset.apiBase):
 export async function checkAccessToken(ctx: Context, preset: ProviderPreset, accessToken: string, url = tokenCheckUrl(preset)): Promise<TokenCheck> {
   if (!url) return {outcome: 'unknown', reason: `${preset.displayName} has no userinfo or "me" endpoint to try it against`}
   try {
+    const headers = new Headers({authorization: `Bearer ${accessToken}`, accept: 'application/json'})
+    // The preset's own headers and User-Agent (Reddit throttles generic ones) on this API call too.
+    applyPresetApiHeaders(preset, headers)
     const response = await ctx.fetch(url, {
-      headers: {authorization: `Bearer ${accessToken}`, accept: 'application/json'},
+      headers,
       signal: AbortSignal.timeout(10_000),
     })
     if (response.status === 401) {

@@ -85,6 +85,15 @@ describe('linkedin preset against the LinkedIn twin (standard app: no PKCE, exac
     assert.match(result.stderr, /400 https:\/\/www\.linkedin\.com\/oauth\/v2\/authorization: The redirect_uri does not match the registered value/)
   })
 
+  it('no refresh for standard apps: a token LinkedIn stops accepting is a 401 (exit 7), and no refresh is attempted', async () => {
+    const token = (await suite.run(['token'])).stdout.trim()
+    suite.twin.grants.revoke(token)
+    const result = await suite.run(['get', '/v2/userinfo'])
+    assert.equal(result.code, 7)
+    assert.equal(JSON.parse(result.stdout).code, 'INVALID_ACCESS_TOKEN')
+    assert.equal(requestsTo(suite.twin, '/oauth/v2/accessToken').filter((r) => r.form.get('grant_type') === 'refresh_token').length, 0)
+  })
+
   it('logout: LinkedIn has no revocation endpoint, so the login is only forgotten', async () => {
     const result = await suite.run(['logout', 'linkedin'])
     assert.equal(result.code, 0, result.stderr)

@@ -20,6 +20,8 @@ interface PresetCase {
   revokePath?: string
   /** A failure shape: arguments, exit code and stderr. */
   failure: {args: string[]; code: number; stderr: RegExp}
+  /** `login --device` arguments, for presets with a device flow. */
+  device?: string[]
 }
 
 const tokenPath = (twin: StandardTwin) => twin.log.find((r) => r.method === 'POST' && r.form.get('grant_type') === 'authorization_code')!
@@ -41,6 +43,8 @@ const cases: PresetCase[] = [
     refresh: 'rotate',
     revokePath: '/oauth/revoke',
     failure: {args: ['get', '/nope'], code: 7, stderr: /HTTP 404/},
+    // https://docs.gitlab.com/api/oauth2/#device-authorization-grant-flow
+    device: ['--client-id', 'gl-app'],
   },
   {
     preset: 'spotify',
@@ -258,6 +262,16 @@ for (const c of cases) {
       }
       assert.equal((await suite.run(['token', c.preset])).code, 4)
     })
+
+    if (c.device) {
+      it('login --device: pending once, then the token', async () => {
+        const result = await suite.run(['login', c.preset, '--profile', 'device', '--device', ...c.device!], undefined, {OAUTHCTL_DEVICE_POLL_INTERVAL: '0.05'})
+        assert.equal(result.code, 0, result.stderr)
+        assert.match(result.stderr, /ABCD-EFGH/)
+        const polls = suite.twin.log.filter((r) => r.form.get('grant_type') === 'urn:ietf:params:oauth:grant-type:device_code')
+        assert.equal(polls.length, 2)
+      })
+    }
 
     it('nothing reached the network', () => assert.deepEqual(suite.proxy.refused, []))
   })

@@ -15,7 +15,7 @@ interface PresetCase {
   /** A typical API call and what it prints. */
   get: string[]
   checkGet(stdout: string, twin: StandardTwin): void
-  refresh: 'rotate' | 'reuse'
+  refresh: 'rotate' | 'renew' | 'reuse'
   /** The revocation path logout must call, or undefined when the provider has none. */
   revokePath?: string
   /** A failure shape: arguments, exit code and stderr. */
@@ -84,7 +84,7 @@ const cases: PresetCase[] = [
     },
     get: ['get', '/users/@me'],
     checkGet: (stdout) => assert.equal(JSON.parse(stdout).username, 'nelly'),
-    refresh: 'rotate',
+    refresh: 'renew',
     revokePath: '/api/oauth2/token/revoke',
     failure: {args: ['login', 'discord', '--profile', 'bad', '--client-id', '1048327465910', '--client-secret', 'wrong', '--port', '18086'], code: 5, stderr: /invalid_client/},
   },
@@ -232,15 +232,23 @@ for (const c of cases) {
       c.checkGet(result.stdout, suite.twin)
     })
 
-    it(`a token the API no longer accepts is refreshed once (${c.refresh === 'rotate' ? 'rotating: the old refresh token is spent' : 'the refresh token stays'})`, async () => {
+    const refreshKind = {rotate: 'rotating: the old refresh token is spent', renew: 'a new refresh token is stored', reuse: 'the refresh token stays'}[c.refresh]
+    it(`a token the API no longer accepts is refreshed once (${refreshKind})`, async () => {
       const before = (await suite.run(['token'])).stdout.trim()
       suite.twin.grants.revoke(before)
       const result = await suite.run(c.get)
       assert.equal(result.code, 0, result.stderr)
       const refreshes = suite.twin.log.filter((r) => r.form.get('grant_type') === 'refresh_token')
       assert.equal(refreshes.length, 1)
-      assert.equal(suite.twin.grants.refresh.has(refreshes[0].form.get('refresh_token')!), c.refresh === 'reuse')
+      assert.equal(suite.twin.grants.refresh.has(refreshes[0].form.get('refresh_token')!), c.refresh !== 'rotate')
       assert.ok(suite.twin.grants.accessGrant((await suite.run(['token'])).stdout.trim()))
+      if (c.refresh !== 'reuse') {
+        // The refresh token the twin returned is the one stored: the next refresh sends it.
+        suite.twin.grants.revoke((await suite.run(['token'])).stdout.trim())
+        assert.equal((await suite.run(c.get)).code, 0)
+        const next = suite.twin.log.filter((r) => r.form.get('grant_type') === 'refresh_token')[1]
+        assert.notEqual(next.form.get('refresh_token'), refreshes[0].form.get('refresh_token'))
+      }
     })
 
     it('a failure shape', async () => {

@@ -25,8 +25,11 @@ export interface StandardTwinRules {
   clientAuth: 'post' | 'basic' | 'basic-or-none' | 'none' | 'basic-empty-password' | 'post-or-none'
   /** `required`: no code_challenge is an error; `optional`: checked when sent; `ignored`: not looked at. */
   pkce: 'required' | 'optional' | 'ignored'
-  /** `rotate`: a refresh returns a new refresh token and the old one dies; `reuse`: the same one keeps working. */
-  refresh: 'rotate' | 'reuse' | 'none'
+  /**
+   * `rotate`: a refresh returns a new refresh token and the old one dies; `renew`: a new one comes back and
+   * whether the old one still works is not documented (the twin keeps it working); `reuse`: no new one.
+   */
+  refresh: 'rotate' | 'renew' | 'reuse' | 'none'
   /** The scope parameter's separator in the authorize request. */
   scopeSeparator?: ' ' | ','
   /** Extra members of every token response (Salesforce `instance_url`, Strava `athlete`). */
@@ -120,10 +123,8 @@ export function createStandardTwin(rules: StandardTwinRules): StandardTwin {
     if (grantType === 'refresh_token') {
       const old = grants.refresh.get(f.get('refresh_token') ?? '')
       if (!old) return fail(res, 400, 'invalid_grant', 'the refresh token is invalid or was already used')
-      if (rules.refresh === 'rotate') {
-        grants.revoke(f.get('refresh_token') ?? '')
-        return issue(res, client, old.scope)
-      }
+      if (rules.refresh === 'rotate') grants.revoke(f.get('refresh_token') ?? '')
+      if (rules.refresh === 'rotate' || rules.refresh === 'renew') return issue(res, client, old.scope)
       const fresh = grants.issueTokens({clientId: client, scope: old.scope, user: rules.name}, false)
       return sendJson(res, 200, {...fresh, token_type: 'bearer', ...expiry(), scope: old.scope, ...rules.tokenExtras})
     }

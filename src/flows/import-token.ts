@@ -47,7 +47,7 @@ export function parseImportedToken(text: string): TokenResponseLike {
 
 export type TokenCheck =
   | {outcome: 'accepted'; url: string; identity: Identity}
-  | {outcome: 'rejected'; url: string; status: number}
+  | {outcome: 'rejected'; url: string; status: number; /** The provider's error in an HTTP 200 `{"ok": false}` answer (Slack). */ error?: string}
   | {outcome: 'unknown'; url?: string; reason: string; /** The endpoint could not be reached at all. */ unreachable?: boolean}
 
 /** Where a token can be tried: the provider's "me" API endpoint, else OIDC userinfo. */
@@ -55,6 +55,18 @@ export function tokenCheckUrl(preset: ProviderPreset, apiBase = preset.apiBase):
   const endpoint = preset.meEndpoint ?? preset.userinfoEndpoint
   if (!endpoint) return undefined
   return /^https?:\/\//.test(endpoint) ? endpoint : `${apiBase.replace(/\/+$/, '')}${endpoint}`
+}
+
+/**
+ * Errors of an HTTP 200 `{"ok": false}` answer that mean the token itself does not work
+ * (https://api.slack.com/methods/auth.test#errors).
+ */
+const TOKEN_ERRORS_IN_OK = new Set(['not_authed', 'invalid_auth', 'account_inactive', 'token_revoked', 'token_expired'])
+
+function errorInOkAnswer(answer: unknown): string | undefined {
+  const body = answer as {ok?: unknown; error?: unknown} | null
+  if (!body || typeof body !== 'object' || body.ok !== false) return undefined
+  return typeof body.error === 'string' ? body.error : 'unknown_error'
 }
 
 /**
@@ -79,13 +91,20 @@ export async function checkAccessToken(ctx: Context, preset: ProviderPreset, acc
       await response.body?.cancel()
       return {outcome: 'unknown', url, reason: `${url} answered HTTP ${response.status}`}
     }
-    let identity: Identity = {}
+    let answer: unknown
     try {
-      identity = identityFromClaims(userOfAnswer(preset.quirks?.identityPath, await response.json()))
+      answer = await response.json()
     } catch {
       // A non-JSON "me" answer still proves the token works.
+      return {outcome: 'accepted', url, identity: {}}
     }
-    return {outcome: 'accepted', url, identity}
+    const okError = preset.quirks?.apiErrorsAsOk ? errorInOkAnswer(answer) : undefined
+    if (okError) {
+      return TOKEN_ERRORS_IN_OK.has(okError)
+        ? {outcome: 'rejected', url, status: response.status, error: okError}
+        : {outcome: 'unknown', url, reason: `${url} answered "ok": false, "error": "${okError}"`}
+    }
+    return {outcome: 'accepted', url, identity: identityFromClaims(userOfAnswer(preset.quirks?.identityPath, answer))}
   } catch (error) {
     return {outcome: 'unknown', url, reason: `${url} could not be reached (${(error as Error).message})`, unreachable: true}
   }
@@ -105,7 +124,8 @@ export async function importToken(
   registerSecret(tokens.refresh_token)
   const check = await checkAccessToken(ctx, preset, tokens.access_token)
   if (check.outcome === 'rejected') {
-    throw new AuthorizationError(`${preset.displayName} rejected the token (HTTP 401 from ${check.url}); nothing was stored`, {
+    const why = check.error ? `"ok": false, "error": "${check.error}"` : `HTTP ${check.status}`
+    throw new AuthorizationError(`${preset.displayName} rejected the token (${why} from ${check.url}); nothing was stored`, {
       hint: 'Check that the token is complete, unexpired and meant for this provider.',
     }, 'token_rejected')
   }

@@ -44,5 +44,23 @@ describe('slack preset against the Slack twin (PKCE-enabled app, localhost redir
     assert.match(result.stderr, /400 https:\/\/slack\.com\/oauth\/v2\/authorize: invalid_client_id/)
   })
 
+  it('status --check: a token Slack no longer accepts (HTTP 200 "ok": false, invalid_auth) is a failed check, exit 4', async () => {
+    const token = (await suite.run(['token'])).stdout.trim()
+    suite.twin.grants.revoke(token)
+    const result = await suite.run(['status', '--check'])
+    assert.equal(result.code, 4, result.stderr)
+    assert.match(result.stderr, /"ok": false, "error": "invalid_auth"/)
+  })
+
+  it('login --with-token: a token Slack rejects with HTTP 200 "ok": false is exit 5, nothing stored', async () => {
+    const result = await suite.run(['login', 'slack', '--profile', 'imported', '--with-token'], 'xoxp-not-a-real-token\n')
+    assert.equal(result.code, 5)
+    assert.match(result.stderr, /Slack rejected the token \("ok": false, "error": "invalid_auth" from https:\/\/slack\.com\/api\/auth\.test\); nothing was stored/)
+    const good = suite.twin.grants.issueTokens({clientId: app.clientId, scope: 'users:read', user: 'U0KRQLJ9H'}, false).access_token
+    const ok = await suite.run(['login', 'slack', '--profile', 'imported', '--with-token'], `${good}\n`)
+    assert.equal(ok.code, 0, ok.stderr)
+    assert.match(ok.stderr, /Logged in to slack as U0KRQLJ9H/)
+  })
+
   it('nothing reached the network', () => assert.deepEqual(suite.proxy.refused, []))
 })

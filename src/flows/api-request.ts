@@ -2,7 +2,7 @@ import type {Context} from '../context.js'
 import {ApiError, UsageError} from '../errors.js'
 import {checkAllowHosts, checkTokenDestination, resolveApiUrl, sendAuthorized, tokenOrigins} from '../http/api-client.js'
 import {ResponsePrinter} from '../http/output.js'
-import {inspectProviderAnswer} from '../http/provider-answer.js'
+import {describeErrorInOk, inspectProviderAnswer} from '../http/provider-answer.js'
 import {prepareRequest, type PreparedRequest} from '../http/request-body.js'
 import {describeGiveUp} from '../http/retry.js'
 import {colorEnabled} from '../io.js'
@@ -85,6 +85,7 @@ export async function runApiRequest(ctx: Context, input: ApiRequestInput): Promi
       printer,
       send,
       checkDestination: (url) => checkTokenDestination(url, origins, input.allowHosts),
+      errorsInOk: login.preset.quirks?.apiErrorsAsOk ? login.preset.displayName : undefined,
     })
     return
   }
@@ -93,7 +94,7 @@ export async function runApiRequest(ctx: Context, input: ApiRequestInput): Promi
   await printer.body(response, {keep: false, page: false})
   if (errorInOk) {
     // Slack: HTTP 200 with {"ok": false} is a failed call, reported with Slack's own error.
-    throw new ApiError(response.status, `${response.statusText}, but ${login.preset.displayName} answered "ok": false, "error": "${errorInOk}"`, known ? {hint: known} : undefined)
+    throw new ApiError(response.status, describeErrorInOk(response, login.preset.displayName, errorInOk), known ? {hint: known} : undefined)
   }
   if (response.status >= 400) {
     const hint = known ?? describeGiveUp(request.method, response, ctx.now())

@@ -2,6 +2,7 @@ import type {Context} from '../context.js'
 import {AuthorizationError, UsageError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {registerSecret} from '../redact.js'
+import {errorInOkAnswer} from '../http/provider-answer.js'
 import {applyPresetApiHeaders} from '../providers/quirks.js'
 import {identityFromClaims, userOfAnswer, type Identity, type TokenResponseLike} from './token-response.js'
 
@@ -62,12 +63,6 @@ export function tokenCheckUrl(preset: ProviderPreset, apiBase = preset.apiBase):
  * (https://api.slack.com/methods/auth.test#errors).
  */
 const TOKEN_ERRORS_IN_OK = new Set(['not_authed', 'invalid_auth', 'account_inactive', 'token_revoked', 'token_expired'])
-
-function errorInOkAnswer(answer: unknown): string | undefined {
-  const body = answer as {ok?: unknown; error?: unknown} | null
-  if (!body || typeof body !== 'object' || body.ok !== false) return undefined
-  return typeof body.error === 'string' ? body.error : 'unknown_error'
-}
 
 /**
  * Tries an access token against the provider's "me" endpoint (or userinfo). 401 means the token does not

@@ -32,11 +32,22 @@ export async function inspectProviderAnswer(preset: ProviderPreset, response: Re
   let errorInOk: string | undefined
   if (okErrors) {
     try {
-      const parsed = JSON.parse(text) as {ok?: unknown; error?: unknown}
-      if (parsed && parsed.ok === false) errorInOk = typeof parsed.error === 'string' ? parsed.error : 'unknown_error'
+      errorInOk = errorInOkAnswer(JSON.parse(text))
     } catch {
       // Not JSON: nothing to say about it.
     }
   }
   return {response: copy, errorInOk, hint: hintForError(preset, text)}
+}
+
+/** The `error` of a parsed HTTP 200 `{"ok": false, "error": "..."}` answer (Slack), else undefined. */
+export function errorInOkAnswer(answer: unknown): string | undefined {
+  const body = answer as {ok?: unknown; error?: unknown} | null
+  if (!body || typeof body !== 'object' || body.ok !== false) return undefined
+  return typeof body.error === 'string' ? body.error : 'unknown_error'
+}
+
+/** The message of an API error answered as HTTP 200 `{"ok": false}`. */
+export function describeErrorInOk(response: Response, provider: string, error: string): string {
+  return `${response.statusText}, but ${provider} answered "ok": false, "error": "${error}"`
 }

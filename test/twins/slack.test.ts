@@ -38,6 +38,20 @@ describe('slack preset against the Slack twin (PKCE-enabled app, localhost redir
     assert.match(result.stderr, /HTTP 200 OK, but Slack answered "ok": false, "error": "missing_scope"/)
   })
 
+  it('--paginate: a page answering HTTP 200 {"ok": false} stops with exit 7; the pages before it are on stdout', async () => {
+    const plain = await suite.run(['get', '--paginate', '/conversations.members', '-q', 'channel=C1'])
+    assert.equal(plain.code, 7)
+    assert.equal(plain.stdout, '{"ok":true,"members":["U1"],"response_metadata":{"next_cursor":"bad"}}\n{"ok":false,"error":"invalid_cursor"}\n')
+    assert.match(plain.stderr, /HTTP 200 OK, but Slack answered "ok": false, "error": "invalid_cursor"/)
+    assert.match(plain.stderr, /Pages 1-1 were written before it/)
+    const slurped = await suite.run(['get', '--paginate', '--slurp', '/conversations.members', '-q', 'channel=C1'])
+    assert.equal(slurped.code, 7)
+    assert.equal(slurped.stdout, '["U1"]\n{"ok":false,"error":"invalid_cursor"}')
+    const first = await suite.run(['get', '--paginate', '/conversations.list'])
+    assert.equal(first.code, 7)
+    assert.match(first.stderr, /"error": "missing_scope"/)
+  })
+
   it('an unknown client id: Slack shows an error page at authorize and nothing comes back (exit 5 on timeout)', async () => {
     const result = await suite.run(['login', 'slack', '--profile', 'x', '--client-id', 'someone-else', '--port', '18095', '--timeout', '2'])
     assert.equal(result.code, 5)

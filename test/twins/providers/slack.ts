@@ -60,6 +60,10 @@ export function createSlackTwin(app: SlackApp): SlackTwin {
       return ok(res, {members: [{id: cursor ? 'U2' : 'U1'}], response_metadata: {next_cursor: cursor ? '' : 'dXNlcjpVMg=='}})
     }
     if (method === 'conversations.list') return fail(res, 'missing_scope', {needed: 'channels:read', provided: grant.scope})
+    // https://api.slack.com/methods/conversations.members: a bad cursor is HTTP 200 {"ok": false, "error": "invalid_cursor"}.
+    if (method === 'conversations.members') {
+      return req.url.searchParams.get('cursor') ? fail(res, 'invalid_cursor') : ok(res, {members: ['U1'], response_metadata: {next_cursor: 'bad'}})
+    }
     fail(res, 'unknown_method')
   }
 

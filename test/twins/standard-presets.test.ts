@@ -6,6 +6,8 @@ import {requestsTo, twinSuite} from './twin-harness.js'
 
 interface PresetCase {
   preset: string
+  /** A second kind of app of the same preset (a public client). */
+  variant?: string
   make(): StandardTwin
   /** `login` arguments after the provider name. */
   login: string[]
@@ -136,6 +138,43 @@ const cases: PresetCase[] = [
     failure: {args: ['login', 'zoom', '--profile', 'bad', '--client-id', 'zM8wQ1nGfJk', '--client-secret', 'wrong'], code: 5, stderr: /invalid_client/},
   },
   {
+    preset: 'zoom',
+    variant: 'public client id, no secret',
+    // https://developers.zoom.us/docs/integrations/PKCE: "Use Public Client OAuth" gives a separate client id;
+    // the token request carries no secret and no Authorization header.
+    make: () => twins.createZoomTwin({clientId: 'zmPublicId42'}),
+    login: ['--client-id', 'zmPublicId42'],
+    identity: /Logged in to zoom as Jill Chill/,
+    checkLogin(twin) {
+      assert.equal(tokenPath(twin).headers.authorization, undefined)
+      assert.equal(tokenPath(twin).form.has('client_secret'), false)
+      assert.ok(tokenPath(twin).form.get('code_verifier'))
+    },
+    get: ['get', '/users/me'],
+    checkGet: (stdout) => assert.equal(JSON.parse(stdout).id, 'KDcuGIm1QgePTO8WbOqwIQ'),
+    refresh: 'rotate',
+    revokePath: '/oauth/revoke',
+    failure: {args: ['get', '/nope'], code: 7, stderr: /HTTP 404/},
+  },
+  {
+    preset: 'salesforce',
+    variant: 'public External Client App, no secret',
+    // https://developer.salesforce.com/docs/atlas.en-us.pkg2_dev.meta/pkg2_dev/secure_code_ac_eca.htm: a public
+    // client's token request must not include client_secret; PKCE instead.
+    make: () => twins.createSalesforceTwin({clientId: 'sf-public'}, 18092),
+    login: ['--client-id', 'sf-public', '--port', '18092'],
+    identity: /Logged in to salesforce as Marc Benioff/,
+    checkLogin(twin) {
+      assert.equal(tokenPath(twin).form.has('client_secret'), false)
+      assert.ok(tokenPath(twin).form.get('code_verifier'))
+    },
+    get: ['get', '/limits'],
+    checkGet: (stdout) => assert.equal(JSON.parse(stdout).DailyApiRequests.Remaining, 14998),
+    refresh: 'reuse',
+    revokePath: '/services/oauth2/revoke',
+    failure: {args: ['get', '/nope'], code: 7, stderr: /HTTP 404/},
+  },
+  {
     preset: 'salesforce',
     make: () => twins.createSalesforceTwin({clientId: 'sf-app', clientSecret: 'sf-secret'}, 18090),
     login: ['--client-id', 'sf-app', '--client-secret', 'sf-secret', '--port', '18090'],
@@ -209,7 +248,7 @@ const cases: PresetCase[] = [
 ]
 
 for (const c of cases) {
-  describe(`${c.preset} preset against its twin`, () => {
+  describe(`${c.preset} preset against its twin${c.variant ? ` (${c.variant})` : ''}`, () => {
     const suite = twinSuite(c.make)
 
     it('login as its redirect rules allow', async () => {

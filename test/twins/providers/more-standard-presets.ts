@@ -27,7 +27,7 @@ export function createStravaTwin(app: {clientId: string; clientSecret: string}):
   })
 }
 
-export function createZoomTwin(app: {clientId: string; clientSecret: string}): StandardTwin {
+export function createZoomTwin(app: {clientId: string; clientSecret?: string}): StandardTwin {
   return createStandardTwin({
     name: 'zoom',
     hosts: ['zoom.us', 'api.zoom.us'],
@@ -52,7 +52,7 @@ export function createZoomTwin(app: {clientId: string; clientSecret: string}): S
   })
 }
 
-export function createSalesforceTwin(app: {clientId: string; clientSecret: string}, port: number): StandardTwin {
+export function createSalesforceTwin(app: {clientId: string; clientSecret?: string}, port: number): StandardTwin {
   return createStandardTwin({
     name: 'salesforce',
     hosts: ['login.salesforce.com', 'acme.my.salesforce.com'],

@@ -31,6 +31,7 @@ export default class Login extends BaseCommand {
     'client-secret': Flags.string({description: 'Client secret of your own OAuth app.', env: 'OAUTHCTL_CLIENT_SECRET'}),
     'client-auth': clientAuthFlag,
     json: Flags.boolean({description: 'Print the stored login (no secrets) as JSON on stdout.'}),
+    pkce: Flags.boolean({description: 'Send PKCE even where the preset has it off (LinkedIn apps enabled for the native flow).'}),
     device: Flags.boolean({description: 'Device flow (RFC 8628): approve on any device with a code; no browser here.', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'device')}),
     paste: Flags.boolean({description: 'Print the authorize URL and read the redirect URL you paste on stdin (SSH sessions).', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'paste')}),
     'with-token': Flags.boolean({description: 'Read an access token (or a JSON token response) from stdin and store it.', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'with-token')}),
@@ -52,6 +53,7 @@ export default class Login extends BaseCommand {
       clientSecret: flags['client-secret'],
       providerFlags: pickProviderOptionFlags(flags),
       mode: loginModeFromFlags(flags),
+      pkce: flags.pkce,
       clientAuth: clientAuthFromFlag(flags['client-auth']),
     })
     const who = result.identity.name ?? result.identity.subject ?? 'unknown user'

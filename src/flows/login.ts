@@ -27,6 +27,8 @@ export interface LoginInput {
   providerFlags?: Record<string, string | undefined>
   /** How to obtain the tokens (login-modes.ts); default `browser`. */
   mode?: LoginMode
+  /** `--pkce`: send PKCE even where the preset has it off (LinkedIn apps enabled for the native flow). */
+  pkce?: boolean
   /** How the client authenticates at the token endpoint, instead of the preset's (`--client-auth`). */
   clientAuth?: ClientAuthMethod
 }
@@ -72,7 +74,8 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const named = resolveProvider(input.target.provider, config, ctx.env)
   const options = optionValuesFromFlags(named, input.providerFlags ?? {})
   const resolved = Object.keys(options).length > 0 ? resolveProvider(named.name, config, ctx.env, options) : named
-  const preset = input.clientAuth ? {...resolved, clientAuth: input.clientAuth} : resolved
+  const withPkce = input.pkce ? {...resolved, pkce: 'required' as const} : resolved
+  const preset = input.clientAuth ? {...withPkce, clientAuth: input.clientAuth} : withPkce
   if (input.mode === 'token' || input.mode === 'client-credentials') {
     return loginWithoutAuthorization(ctx, input.mode, preset, input, options)
   }

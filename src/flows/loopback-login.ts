@@ -1,7 +1,7 @@
 import type {Browser} from '../callback/browser.js'
 import type {CallbackServer, CallbackServerOptions} from '../callback/callback-server.js'
 import {AuthorizationError, OauthctlError} from '../errors.js'
-import type {ProviderPreset} from '../providers/preset.js'
+import {hintForError, usesPkce, type ProviderPreset} from '../providers/preset.js'
 import {issuerForResponse, type KnownIssuer} from './issuer-check.js'
 import {describeOAuthError, hintForOAuthFailure, isUnreachable, oauthErrorCode, oauthErrorDescription} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
@@ -41,17 +41,19 @@ export function joinScopes(preset: ProviderPreset, scopes: string[]): string {
   return scopes.join(preset.scopeSeparator)
 }
 
-/** The authorization request parameters (RFC 6749 §4.1.1 + PKCE RFC 7636 §4.3 + OIDC `nonce` + the preset's extras). */
+/**
+ * The authorization request parameters (RFC 6749 §4.1.1 + PKCE RFC 7636 §4.3 + OIDC `nonce` + the preset's
+ * extras). No `codeChallenge` means no PKCE (a preset with `pkce: 'off'`).
+ */
 export function authorizationParameters(
   preset: ProviderPreset,
-  input: {redirectUri: string; scopes: string[]; state: string; codeChallenge: string; nonce?: string},
+  input: {redirectUri: string; scopes: string[]; state: string; codeChallenge?: string; nonce?: string},
 ): Record<string, string> {
   const params: Record<string, string> = {
     redirect_uri: input.redirectUri,
     response_type: 'code',
     state: input.state,
-    code_challenge: input.codeChallenge,
-    code_challenge_method: 'S256',
+    ...(input.codeChallenge ? {code_challenge: input.codeChallenge, code_challenge_method: 'S256'} : {}),
     ...preset.authorizeParams,
   }
   if (input.scopes.length > 0) params[preset.scopeParameter ?? 'scope'] = joinScopes(preset, input.scopes)
@@ -72,7 +74,8 @@ export interface AuthorizationAttempt {
 }
 
 /**
- * Starts an authorization-code + PKCE S256 attempt (RFC 7636): shared by the loopback and paste logins.
+ * Starts an authorization-code attempt, with PKCE S256 (RFC 7636) unless the preset has it `off` (a server
+ * that rejects `code_verifier`, as standard LinkedIn apps do): shared by the loopback and paste logins.
  * When `openid` is among the scopes a fresh `nonce` is sent (OIDC Core §3.1.2.1; some servers, Glewlwyd
  * among them, refuse an OpenID request without one) and the ID token must carry it (§3.1.3.7 step 11),
  * whenever the ID token can be checked at all (a known issuer, see issuerForResponse).
@@ -86,8 +89,8 @@ export async function beginAuthorization(
 ): Promise<AuthorizationAttempt> {
   const client = await import('openid-client')
   const config = await createOAuthConfig(preset, credentials, {fetch})
-  const codeVerifier = client.randomPKCECodeVerifier()
-  const codeChallenge = await client.calculatePKCECodeChallenge(codeVerifier)
+  const codeVerifier = usesPkce(preset) ? client.randomPKCECodeVerifier() : undefined
+  const codeChallenge = codeVerifier ? await client.calculatePKCECodeChallenge(codeVerifier) : undefined
   const state = client.randomState()
   const nonce = scopes.includes('openid') ? client.randomNonce() : undefined
   return {
@@ -113,7 +116,7 @@ export async function beginAuthorization(
         throw new AuthorizationError(`${what}: ${describeOAuthError(error)}`, {
           error: code,
           errorDescription: oauthErrorDescription(error),
-          hint: hintForOAuthFailure(error, preset.tokenEndpoint, hint),
+          hint: hintForError(preset, oauthErrorDescription(error)) ?? hintForOAuthFailure(error, preset.tokenEndpoint, hint),
           cause: error,
         })
       }

@@ -77,6 +77,15 @@ function unFormEncodeBasic(headers: Headers): void {
 }
 
 /**
+ * The headers a preset sends on every API call, under the user's own: its `apiHeaders` and its
+ * User-Agent (Reddit asks for a distinctive one on every request). A header the user gave wins.
+ */
+export function applyPresetApiHeaders(preset: ProviderPreset, headers: Headers): void {
+  for (const [name, value] of Object.entries(preset.apiHeaders ?? {})) if (!headers.has(name)) headers.set(name, value)
+  if (preset.quirks?.userAgent && !headers.has('user-agent')) headers.set('user-agent', preset.quirks.userAgent)
+}
+
+/**
  * The API base a token response names (Salesforce `instance_url` + `/services/data/vXX.X`), when the preset
  * says to take it from there. Only https (or loopback http) is accepted: the access token will be sent there.
  */
@@ -121,6 +130,9 @@ export async function normalizeTokenResponse(response: Response, preset: Provide
       status = 400
       if (typeof body.error !== 'string') body.error = 'invalid_request'
     }
+    // Google's device authorization response names it `verification_url` (RFC 8628 §3.2 says `verification_uri`).
+    // https://developers.google.com/identity/protocols/oauth2/limited-input-device#step-2:-handle-the-authorization-server-response
+    if (typeof body.verification_url === 'string' && body.verification_uri === undefined) body.verification_uri = body.verification_url
     if (body.expires_in !== undefined && typeof body.expires_in === 'string' && /^\d+$/.test(body.expires_in)) {
       body.expires_in = Number(body.expires_in)
     }

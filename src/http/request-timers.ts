@@ -86,7 +86,7 @@ export function bodyStream(res: IncomingMessage, host: string, idleMs: number, s
     ended = true
     notify()
   })
-  res.once('error', (error) => {
+  res.on('error', (error) => {
     failure ??= error
     notify()
   })

@@ -9,6 +9,7 @@ import {createWatchdog, HttpTimeoutError, type HttpTimeouts, type Watchdog} from
 /** Bodies are written in pieces, so that a slow but moving upload keeps the idle timer from firing. */
 const WRITE_CHUNK = 64 * 1024
 
+/** Writes a request body and ends the request, re-arming the idle timer as each piece leaves. */
 export async function writeBody(req: ClientRequest, body: Uint8Array | undefined, idle: Watchdog): Promise<void> {
   if (!body || body.byteLength <= WRITE_CHUNK) {
     req.end(body)

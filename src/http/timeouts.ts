@@ -49,12 +49,17 @@ export function findTimeout(error: unknown): HttpTimeoutError | undefined {
   return undefined
 }
 
-/** Milliseconds from a `--timeout`-style value in seconds (`30`, `0.5`, `0` = no limit); exit 2 otherwise. */
-export function parseTimeoutSeconds(flag: string, value: string): number {
+/**
+ * Milliseconds from a `--timeout`-style value in seconds (`30`, `0.5`, `0` = no limit); exit 2 otherwise,
+ * also for values a timer cannot hold (above 2^31 - 1 ms it would fire at once).
+ */
+export function parseTimeoutSeconds(flag: string, value: string, env?: string): number {
   const text = value.trim()
   const ms = /^\d+(\.\d+)?$/.test(text) ? Math.round(Number(text) * 1000) : Number.NaN
   if (!(ms >= 0 && ms <= MAX_MS) || (ms === 0 && Number(text) !== 0)) {
-    throw new UsageError(`bad ${flag} "${value}": expected seconds (30, 0.5; 0 for no limit), at most ${Math.floor(MAX_MS / 1000)}`)
+    throw new UsageError(`bad ${flag} "${value}": expected seconds (30, 0.5; 0 for no limit), at most ${Math.floor(MAX_MS / 1000)}`, {
+      hint: env ? `It comes from ${flag} or the ${env} variable.` : undefined,
+    })
   }
   return ms
 }
@@ -64,8 +69,10 @@ export function parseTimeoutSeconds(flag: string, value: string): number {
  * connect timeout never exceeds a smaller (non-zero) `--timeout`, so `--timeout 2` fails within 2 s.
  */
 export function resolveTimeouts(options: {timeout?: string; connectTimeout?: string}): HttpTimeouts {
-  const idleMs = options.timeout === undefined ? DEFAULT_TIMEOUTS.idleMs : parseTimeoutSeconds('--timeout', options.timeout)
-  if (options.connectTimeout !== undefined) return {idleMs, connectMs: parseTimeoutSeconds('--connect-timeout', options.connectTimeout)}
+  const idleMs = options.timeout === undefined ? DEFAULT_TIMEOUTS.idleMs : parseTimeoutSeconds('--timeout', options.timeout, 'OAUTHCTL_TIMEOUT')
+  if (options.connectTimeout !== undefined) {
+    return {idleMs, connectMs: parseTimeoutSeconds('--connect-timeout', options.connectTimeout, 'OAUTHCTL_CONNECT_TIMEOUT')}
+  }
   const connectMs = idleMs > 0 ? Math.min(DEFAULT_TIMEOUTS.connectMs, idleMs) : DEFAULT_TIMEOUTS.connectMs
   return {idleMs, connectMs}
 }

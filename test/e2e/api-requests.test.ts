@@ -497,7 +497,10 @@ describe('API requests against `oauthctl sandbox`', () => {
         const before = stalling.hits.get('/ok') ?? 0
         const result = await runCli(['get', `${stalling.origin}/ok`, '--allow-host', stalling.host, ...args], {...user.env, ...env})
         assert.equal(result.code, 2)
-        assert.match(result.stderr, /^error: bad --(connect-)?timeout "[^"]*": expected seconds \(30, 0\.5; 0 for no limit\), at most 2147483\n$/)
+        assert.match(
+          result.stderr,
+          /^error: bad --(connect-)?timeout "[^"]*": expected seconds \(30, 0\.5; 0 for no limit\), at most 2147483\nIt comes from --(connect-)?timeout or the OAUTHCTL_(CONNECT_)?TIMEOUT variable\.\n$/,
+        )
         assert.equal(stalling.hits.get('/ok') ?? 0, before)
       })
     }

@@ -68,9 +68,13 @@ export function guardRequest(req: ClientRequest, host: string, timeouts: HttpTim
   }
 }
 
+/** How much of a body is read ahead of the consumer (as Readable.toWeb would). */
+const READ_AHEAD_BYTES = 64 * 1024
+
 /**
- * A response body as a web stream that reads from the socket only when asked (highWaterMark 0), so the
- * idle timer runs only while oauthctl waits for the server, never while a slow stdout holds it back.
+ * A response body as a web stream. It reads ahead up to {@link READ_AHEAD_BYTES}, so a small body that is
+ * never read still ends and frees its connection (the process can exit); the idle timer runs only while
+ * the stream is asking for data, never while a slow stdout holds the reader back with the buffer full.
  */
 export function bodyStream(res: IncomingMessage, host: string, idleMs: number, signal?: AbortSignal): ReadableStream<Uint8Array> {
   let failure: unknown
@@ -114,6 +118,6 @@ export function bodyStream(res: IncomingMessage, host: string, idleMs: number, s
         res.destroy()
       },
     },
-    {highWaterMark: 0},
+    {highWaterMark: READ_AHEAD_BYTES, size: (chunk) => chunk.byteLength},
   )
 }

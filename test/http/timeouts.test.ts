@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
+import {createServer} from 'node:http'
+import {fileURLToPath} from 'node:url'
 import {after, before, describe, it} from 'node:test'
 import {createContext} from '../../src/context.js'
 import {ExitCode, OauthctlError} from '../../src/errors.js'
@@ -80,6 +83,35 @@ describe('nodeFetch timeouts (a server that never answers used to hang oauthctl 
     const response = await nodeFetch(`${server.origin}/big?size=2000000`, {}, SHORT)
     await new Promise((resolve) => setTimeout(resolve, 900))
     assert.equal((await response.arrayBuffer()).byteLength, 2_000_000)
+  })
+
+  it('a small body that is never read does not keep the process alive (the connection stays open)', async () => {
+    const keepAlive = createServer((_req, res) => res.writeHead(404, {'content-type': 'application/json'}).end('{"error":"nope"}'))
+    keepAlive.keepAliveTimeout = 60_000
+    await new Promise<void>((resolve) => keepAlive.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(keepAlive.address() as {port: number}).port}/`
+      const script = fileURLToPath(new URL('./fixtures/fetch-unread.ts', import.meta.url))
+      const {value: out, ms} = await elapsed(
+        () =>
+          new Promise<string>((resolve, reject) => {
+            const child = spawn(process.execPath, ['--import', 'tsx', script, url], {stdio: ['ignore', 'pipe', 'inherit']})
+            let stdout = ''
+            child.stdout.on('data', (chunk) => (stdout += chunk))
+            const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+            child.on('error', reject)
+            child.on('close', () => {
+              clearTimeout(timer)
+              resolve(stdout)
+            })
+          }),
+      )
+      assert.equal(out, '404')
+      assert.ok(ms < 20_000, `the child took ${ms} ms to exit`)
+    } finally {
+      keepAlive.closeAllConnections()
+      keepAlive.close()
+    }
   })
 
   it('a request body larger than one write is sent whole', async () => {

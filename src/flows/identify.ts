@@ -1,5 +1,6 @@
 import type {Context} from '../context.js'
 import type {ProviderPreset} from '../providers/preset.js'
+import {interruptibleTimeout} from '../util/interrupt.js'
 import {identityFromClaims, type Identity, type TokenResponseLike} from './token-response.js'
 
 /**
@@ -15,7 +16,7 @@ export async function identifyUser(ctx: Context, preset: ProviderPreset, tokens:
   try {
     const response = await ctx.fetch(url, {
       headers: {authorization: `Bearer ${tokens.access_token}`, accept: 'application/json'},
-      signal: AbortSignal.timeout(10_000),
+      signal: interruptibleTimeout(ctx.signal, 10_000),
     })
     if (!response.ok) {
       ctx.debug(`identity lookup at ${url} answered ${response.status}`)

@@ -3,6 +3,7 @@ import {AuthorizationError, UsageError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {registerSecret} from '../redact.js'
 import {identityFromClaims, type Identity, type TokenResponseLike} from './token-response.js'
+import {interruptibleTimeout} from '../util/interrupt.js'
 
 /**
  * Parses what `login --with-token` read from stdin: a bare token (one line, no spaces), or a JSON token
@@ -65,7 +66,7 @@ export async function checkAccessToken(ctx: Context, preset: ProviderPreset, acc
   try {
     const response = await ctx.fetch(url, {
       headers: {authorization: `Bearer ${accessToken}`, accept: 'application/json'},
-      signal: AbortSignal.timeout(10_000),
+      signal: interruptibleTimeout(ctx.signal, 10_000),
     })
     if (response.status === 401) {
       await response.body?.cancel()

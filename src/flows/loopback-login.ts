@@ -1,6 +1,6 @@
 import type {Browser} from '../callback/browser.js'
 import type {CallbackServer, CallbackServerOptions} from '../callback/callback-server.js'
-import {AuthorizationError, OauthctlError} from '../errors.js'
+import {AuthorizationError, InterruptedError, OauthctlError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {describeOAuthError, oauthErrorCode} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
@@ -20,11 +20,16 @@ export interface LoopbackLoginDeps {
   startCallbackServer(options: CallbackServerOptions): Promise<CallbackServer>
   browser(): Promise<Browser>
   say(line: string): void
+  /** Warnings (a response to the callback address that does not belong to this login); else `say`. */
+  warn?(line: string): void
   /** Redacted diagnostics (--debug). */
   debug?(line: string): void
   signal?: AbortSignal
   fetch?: FetchFn
 }
+
+/** The longest `login --timeout` (seconds): one day. */
+export const MAX_LOGIN_TIMEOUT_S = 86_400
 
 /** The redirect URI the user registers for a preset (`http://127.0.0.1/callback`, any port, per RFC 8252 §7.3). */
 export function redirectUriFor(preset: ProviderPreset, port?: number): string {
@@ -67,15 +72,19 @@ export interface AuthorizationAttempt {
   exchange(callbackUrl: URL, redirectUri: string, hint: string): Promise<TokenResponseLike>
 }
 
-/** Starts an authorization-code + PKCE S256 attempt (RFC 7636): shared by the loopback and paste logins. */
+/**
+ * Starts an authorization-code + PKCE S256 attempt (RFC 7636): shared by the loopback and paste logins.
+ * When `signal` aborts (Ctrl-C), a code exchange under way stops at once with InterruptedError (exit 130).
+ */
 export async function beginAuthorization(
   preset: ProviderPreset,
   credentials: ClientCredentials,
   scopes: string[],
-  fetch?: FetchFn,
+  deps: {fetch?: FetchFn; signal?: AbortSignal} = {},
 ): Promise<AuthorizationAttempt> {
   const client = await import('openid-client')
-  const config = await createOAuthConfig(preset, credentials, {fetch})
+  const {signal} = deps
+  const config = await createOAuthConfig(preset, credentials, {fetch: deps.fetch, signal})
   const codeVerifier = client.randomPKCECodeVerifier()
   const codeChallenge = await client.calculatePKCECodeChallenge(codeVerifier)
   const state = client.randomState()
@@ -84,6 +93,7 @@ export async function beginAuthorization(
     authorizeUrl: (redirectUri) =>
       client.buildAuthorizationUrl(config, authorizationParameters(preset, {redirectUri, scopes, state, codeChallenge})),
     async exchange(callbackUrl, redirectUri, hint) {
+      if (signal?.aborted) throw interruptedExchange()
       try {
         return await client.authorizationCodeGrant(
           config,
@@ -93,6 +103,7 @@ export async function beginAuthorization(
         )
       } catch (error) {
         if (error instanceof OauthctlError) throw error
+        if (signal?.aborted) throw interruptedExchange()
         const code = oauthErrorCode(error)
         throw new AuthorizationError(`${preset.displayName} did not issue tokens: ${describeOAuthError(error)}`, {
           error: code,
@@ -112,7 +123,7 @@ export async function beginAuthorization(
  */
 export async function loginWithLoopback(input: LoopbackLoginInput, deps: LoopbackLoginDeps): Promise<TokenResponseLike> {
   const {preset} = input
-  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps.fetch)
+  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps)
   const port = input.port ?? (preset.loopback.anyPort ? 0 : preset.loopback.defaultPort)
   const server = await deps.startCallbackServer({
     bindHost: preset.loopback.host === '[::1]' ? '::1' : '127.0.0.1',
@@ -122,6 +133,7 @@ export async function loginWithLoopback(input: LoopbackLoginInput, deps: Loopbac
     expectedState: attempt.state,
     expectedIssuer: preset.issParameterSupported ? preset.issuer : undefined,
     timeoutMs: input.timeoutMs,
+    warn: deps.warn ?? deps.say,
   })
   try {
     const redirectUri = server.redirectUri.href
@@ -152,4 +164,8 @@ export async function loginWithLoopback(input: LoopbackLoginInput, deps: Loopbac
   } finally {
     await server.close()
   }
+}
+
+function interruptedExchange(): InterruptedError {
+  return new InterruptedError('login interrupted during the code exchange; nothing was stored')
 }

@@ -33,11 +33,13 @@ export function endpointsOf(preset: ProviderPreset): string[] {
  * Builds openid-client's Configuration from static preset data (no discovery round trip on every call).
  * Plain http is allowed only when every endpoint is on a loopback host (the sandbox), never elsewhere.
  * Provider quirks are applied through openid-client's `customFetch` hook, not by forking the protocol.
+ * `signal` (Ctrl-C) aborts every request openid-client makes, on top of its own 30 s timeout: openid-client
+ * takes no signal per call, so it is joined to the one it passes to `customFetch`.
  */
 export async function createOAuthConfig(
   preset: ProviderPreset,
   credentials: ClientCredentials,
-  options: {fetch?: FetchFn; userAgent?: string} = {},
+  options: {fetch?: FetchFn; userAgent?: string; signal?: AbortSignal} = {},
 ): Promise<Client.Configuration> {
   const client = await loadOpenIdClient()
   const endpoints = endpointsOf(preset)
@@ -78,6 +80,10 @@ export async function createOAuthConfig(
   if (preset.idTokenSigningAlg) metadata.id_token_signed_response_alg = preset.idTokenSigningAlg
   const config = new client.Configuration(server, credentials.clientId, metadata, auth)
   if (insecure.length > 0) client.allowInsecureRequests(config)
-  config[client.customFetch] = createQuirkFetch(preset, options.fetch ?? fetch, options.userAgent)
+  const quirkFetch = createQuirkFetch(preset, options.fetch ?? fetch, options.userAgent)
+  const interrupt = options.signal
+  config[client.customFetch] = interrupt
+    ? (url, init) => quirkFetch(url, {...init, signal: init.signal ? AbortSignal.any([init.signal, interrupt]) : interrupt})
+    : quirkFetch
   return config
 }

@@ -4,7 +4,9 @@ import {describe, it} from 'node:test'
 
 import {startCallbackServer} from '../../src/callback/callback-server.js'
 import type {CallbackServerOptions} from '../../src/callback/callback-server.js'
+import {listenAll} from '../../src/callback/loopback-listen.js'
 import {ConfigError, ExitCode} from '../../src/errors.js'
+import {createServer as createHttpServer, type Server as HttpServer} from 'node:http'
 import {MAX_TIMER_MS, timerDelay} from '../../src/util/timers.js'
 import {get, isPortFree, rawRequest, tryConnect} from './helpers.js'
 
@@ -123,6 +125,84 @@ describe('startCallbackServer: a localhost redirect listens on every loopback ad
     } finally {
       await server.close()
     }
+  })
+})
+
+describe('listenAll: one port on every address', () => {
+  /** A server factory whose servers number `failing` report EADDRINUSE (another program took the port). */
+  function factory(failing: number[], code = 'EADDRINUSE'): {create: () => HttpServer; created: HttpServer[]} {
+    const created: HttpServer[] = []
+    const create = () => {
+      const server = createHttpServer((_req, res) => res.end())
+      created.push(server)
+      if (failing.includes(created.length)) {
+        server.listen = ((..._args: unknown[]) => {
+          process.nextTick(() => server.emit('error', Object.assign(new Error(`listen ${code}`), {code})))
+          return server
+        }) as HttpServer['listen']
+      }
+      return server
+    }
+    return {create, created}
+  }
+  const plan = {addresses: ['127.0.0.1', '::1'], redirectHost: 'localhost', optionalExtras: true}
+
+  it('an ephemeral port taken on the second address is picked again, and the first pick is released', async () => {
+    const {create, created} = factory([2])
+    const {servers, port} = await listenAll(plan, 0, create)
+    try {
+      assert.equal(created.length, 4)
+      assert.equal(servers.length, 2)
+      assert.equal(created[0].listening, false, 'the first attempt was closed')
+      assert.equal(await tryConnect(port, '127.0.0.1'), 'connected')
+      assert.equal(await tryConnect(port, '::1'), 'connected')
+    } finally {
+      for (const server of servers) server.close()
+    }
+  })
+
+  for (const code of ['EADDRNOTAVAIL', 'EAFNOSUPPORT']) {
+    it(`a machine without IPv6 (${code} on ::1) listens on 127.0.0.1 alone`, async () => {
+      const {create, created} = factory([2], code)
+      const {servers, port} = await listenAll(plan, 0, create)
+      try {
+        assert.equal(created.length, 2)
+        assert.equal(servers.length, 1)
+        assert.equal(await tryConnect(port, '127.0.0.1'), 'connected')
+      } finally {
+        for (const server of servers) server.close()
+      }
+    })
+  }
+
+  it('::1 missing is an error (exit 3) when it is the redirect host itself', async () => {
+    const {create} = factory([1], 'EADDRNOTAVAIL')
+    await assert.rejects(listenAll({addresses: ['::1'], redirectHost: '[::1]', optionalExtras: false}, 0, create), (error: ConfigError) => {
+      assert.equal(error.exitCode, ExitCode.config)
+      assert.equal(error.message, 'cannot listen on [::1]:0: listen EADDRNOTAVAIL')
+      assert.equal(error.hint, 'IPv6 may be disabled on this machine; use 127.0.0.1 instead.')
+      return true
+    })
+  })
+
+  it('gives up with exit 3 after 5 attempts, holding nothing', async () => {
+    const {create, created} = factory([2, 4, 6, 8, 10])
+    await assert.rejects(listenAll(plan, 0, create), (error: unknown) => {
+      assert.ok(error instanceof ConfigError)
+      assert.equal(error.code, 'port_in_use')
+      assert.match(error.message, /^port \d+ on \[::1\] is already in use/)
+      return true
+    })
+    assert.equal(created.length, 10)
+    assert.ok(created.every((server) => !server.listening))
+  })
+
+  it('a fixed port taken on the second address is not retried', async () => {
+    const port = await freePort()
+    const {create, created} = factory([2])
+    await assert.rejects(listenAll(plan, port, create), {code: 'port_in_use', message: new RegExp(`^port ${port} on \\[::1\\]`)})
+    assert.equal(created.length, 2)
+    assert.equal(await isPortFree(port), true)
   })
 })
 

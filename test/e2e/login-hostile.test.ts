@@ -165,11 +165,18 @@ describe('login with a localhost redirect: squatters, foreign callbacks, Ctrl-C 
     assert.match(result.stderr, /Logged in to fake as Fake User/)
   })
 
-  for (const [signal, stage] of [['SIGINT', 'token'], ['SIGTERM', 'token'], ['SIGINT', 'me']] as const) {
-    it(`${signal} while the ${stage === 'token' ? 'code exchange' : 'identity lookup'} hangs: exit 130 at once, nothing stored`, async () => {
+  const machine = ['--client-credentials', '--client-id', 'm', '--client-secret', 's']
+  const interrupts: Array<[NodeJS.Signals, 'token' | 'me', string, string[]]> = [
+    ['SIGINT', 'token', 'the code exchange', []],
+    ['SIGTERM', 'token', 'the code exchange', []],
+    ['SIGINT', 'me', 'the identity lookup', []],
+    ['SIGINT', 'token', 'the client credentials grant', machine],
+  ]
+  for (const [signal, stage, what, extra] of interrupts) {
+    it(`${signal} while ${what} hangs: exit 130 at once, nothing stored`, async () => {
       // Given an authorization server that never answers
       mode[stage] = 'hang'
-      const child = spawn(process.execPath, [cliPath, 'login', 'fake'], {env: user.env, stdio: ['ignore', 'pipe', 'pipe']})
+      const child = spawn(process.execPath, [cliPath, 'login', 'fake', ...extra], {env: {...user.env, OAUTHCTL_STORE: 'file'}, stdio: ['ignore', 'pipe', 'pipe']})
       let stderr = ''
       child.stderr.on('data', (chunk) => (stderr += chunk))
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))

@@ -2,12 +2,13 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
 import {login} from '../flows/login.js'
 import {LOGIN_MODE_FLAGS, loginModeFromFlags} from '../flows/login-modes.js'
+import {MAX_LOGIN_TIMEOUT_S} from '../flows/loopback-login.js'
 import {resolveTarget} from '../flows/session.js'
 import {clientAuthFlag, clientAuthFromFlag, pickProviderOptionFlags, providerOptionFlags} from '../providers/option-flags.js'
 
 export default class Login extends BaseCommand {
   static override summary = 'Log in to a provider in the browser and store the tokens.'
-  static override description = `Starts a one-shot listener on 127.0.0.1, opens the browser at the provider's authorize URL (always printed on stderr too), catches the code on the redirect, checks state, PKCE and the issuer, exchanges the code and keeps the tokens in the OS keyring (or a 0600 file when no keyring is available). The provider becomes the default.`
+  static override description = `Starts a one-shot listener on 127.0.0.1 (every loopback address for a localhost redirect), opens the browser at the provider's authorize URL (always printed on stderr too), catches the code on the redirect, checks state, PKCE and the issuer, exchanges the code and keeps the tokens in the OS keyring (or a 0600 file when no keyring is available). The provider becomes the default.`
   static override examples = [
     '<%= config.bin %> login sandbox',
     '<%= config.bin %> login linkedin --client-id 86abc --client-secret "$LI_SECRET" --port 8085',
@@ -25,7 +26,7 @@ export default class Login extends BaseCommand {
     profile: Flags.string({description: 'Profile name, to keep several accounts of one provider.', default: 'default'}),
     scope: Flags.string({description: "Scope to request (repeatable); replaces the provider's defaults.", multiple: true, multipleNonGreedy: true}),
     port: Flags.integer({description: 'Fixed loopback port, for providers that need a registered one.', min: 1, max: 65535}),
-    timeout: Flags.integer({description: 'Seconds to wait for the browser redirect.', default: 300, min: 1}),
+    timeout: Flags.integer({description: 'Seconds to wait for the browser redirect (at most 86400, one day).', default: 300, min: 1, max: MAX_LOGIN_TIMEOUT_S}),
     browser: Flags.boolean({description: 'Open the browser (--no-browser only prints the URL).', default: true, allowNo: true}),
     'client-id': Flags.string({description: 'Client id of your own OAuth app.', env: 'OAUTHCTL_CLIENT_ID'}),
     'client-secret': Flags.string({description: 'Client secret of your own OAuth app.', env: 'OAUTHCTL_CLIENT_SECRET'}),

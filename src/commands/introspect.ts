@@ -1,5 +1,7 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
+import {pickProvider} from '../cli/provider-flag.js'
+import {providerFlag, profileFlag} from '../cli/oclif-provider-flags.js'
 import {runIntrospect} from '../flows/introspect.js'
 
 export default class Introspect extends BaseCommand {
@@ -10,11 +12,12 @@ export default class Introspect extends BaseCommand {
     provider: Args.string({description: 'Provider name; defaults to the default login.'}),
   }
   static override flags = {
-    profile: Flags.string({description: 'Profile name.'}),
+    provider: providerFlag,
+    profile: profileFlag,
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Introspect)
-    await runIntrospect(this.ctx, {provider: args.provider, profile: flags.profile})
+    await runIntrospect(this.ctx, {provider: pickProvider(args.provider, flags.provider), profile: flags.profile})
   }
 }

@@ -1,5 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
+import type {LoginRecord} from '../config.js'
+import {pickProvider} from '../cli/provider-flag.js'
+import {providerFlag} from '../cli/oclif-provider-flags.js'
 import {login} from '../flows/login.js'
 import {LOGIN_MODE_FLAGS, loginModeFromFlags} from '../flows/login-modes.js'
 import {resolveTarget} from '../flows/session.js'
@@ -19,9 +22,10 @@ export default class Login extends BaseCommand {
     '<%= config.bin %> login microsoft --tenant contoso.onmicrosoft.com --client-id 7f3c...',
   ]
   static override args = {
-    provider: Args.string({description: 'Provider name (see `oauthctl providers list`).', required: true}),
+    provider: Args.string({description: 'Provider name (see `oauthctl providers list`); or -p NAME.'}),
   }
   static override flags = {
+    provider: providerFlag,
     profile: Flags.string({description: 'Profile name, to keep several accounts of one provider.', default: 'default'}),
     scope: Flags.string({description: "Scope to request (repeatable); replaces the provider's defaults.", multiple: true, multipleNonGreedy: true}),
     port: Flags.integer({description: 'Fixed loopback port, for providers that need a registered one.', min: 1, max: 65535}),
@@ -39,7 +43,7 @@ export default class Login extends BaseCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Login)
-    const target = resolveTarget(this.ctx.config(), args.provider, flags.profile)
+    const target = resolveTarget(this.ctx.config(), pickProvider(args.provider, flags.provider, true), flags.profile)
     this.ctx.trapInterrupts()
     const result = await login(this.ctx, {
       target,
@@ -56,6 +60,12 @@ export default class Login extends BaseCommand {
     const subject = result.identity.subject && result.identity.subject !== who ? ` (${result.identity.subject})` : ''
     this.ctx.io.say(`Logged in to ${target.provider} as ${who}${subject}, profile ${target.profile}.`)
     this.ctx.io.say(`Tokens stored in ${result.storeLocation}.`)
-    if (flags.json) this.ctx.io.out(`${JSON.stringify(result.record, null, 2)}\n`)
+    if (flags.json) this.ctx.io.out(`${JSON.stringify(loginRecordJson(result.record), null, 2)}\n`)
   }
+}
+
+/** The stored login as `--json` prints it: dates as ISO 8601, as `status --json` and `token --json` do. */
+function loginRecordJson(record: LoginRecord): Record<string, unknown> {
+  const iso = (epochMs: number | undefined) => (epochMs === undefined ? undefined : new Date(epochMs).toISOString())
+  return {...record, expiresAt: iso(record.expiresAt) ?? null, obtainedAt: iso(record.obtainedAt)}
 }

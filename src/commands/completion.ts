@@ -8,7 +8,7 @@ export default class Completion extends BaseCommand {
   bash: echo 'eval "$(oauthctl completion bash)"' >> ~/.bashrc
   zsh:  echo 'eval "$(oauthctl completion zsh)"' >> ~/.zshrc   (after compinit)
   fish: oauthctl completion fish > ~/.config/fish/completions/oauthctl.fish`
-  static override examples = ['eval "$(<%= config.bin %> completion bash)"', '<%= config.bin %> completion fish > ~/.config/fish/completions/oauthctl.fish']
+  static override examples = ['eval "$(<%= config.bin %> completion bash)"', 'mkdir -p ~/.config/fish/completions && <%= config.bin %> completion fish > ~/.config/fish/completions/oauthctl.fish']
   static override args = {
     shell: Args.string({description: 'Shell to complete in.', required: true, options: Object.keys(COMPLETION_SCRIPTS)}),
   }

@@ -7,7 +7,7 @@ import {runIntrospect} from '../flows/introspect.js'
 export default class Introspect extends BaseCommand {
   static override summary = 'Ask the provider about the stored access token (RFC 7662 introspection).'
   static override description = `Prints the provider's introspection response as JSON on stdout: active, scope, exp, client_id, sub and the like; never the token itself. The token is not refreshed first, so an expired one shows "active": false. Exit 3 when the provider has no introspection endpoint, 4 when not logged in.`
-  static override examples = ['<%= config.bin %> introspect | jq .active', '<%= config.bin %> introspect sandbox --profile work']
+  static override examples = ['<%= config.bin %> introspect | jq .active', '<%= config.bin %> introspect sandbox --profile work', '<%= config.bin %> introspect -p sandbox']
   static override args = {
     provider: Args.string({description: 'Provider name; defaults to the default login.'}),
   }

@@ -13,13 +13,11 @@ export default class Login extends BaseCommand {
   static override description = `Starts a one-shot listener on 127.0.0.1, opens the browser at the provider's authorize URL (always printed on stderr too), catches the code on the redirect, checks state, PKCE and the issuer, exchanges the code and keeps the tokens in the OS keyring (or a 0600 file when no keyring is available). The provider becomes the default.`
   static override examples = [
     '<%= config.bin %> login sandbox',
-    '<%= config.bin %> login linkedin --client-id 86abc --client-secret "$LI_SECRET" --port 8085',
-    '<%= config.bin %> login github --scope repo --scope read:org --no-browser',
-    '<%= config.bin %> login github --device',
-    '<%= config.bin %> login google --no-browser --paste',
-    'echo "$GITHUB_PAT" | <%= config.bin %> login github --with-token',
+    '<%= config.bin %> login -p sandbox --profile work --scope openid --scope offline_access',
+    '<%= config.bin %> login sandbox --device',
+    '<%= config.bin %> login sandbox --no-browser --paste',
+    '<%= config.bin %> token sandbox | <%= config.bin %> login sandbox --profile copy --with-token',
     '<%= config.bin %> login sandbox --client-credentials --client-id oauthctl-machine --client-secret sandbox-secret --scope api',
-    '<%= config.bin %> login microsoft --tenant contoso.onmicrosoft.com --client-id 7f3c...',
   ]
   static override args = {
     provider: Args.string({description: 'Provider name (see `oauthctl providers list`); or -p NAME.'}),

@@ -13,7 +13,8 @@ export default class ProvidersShow extends BaseCommand {
   static override description =
     'Endpoints, API base and allowed API hosts, default scopes and how they are joined, client authentication, loopback rules, extra authorize parameters, refresh-token rotation, pagination and the quirks handled. Printed on stdout; --json prints the same as JSON.'
   static override examples = [
-    '<%= config.bin %> providers show github',
+    '<%= config.bin %> providers show sandbox',
+    '<%= config.bin %> providers show -p github',
     '<%= config.bin %> providers show microsoft --tenant contoso.onmicrosoft.com',
     '<%= config.bin %> providers show linkedin --port 8090 --json | jq -r .redirectUri',
   ]

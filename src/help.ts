@@ -6,8 +6,8 @@ export default class OauthctlHelp extends Help {
   protected override async showRootHelp(): Promise<void> {
     await super.showRootHelp()
     const width = Math.max(...Object.keys(HELP_TOPICS).map((name) => name.length))
-    this.log(this.section('HELP TOPICS', Object.entries(HELP_TOPICS).map(([name, topic]) => `  ${name.padEnd(width)}  ${topic.summary}`).join('\n')))
+    this.log(this.section('HELP TOPICS', Object.entries(HELP_TOPICS).map(([name, topic]) => `${name.padEnd(width)}  ${topic.summary}`).join('\n')))
     this.log('')
-    this.log('Run `oauthctl help COMMAND` or `oauthctl COMMAND -h` for a command, `oauthctl help TOPIC` for a topic.')
+    this.log('Help on a command: `oauthctl help COMMAND` or `oauthctl COMMAND -h`.')
   }
 }

@@ -7,7 +7,7 @@ import {logout} from '../flows/logout.js'
 export default class Logout extends BaseCommand {
   static override summary = "Revoke a login's tokens at the provider (RFC 7009), then remove them and its metadata."
   static override description = 'Revokes the tokens at the provider (RFC 7009, or GitHub\'s own API) before deleting them locally. A failed revocation is a warning and the login is still removed (exit 0); with --strict it exits 5 and keeps the login.'
-  static override examples = ['<%= config.bin %> logout -p sandbox --profile work --no-revoke', '<%= config.bin %> logout']
+  static override examples = ['<%= config.bin %> logout -p sandbox --profile work --no-revoke', '<%= config.bin %> logout sandbox']
   static override args = {
     provider: Args.string({description: 'Provider name; defaults to the default login.'}),
   }

@@ -8,7 +8,7 @@ export default class ProvidersRemove extends BaseCommand {
   static override summary = 'Remove a custom provider, or your settings for a built-in one.'
   static override description =
     'The client secret kept for it is removed from the secret store too. Refused (exit 3) while you are logged in to it, unless --force, which logs out every profile first.'
-  static override examples = ['<%= config.bin %> providers remove corp', '<%= config.bin %> providers remove corp --force']
+  static override examples = ['<%= config.bin %> providers remove legacy', '<%= config.bin %> providers remove corp --force']
   static override args = {
     name: Args.string({description: 'Provider name.'}),
   }

@@ -73,7 +73,7 @@ function portLabel(details: ProviderDetails): string {
 
 /**
  * The table of `providers list`, for stdout, laid out to fit `width` columns (80 when not a terminal):
- * short labels, and a redirect URI shortened with `…` only when a long custom name forces it. Every
+ * short labels; a long custom name is shortened with `…` first, the redirect URI only when that is not enough. Every
  * detail is in `providers show NAME` and `--json`.
  */
 export function formatProviderTable(list: ProviderDetails[], width = 80): string[] {
@@ -88,7 +88,9 @@ export function formatProviderTable(list: ProviderDetails[], width = 80): string
     ]),
   ]
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)))
-  widths[0] = Math.min(widths[0], 16)
+  // A long custom name gives way to the redirect URI, down to 8 characters; only then is the URI cut.
+  const others = widths.slice(1, -1).reduce((sum, size) => sum + size + 2, 2)
+  widths[0] = Math.max(8, Math.min(widths[0], width - others - widths.at(-1)!))
   const cut = (cell: string, size: number) => (cell.length <= size ? cell : `${cell.slice(0, size - 1)}…`)
   const lines = rows.map((row) => {
     const left = row.slice(0, -1).map((cell, column) => cut(cell, widths[column]).padEnd(widths[column])).join('  ')

@@ -25,7 +25,8 @@ export function reportError(error: unknown, io: IO, debug: boolean, commandId?: 
     io.say(`error: ${redact(error.message)}`)
     const suggestion = error.suggest && suggestionHint(argv, error.suggest.wrong, error.suggest.candidates)
     if (suggestion) io.say(redact(suggestion))
-    if (error.hint) io.say(redact(error.hint))
+    // After "Run: <corrected command>", the error's own "Run: ..." is the other way out.
+    if (error.hint) io.say(redact(suggestion && error.hint.startsWith('Run: ') ? `Or run: ${error.hint.slice(5)}` : error.hint))
     if (debug && error.cause instanceof Error) io.say(redact(`cause: ${error.cause.stack ?? error.cause.message}`))
     return error.exitCode
   }

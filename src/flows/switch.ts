@@ -20,7 +20,7 @@ export async function switchDefault(ctx: Context, input: {provider: string; prof
   if (profiles.length === 0) {
     throw new NotLoggedInError(`not logged in to ${input.provider}`, {
       suggest: {wrong: input.provider, candidates: [...new Set(Object.values(config.logins ?? {}).map((record) => record.provider))]},
-      hint: `To log in to it instead: ${loginCommand({provider: input.provider, profile: input.profile ?? 'default'})}`,
+      hint: `Run: ${loginCommand({provider: input.provider, profile: input.profile ?? 'default'})}`,
     })
   }
   let profile = input.profile

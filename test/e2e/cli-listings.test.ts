@@ -62,10 +62,22 @@ describe('against the sandbox: listings, status, -p, --debug first, dates', () =
   it('switch: a mistyped provider or profile gets the closest logged-in one', async () => {
     const provider = await runCli(['switch', 'sandbx'], suite.user.env)
     assert.equal(provider.code, 4)
-    assert.equal(provider.stderr, 'error: not logged in to sandbx\nDid you mean this? sandbox\nRun: oauthctl switch sandbox\nTo log in to it instead: oauthctl login sandbx\n')
+    assert.equal(provider.stderr, 'error: not logged in to sandbx\nDid you mean this? sandbox\nRun: oauthctl switch sandbox\nOr run: oauthctl login sandbx\n')
     const profile = await runCli(['switch', 'sandbox', 'defualt'], suite.user.env)
     assert.equal(profile.code, 4)
     assert.match(profile.stderr, /^error: not logged in to sandbox with profile defualt\nDid you mean this\? default\nRun: oauthctl switch sandbox default\n/)
+  })
+
+  it('token and get: a mistyped profile gets the closest one of that provider (fast path)', async () => {
+    for (const [args, corrected] of [
+      [['token', '-p', 'sandbox', '--profile', 'defautl'], 'oauthctl token -p sandbox --profile default'],
+      [['get', '--profile', 'defualt', '/v2/me'], 'oauthctl get --profile default /v2/me'],
+    ] as const) {
+      const result = await runCli([...args], suite.user.env)
+      assert.equal(result.code, 4, args.join(' '))
+      assert.equal(result.stdout, '')
+      assert.match(result.stderr, new RegExp(`^error: not logged in to sandbox \\(profile ${args.at(-1) === '/v2/me' ? 'defualt' : 'defautl'}\\)\nDid you mean this\\? default\nRun: ${corrected}\nOr run: oauthctl login sandbox --profile \\w+\n$`))
+    }
   })
 
   it('--debug before the command name works like after it (fast path and oclif path)', async () => {

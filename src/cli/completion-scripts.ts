@@ -28,7 +28,8 @@ compdef _oauthctl oauthctl
   fish: `# oauthctl completion for fish. Install: oauthctl completion fish > ~/.config/fish/completions/oauthctl.fish
 function __oauthctl_complete
     set -l words (commandline -opc)
-    oauthctl __complete $words[2..-1] (commandline -ct) 2>/dev/null
+    set -e words[1]
+    oauthctl __complete $words (commandline -ct) 2>/dev/null
 end
 complete -c oauthctl -f -a '(__oauthctl_complete)'
 `,

@@ -150,7 +150,7 @@ describe('--register at a server without dynamic registration', () => {
     assert.deepEqual(twin.registrations[0]?.redirect_uris, [`http://127.0.0.1:${port}/callback`])
     assert.deepEqual(config(user).providers?.reg?.loopback, {host: '127.0.0.1', anyPort: false, defaultPort: port, path: '/callback'})
     const show = await runCli(['providers', 'show', 'reg'], user.env)
-    assert.match(show.stderr, new RegExp(`http://127\\.0\\.0\\.1:${port}/callback`))
+    assert.match(show.stdout, new RegExp(`http://127\\.0\\.0\\.1:${port}/callback`))
     // The twin matches the registered redirect URI exactly: only the registered port is accepted.
     const login = await runCli(['login', 'reg'], user.env)
     assert.equal(login.code, 0, login.stderr)

@@ -6,7 +6,7 @@ process.stdout.on('error', (error) => {
 })
 
 // Hot commands (`token`, `get`, ...) skip @oclif/core; see src/cli/fast-path.ts.
-const FAST = new Set(['token', 'get', 'post', 'put', 'patch', 'delete', 'request'])
+const FAST = new Set(['token', 'get', 'post', 'put', 'patch', 'delete', 'request', 'kubectl-credential', 'docker-credential'])
 let code
 if (FAST.has(process.argv[2])) {
   const {runFast} = await import('../dist/cli/fast-path.bundle.js')

@@ -4,6 +4,7 @@ import {ConfigError, OauthctlError, UsageError} from '../errors.js'
 import {resolveProvider} from '../providers/registry.js'
 import {redact} from '../redact.js'
 import {getAccessToken, loadLogin, resolveTarget} from './session.js'
+import {formatOneLine} from './one-line-error.js'
 import {readInput} from './stdin.js'
 
 /**
@@ -99,8 +100,7 @@ function lookupRegistry(registries: Record<string, DockerRegistryLogin>, server:
 /** Writes the reason as one line on stdout too, the only stream docker shows from a helper. */
 function failOnStdout(ctx: Context, error: unknown): never {
   if (error instanceof OauthctlError) {
-    const line = `${error.message}${error.hint ? `; ${error.hint}` : ''}`.replace(/\s*\n\s*/g, ' ')
-    ctx.io.out(`${redact(line)}\n`)
+    ctx.io.out(`${redact(formatOneLine(error))}\n`)
   }
   throw error
 }

@@ -9,11 +9,12 @@ export async function withOneLineErrors<T>(work: () => Promise<T>): Promise<T> {
     return await work()
   } catch (error) {
     if (!(error instanceof OauthctlError) || !error.hint) throw error
-    const line = `${error.message}; ${lowerFirst(error.hint)}`.replace(/\s*\n\s*/g, ' ')
-    throw new OauthctlError(line, error.code, error.exitCode, {cause: error.cause})
+    throw new OauthctlError(formatOneLine(error), error.code, error.exitCode, {cause: error.cause})
   }
 }
 
-function lowerFirst(text: string): string {
-  return text.replace(/^Run:/, 'run:').replace(/^([A-Z])(?=[a-z])/, (first) => first.toLowerCase())
+/** An error's message and hint as one line: `not logged in to x (profile default); run: oauthctl login x`. */
+export function formatOneLine(error: OauthctlError): string {
+  const hint = error.hint?.replace(/^Run:/, 'run:').replace(/^([A-Z])(?=[a-z])/, (first) => first.toLowerCase())
+  return `${error.message}${hint ? `; ${hint}` : ''}`.replace(/\s*\n\s*/g, ' ')
 }

@@ -192,6 +192,17 @@ describe('kubectl exec credential plugin', () => {
     assert.equal(JSON.parse(readFileSync(tokenFile, 'utf8')).secrets.idToken, token)
   })
 
+  it('OAUTHCTL_TOKEN is sent as is (no expiry); --id-token without an ID token is exit 4, one line', async () => {
+    const fresh = makeUserEnv(suite.sandbox.issuer, {OAUTHCTL_TOKEN: 'ci-token'})
+    try {
+      const plain = await runCli(['kubectl-credential', 'sandbox'], fresh.env)
+      assert.deepEqual(plain, {code: 0, stdout: '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"ci-token"}}\n', stderr: ''})
+      assertOneLineError(await runCli(['kubectl-credential', 'sandbox', '--id-token'], fresh.env), 4, /^error: the sandbox login has no ID token; run: oauthctl login sandbox \(with the openid scope\)\n$/)
+    } finally {
+      fresh.cleanup()
+    }
+  })
+
   it('setup-kubectl refuses an unknown cluster and a missing kubectl with exit 3', async () => {
     const unknown = await runCli(['setup-kubectl', '--cluster', 'nope', '--kubeconfig', kubeconfig], suite.user.env)
     assert.equal(unknown.code, 3)

@@ -39,10 +39,13 @@ describe('normalizeRegistry', () => {
     ['localhost:5000', 'localhost:5000'],
     ['127.0.0.1:5000/some/repo', '127.0.0.1:5000'],
     [' registry.example \n', 'registry.example'],
+    // The host docker will talk to decides the login, never a name hidden in user info or a longer name.
+    ['https://registry.example@evil.example', 'evil.example'],
+    ['registry.example.evil.example', 'registry.example.evil.example'],
   ]) {
     it(`${JSON.stringify(input)} -> ${expected}`, () => assert.equal(normalizeRegistry(input), expected))
   }
-  for (const input of ['', 'a b', 'user@host', 'https://', '   ']) {
+  for (const input of ['', 'a b', 'user@host', 'registry.example@evil.example', 'https://', '   ']) {
     it(`refuses ${JSON.stringify(input)}`, () => assert.throws(() => normalizeRegistry(input), UsageError))
   }
 })

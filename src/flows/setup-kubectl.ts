@@ -39,7 +39,7 @@ export async function setupKubectl(ctx: Context, input: SetupKubectlInput, kubec
   const config = ctx.config()
   const target = resolveTarget(config, input.provider, input.profile)
   resolveProvider(target.provider, config, ctx.env)
-  const view = JSON.parse(await kubectl(['config', 'view', '--raw', '-o', 'json'])) as KubeconfigView
+  const view = JSON.parse(await kubectl(['config', 'view', '-o', 'json'])) as KubeconfigView
   if (!(view.clusters ?? []).some((entry) => entry.name === input.cluster)) {
     throw new ConfigError(`the kubeconfig has no cluster named ${input.cluster}`, {
       hint: `Add it first (kubectl config set-cluster ${input.cluster} --server=https://...), or pick one of: ${(view.clusters ?? []).map((entry) => entry.name).join(', ') || '(none)'}.`,

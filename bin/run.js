@@ -14,7 +14,7 @@ while (argv[0] === '--debug') {
 
 // Hot commands (`token`, `get`, ...) skip @oclif/core; see src/cli/fast-path.ts (keep this list in sync
 // with its `fastCommands`). `__complete` (shell completion, src/cli/complete.ts) never loads oclif either.
-const FAST = new Set(['token', 'get', 'post', 'put', 'patch', 'delete', 'request'])
+const FAST = new Set(['token', 'get', 'post', 'put', 'patch', 'delete', 'request', 'kubectl-credential', 'docker-credential'])
 let code
 if (argv[0] === '__complete') {
   const {runComplete} = await import('../dist/cli/complete.js')

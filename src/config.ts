@@ -42,6 +42,15 @@ export interface ConfigData {
   providers?: Record<string, Record<string, unknown>>
   /** Keyed by {@link loginKey}. */
   logins?: Record<string, LoginRecord>
+  /** Registry host -> login, for `oauthctl docker-credential` (written by `oauthctl setup-docker`). */
+  dockerRegistries?: Record<string, DockerRegistryLogin>
+}
+
+/** Which login answers docker's credential helper for one registry, and the user name it sends. */
+export interface DockerRegistryLogin {
+  provider: string
+  profile: string
+  username: string
 }
 
 export const DEFAULT_PROFILE = 'default'
@@ -94,7 +103,7 @@ export function readConfig(dir: string): ConfigData {
  * dropped `__proto__`, `constructor` and `prototype` members.
  */
 function withDictionaries(config: ConfigData): ConfigData {
-  for (const key of ['defaultProfiles', 'providers', 'logins'] as const) {
+  for (const key of ['defaultProfiles', 'providers', 'logins', 'dockerRegistries'] as const) {
     const map = config[key] as Record<string, never> | undefined
     if (map !== undefined) config[key] = createDictionary(Object.entries(map))
   }
@@ -112,7 +121,7 @@ function validateConfig(data: unknown, file: string): asserts data is ConfigData
   if (config.defaultProvider !== undefined && typeof config.defaultProvider !== 'string') {
     fail('defaultProvider', 'a string')
   }
-  for (const key of ['defaultProfiles', 'providers', 'logins'] as const) {
+  for (const key of ['defaultProfiles', 'providers', 'logins', 'dockerRegistries'] as const) {
     if (config[key] !== undefined && !isObject(config[key])) fail(key, 'an object')
   }
   for (const [name, profile] of Object.entries((config.defaultProfiles ?? {}) as Record<string, unknown>)) {
@@ -134,6 +143,16 @@ function validateConfig(data: unknown, file: string): asserts data is ConfigData
     if (!Array.isArray(record.scopes)) fail(`logins.${key}.scopes`, 'an array')
     if (record.expiresAt !== undefined && typeof record.expiresAt !== 'number') {
       fail(`logins.${key}.expiresAt`, 'a number')
+    }
+  }
+  validateDockerRegistries((config.dockerRegistries ?? {}) as Record<string, unknown>, fail)
+}
+
+function validateDockerRegistries(registries: Record<string, unknown>, fail: (key: string, expected: string) => never): void {
+  for (const [host, entry] of Object.entries(registries)) {
+    if (!isObject(entry)) fail(`dockerRegistries.${host}`, 'an object')
+    for (const field of ['provider', 'profile', 'username'] as const) {
+      if (typeof (entry as Record<string, unknown>)[field] !== 'string') fail(`dockerRegistries.${host}.${field}`, 'a string')
     }
   }
 }

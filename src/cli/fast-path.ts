@@ -25,6 +25,9 @@ const fastCommands: Record<string, () => Promise<FastCommand>> = {
   patch: api('patch'),
   delete: api('delete'),
   request: api('request'),
+  // Credential helpers run by kubectl and docker before their own requests.
+  'kubectl-credential': () => import('./specs/kubectl-credential.js'),
+  'docker-credential': () => import('./specs/docker-credential.js'),
 }
 
 export function isFastCommand(id: string | undefined): boolean {

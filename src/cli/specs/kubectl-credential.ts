@@ -7,7 +7,7 @@ export const spec: CommandSpec = {
   summary: "kubectl's exec credential plugin: print an ExecCredential with a fresh token.",
   description:
     'Prints a client.authentication.k8s.io/v1 ExecCredential (or v1beta1, as KUBERNETES_EXEC_INFO asks) on stdout and nothing else: the access token, or the OIDC ID token with --id-token, refreshed first under the same lock as `oauthctl token`. Never prompts: a missing login or failed refresh exits 4 with one line on stderr. Set it up with `oauthctl setup-kubectl`.',
-  examples: ['<%= config.bin %> kubectl-credential sandbox', '<%= config.bin %> kubectl-credential google --id-token'],
+  examples: ['<%= config.bin %> kubectl-credential sandbox', '<%= config.bin %> kubectl-credential sandbox --id-token'],
   args: [{name: 'provider', description: 'Provider name; defaults to the last one logged in to.'}],
   flags: {
     provider: {type: 'string', char: 'p', helpValue: 'NAME', description: 'Provider name (instead of the argument).'},

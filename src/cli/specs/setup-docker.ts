@@ -7,7 +7,7 @@ export const spec: CommandSpec = {
   summary: 'Map a container registry to a login, for the docker credential helper.',
   description:
     'Records that `docker-credential-oauthctl get` answers for this registry with the login\'s access token and the given user name (default oauth2accesstoken for google, oauth2 otherwise). Then list the registry under "credHelpers" in ~/.docker/config.json: {"credHelpers": {"<registry>": "oauthctl"}}.',
-  examples: ['<%= config.bin %> setup-docker --registry us-docker.pkg.dev google', '<%= config.bin %> setup-docker --registry registry.example -p sandbox --username me'],
+  examples: ['<%= config.bin %> setup-docker --registry us-docker.pkg.dev sandbox', '<%= config.bin %> setup-docker --registry registry.example -p sandbox --username me'],
   args: [{name: 'provider', description: 'Provider name; defaults to the last one logged in to.'}],
   flags: {
     registry: {type: 'string', required: true, helpValue: 'HOST', description: 'Registry host (and port), as in image names: ghcr.io, localhost:5000.'},

@@ -8,8 +8,8 @@ export const spec: CommandSpec = {
   description:
     'Adds or updates a kubeconfig user whose exec section runs `oauthctl kubectl-credential` (apiVersion client.authentication.k8s.io/v1, interactiveMode Never) and points the cluster\'s contexts at it, through `kubectl config` (exit 3 when kubectl is missing or the cluster is unknown). Use --id-token for clusters that validate OIDC ID tokens (--oidc-issuer-url).',
   examples: [
-    '<%= config.bin %> setup-kubectl --cluster prod google --id-token',
-    '<%= config.bin %> setup-kubectl --cluster dev --user me --kubeconfig ~/.kube/dev.yaml sandbox',
+    'kubectl config set-cluster prod --server=https://k8s.example:6443 && <%= config.bin %> setup-kubectl --cluster prod sandbox --id-token',
+    'kubectl --kubeconfig ~/.kube/dev.yaml config set-cluster dev --server=https://127.0.0.1:6443 && <%= config.bin %> setup-kubectl --cluster dev --user me --kubeconfig ~/.kube/dev.yaml sandbox',
   ],
   args: [{name: 'provider', description: 'Provider name; defaults to the last one logged in to.'}],
   flags: {

@@ -1,7 +1,7 @@
 import type * as Client from 'openid-client'
 import {ConfigError} from '../errors.js'
 import {isLoopbackUrl} from '../providers/preset.js'
-import {toStandardResponse} from '../http/lite.js'
+import {limitResponseBody} from '../http/body-limit.js'
 import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {describeOAuthError} from './oauth-errors.js'
 import type {FetchFn} from './oauth-client.js'
@@ -55,7 +55,7 @@ export async function discoverServer(issuerText: string, deps: {fetch?: FetchFn;
   const customFetch: Client.CustomFetch = (url, options) => {
     const headers = new Headers(options.headers)
     headers.set('user-agent', DEFAULT_USER_AGENT)
-    return baseFetch(url, {...options, headers}).then(toStandardResponse)
+    return baseFetch(url, {...options, headers}).then((response) => limitResponseBody(response, url))
   }
   const insecure = issuer.protocol === 'http:'
   const failures: string[] = []

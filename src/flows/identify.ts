@@ -1,4 +1,5 @@
 import type {Context} from '../context.js'
+import {limitResponseBody, ResponseTooLargeError} from '../http/body-limit.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {identityFromClaims, type Identity, type TokenResponseLike} from './token-response.js'
 
@@ -21,13 +22,14 @@ export async function identifyUser(ctx: Context, preset: ProviderPreset, tokens:
       ctx.debug(`identity lookup at ${url} answered ${response.status}`)
       return fromIdToken
     }
-    const fromEndpoint = identityFromClaims((await response.json()) as Record<string, unknown>)
+    const fromEndpoint = identityFromClaims((await (await limitResponseBody(response, url)).json()) as Record<string, unknown>)
     return {
       subject: fromIdToken.subject ?? fromEndpoint.subject,
       name: fromIdToken.name ?? fromEndpoint.name,
       email: fromIdToken.email ?? fromEndpoint.email,
     }
   } catch (error) {
+    if (error instanceof ResponseTooLargeError) throw error
     ctx.debug(`identity lookup at ${url} failed: ${(error as Error).message}`)
     return fromIdToken
   }

@@ -94,7 +94,7 @@ export async function loginWithoutAuthorization(
     })
   }
   const {tokens, identity} = await importToken(ctx, preset, text)
-  const secrets = secretsFromTokenResponse(tokens, ctx.now())
+  const secrets = secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug)
   const clientSecret = input.clientSecret ?? ctx.env.OAUTHCTL_CLIENT_SECRET
   if (clientSecret) {
     registerSecret(clientSecret)

@@ -102,7 +102,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   // Salesforce and the like name the API host in the token response; identify the user there already.
   const apiBase = apiBaseFromTokenResponse(preset, tokens as unknown as Record<string, unknown>)
   const identity = await identifyUser(ctx, apiBase ? {...preset, apiBase} : preset, tokens)
-  const secrets = secretsFromTokenResponse(tokens, ctx.now())
+  const secrets = secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug)
   if (credentials.clientSecret) secrets.clientSecret = credentials.clientSecret
   const granted = typeof tokens.scope === 'string' && tokens.scope ? tokens.scope.split(/[ ,]+/) : scopes
   const record = await saveLogin(ctx, store, input.target, secrets, {

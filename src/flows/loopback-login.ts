@@ -1,8 +1,8 @@
 import type {Browser} from '../callback/browser.js'
 import type {CallbackServer, CallbackServerOptions} from '../callback/callback-server.js'
-import {AuthorizationError, OauthctlError} from '../errors.js'
+import {AuthorizationError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
-import {describeOAuthError, oauthErrorCode} from './oauth-errors.js'
+import {describeOAuthError, oauthctlErrorIn, oauthErrorCode} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
 import type {TokenResponseLike} from './token-response.js'
 
@@ -92,7 +92,8 @@ export async function beginAuthorization(
           {redirect_uri: redirectUri},
         )
       } catch (error) {
-        if (error instanceof OauthctlError) throw error
+        const own = oauthctlErrorIn(error)
+        if (own) throw own
         const code = oauthErrorCode(error)
         throw new AuthorizationError(`${preset.displayName} did not issue tokens: ${describeOAuthError(error)}`, {
           error: code,

@@ -1,10 +1,11 @@
-import {createHash} from 'node:crypto'
-import {readFile, unlink} from 'node:fs/promises'
+import {createHash, randomBytes} from 'node:crypto'
+import {open, readFile, statfs, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {CredentialStoreError} from '../errors.js'
 import {tokenDir} from '../paths.js'
 import {ensurePrivateDir, writeFileAtomic} from '../util/atomic-write.js'
+import {describeFsError} from '../util/fs-errors.js'
 import {isTokenSecrets} from './token-store.js'
 import type {TokenSecrets, TokenStore} from './token-store.js'
 
@@ -93,6 +94,34 @@ export class FileTokenStore implements TokenStore {
     }
   }
 
+  /**
+   * Writes (and fsyncs, then removes) a probe file of `bytes` bytes next to the token files, after a quick
+   * look at the free space: what the real write will need, checked before a rotating refresh token is
+   * spent on a disk that cannot take its successor.
+   */
+  async checkWritable(key: string, bytes: number): Promise<void> {
+    const path = this.pathFor(key)
+    const probe = join(this.location, `.probe-${randomBytes(6).toString('hex')}.tmp`)
+    let created = false
+    try {
+      await ensurePrivateDir(this.location)
+      const space = await statfs(this.location).catch(() => undefined)
+      if (space && space.bavail * space.bsize < bytes) throw Object.assign(new Error('no space left on device'), {code: 'ENOSPC'})
+      const handle = await open(probe, 'wx', 0o600)
+      created = true
+      try {
+        await handle.writeFile(Buffer.alloc(bytes, 0x20))
+        await handle.sync()
+      } finally {
+        await handle.close()
+      }
+    } catch (error) {
+      throw ioError('write', path, error)
+    } finally {
+      if (created) await unlink(probe).catch(() => {})
+    }
+  }
+
   async delete(key: string): Promise<boolean> {
     const path = this.pathFor(key)
     try {
@@ -132,9 +161,7 @@ function corrupt(path: string, detail: string): CredentialStoreError {
 }
 
 function ioError(action: 'read' | 'write' | 'delete', path: string, cause: unknown): CredentialStoreError {
-  const reason = (cause as NodeJS.ErrnoException).code ?? (cause instanceof Error ? cause.message : String(cause))
-  return new CredentialStoreError(
-    `could not ${action} the token file ${path} (${reason})`,
-    {hint: 'Check the ownership and permissions of that file and its directory.', cause},
-  )
+  if (cause instanceof CredentialStoreError) return cause
+  const {reason, hint} = describeFsError(cause)
+  return new CredentialStoreError(`could not ${action} the token file ${path}: ${reason}`, {hint, cause})
 }

@@ -160,7 +160,8 @@ function corrupt(path: string, detail: string): CredentialStoreError {
   )
 }
 
-function ioError(action: 'read' | 'write' | 'delete', path: string, cause: unknown): CredentialStoreError {
+/** The error (exit 6) for a failed read, write or delete of a token file, naming what failed ("disk full"). */
+export function ioError(action: 'read' | 'write' | 'delete', path: string, cause: unknown): CredentialStoreError {
   if (cause instanceof CredentialStoreError) return cause
   const {reason, hint} = describeFsError(cause)
   return new CredentialStoreError(`could not ${action} the token file ${path}: ${reason}`, {hint, cause})

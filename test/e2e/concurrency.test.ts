@@ -184,3 +184,31 @@ describe('token lifecycle under parallel scripts', () => {
     })
   }
 })
+
+describe('short-lived tokens (10 s) under parallel scripts', () => {
+  let sandbox: Sandbox
+  before(async () => {
+    sandbox = await startSandbox({port: 0, autoApprove: true, accessTokenTtl: 10})
+  })
+  after(() => sandbox.close())
+
+  it('30 processes on an expired 10 s token: exactly one refresh, the others use the token it stored', async () => {
+    const user = makeUserEnv(sandbox.issuer)
+    try {
+      assert.equal((await runCli(['login', 'sandbox'], user.env)).code, 0)
+      expireLocally(user.configDir)
+      const before = sandbox.stats().refreshGrants
+
+      const results = await Promise.all(Array.from({length: 30}, () => runCli(['get', '/v2/me'], user.env, undefined, 120_000)))
+
+      for (const result of results) assert.equal(result.code, 0, result.stderr)
+      // Before the window fitted the lifetime, every process saw the fresh 10 s token as "expiring within
+      // 60 s" and refreshed again: 30 refreshes.
+      assert.equal(sandbox.stats().refreshGrants - before, 1, 'refresh grants the provider served')
+      const after = readSecrets(user.configDir) as {expiresAt: number; obtainedAt?: number}
+      assert.equal(after.expiresAt - (after.obtainedAt as number), 10_000)
+    } finally {
+      user.cleanup()
+    }
+  })
+})

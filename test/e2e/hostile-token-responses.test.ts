@@ -283,4 +283,32 @@ describe('hostile token responses', () => {
       }
     })
   })
+
+  describe('ID tokens: what is needed is stored', () => {
+    const idToken = (origin: string, padding: number) => {
+      const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+      const now = Math.floor(Date.now() / 1000)
+      const claims = {iss: origin, aud: 'machine', sub: 'u1', name: 'User One', iat: now, exp: now + 3600, padding: 'p'.repeat(padding)}
+      return `${encode({alg: 'RS256', typ: 'JWT'})}.${encode(claims)}.c2ln`
+    }
+
+    it('a 200 KB ID token is not stored (a debug note says so); a small one is kept', async () => {
+      const user = await makeEvilUser(server)
+      try {
+        server.token = {access_token: 'at-big-id', token_type: 'Bearer', expires_in: 3600, id_token: idToken(server.origin, 200_000)}
+        const big = await machineLogin(user, ['--debug'])
+        assert.equal(big.code, 0, big.stderr)
+        assert.match(big.stderr, /debug: the ID token is \d+ characters long \(over 8192\); its claims were read, it is not stored/)
+        assert.equal(storedSecrets(user).idToken, undefined)
+        assert.equal(storedSecrets(user).accessToken, 'at-big-id')
+
+        const small = idToken(server.origin, 100)
+        server.token = {access_token: 'at-small-id', token_type: 'Bearer', expires_in: 3600, id_token: small}
+        assert.equal((await machineLogin(user)).code, 0)
+        assert.equal(storedSecrets(user).idToken, small)
+      } finally {
+        user.cleanup()
+      }
+    })
+  })
 })

@@ -1,14 +1,15 @@
-import {readFileSync} from 'node:fs'
+import {closeSync, constants, openSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {ConfigError} from './errors.js'
 import {configFile, lockDir} from './paths.js'
 import {checkProviderEntry} from './providers/custom.js'
 import type {StoreKind} from './store/token-store.js'
+import {createDictionary, parseJsonSafely} from './util/safe-object.js'
 
 /**
- * Non-secret state, in `<config dir>/config.json`. Reads are a plain JSON.parse (the hot `token` path must
- * not load conf and its JSON-schema validator); writes go through conf (atomic write) under a
- * cross-process lock, as a read-modify-write of the freshest file.
+ * Non-secret state, in `<config dir>/config.json`. Reads are a plain, prototype-safe JSON parse (the hot
+ * `token` path must stay light); writes are atomic (temp file, fsync, rename) under a cross-process lock,
+ * as a read-modify-write of the freshest file. Neither follows a symbolic link at `config.json`.
  */
 
 /** What oauthctl remembers about one login: never a secret. */
@@ -71,16 +72,30 @@ function loadConfig(dir: string): {config: ConfigData; skipped: Record<string, S
   const file = configFile(dir)
   let text: string
   try {
-    text = readFileSync(file, 'utf8')
+    // O_NOFOLLOW: a symbolic link planted at config.json is refused (ELOOP), never read through.
+    const fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
+    try {
+      text = readFileSync(fd, 'utf8')
+    } finally {
+      closeSync(fd)
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {config: {}, skipped: {}}
-    throw new ConfigError(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
-      hint: 'Fix the permissions of that file and its directory, or set OAUTHCTL_CONFIG_DIR to a usable directory.',
-    })
+    const symlink = (error as NodeJS.ErrnoException).code === 'ELOOP'
+    throw new ConfigError(
+      symlink
+        ? `cannot read ${file}: it is a symbolic link, and oauthctl does not follow links in its state directory`
+        : `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      {
+        hint: symlink
+          ? `Replace the link with the file itself (or remove ${file} to start over), then try again.`
+          : 'Fix the permissions of that file and its directory, or set OAUTHCTL_CONFIG_DIR to a usable directory.',
+      },
+    )
   }
   let data: unknown
   try {
-    data = JSON.parse(text)
+    data = parseJsonSafely(text)
   } catch (error) {
     throw new ConfigError(`${file} is not valid JSON (${(error as Error).message})`, {
       hint: `Fix the file by hand, or move it away to start over (your tokens in the keyring are not touched).`,
@@ -100,7 +115,20 @@ function loadConfig(dir: string): {config: ConfigData; skipped: Record<string, S
     }
     delete (data.logins as Record<string, unknown>)[key]
   }
-  return {config: data, skipped}
+  return {config: withDictionaries(data), skipped}
+}
+
+/**
+ * The maps keyed by names (providers, logins, default profiles) without a prototype, so that looking up
+ * a name such as `constructor` finds nothing rather than an inherited member. parseJsonSafely has already
+ * dropped `__proto__`, `constructor` and `prototype` members.
+ */
+function withDictionaries(config: ConfigData): ConfigData {
+  for (const key of ['defaultProfiles', 'providers', 'logins'] as const) {
+    const map = config[key] as Record<string, never> | undefined
+    if (map !== undefined) config[key] = createDictionary(Object.entries(map))
+  }
+  return config
 }
 
 function validateConfig(data: unknown, file: string): asserts data is ConfigData {
@@ -150,47 +178,70 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** Creates the config dir (0700) if needed and makes sure oauthctl can write there (exit 3 otherwise). */
+/**
+ * Creates the config dir (0700) if needed and makes sure oauthctl can write there (exit 3 otherwise): it
+ * must be a directory of the current user, not a symbolic link, and writable.
+ */
 export async function assertWritableConfigDir(dir: string): Promise<void> {
-  const [{ensurePrivateDir}, {access, constants}] = await Promise.all([import('./util/atomic-write.js'), import('node:fs/promises')])
+  const [{ensurePrivateDir}, {access, constants}, {fsReason, stateError, UnsafeStatePathError}] = await Promise.all([
+    import('./util/atomic-write.js'),
+    import('node:fs/promises'),
+    import('./util/state-path.js'),
+  ])
   try {
     await ensurePrivateDir(dir)
     await access(dir, constants.W_OK)
   } catch (error) {
-    throw new ConfigError(`cannot write oauthctl's state to ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+    if (error instanceof UnsafeStatePathError) throw stateError(error, 'config', 'use the config directory', dir)
+    const code = (error as NodeJS.ErrnoException).code
+    const reason = fsReason(error)
+    const detail = code ? ` (${code})${reason ? `: ${reason}` : ''}` : `: ${(error as Error).message}`
+    throw new ConfigError(`cannot write oauthctl's state to ${dir}${detail}`, {
       hint: 'Fix the permissions of that directory, or set OAUTHCTL_CONFIG_DIR to a writable one.',
+      cause: error,
     })
   }
 }
 
 /**
  * Applies `mutate` to the freshest config and writes it atomically, holding the config lock so that two
- * processes never lose each other's update.
+ * processes never lose each other's update. `mutate` may be async: whatever it writes elsewhere (a login's
+ * secrets) happens under the same lock, after the wait, so an interrupted wait has written nothing.
+ *
+ * @throws ConfigError (exit 3) when the config dir, `config.json` or the lock cannot be used (a symbolic
+ * link, another user's directory, a full or read-only disk); InterruptedError (exit 130) on Ctrl-C while
+ * waiting for the lock.
  */
-export async function updateConfig(dir: string, mutate: (config: ConfigData) => void): Promise<ConfigData> {
-  const [{withLock}, {ensurePrivateDir}] = await Promise.all([
+export async function updateConfig(dir: string, mutate: (config: ConfigData) => void | Promise<void>): Promise<ConfigData> {
+  const [{withLock}, {ensurePrivateDir, writeFileAtomic}, {stateError}] = await Promise.all([
     import('./util/lock.js'),
     import('./util/atomic-write.js'),
+    import('./util/state-path.js'),
   ])
-  ensurePrivateDir(dir)
-  return withLock(join(lockDir(dir), 'config.lock'), async () => {
-    const {config, skipped} = loadConfig(dir)
-    mutate(config)
-    // A broken login record is never rewritten or dropped behind the user's back, unless this update
-    // replaced it (a new login of that provider and profile).
-    for (const [key, {raw}] of Object.entries(skipped)) {
-      if (!config.logins || !Object.hasOwn(config.logins, key)) config.logins = {...config.logins, [key]: raw as LoginRecord}
-    }
-    const {default: Conf} = await import('conf')
-    const conf = new Conf<Record<string, unknown>>({
-      cwd: dir,
-      configName: 'config',
-      projectName: 'oauthctl',
-      projectSuffix: '',
-      configFileMode: 0o600,
-      accessPropertiesByDotNotation: false,
-    })
-    conf.store = config as Record<string, unknown>
-    return config
-  })
+  try {
+    await ensurePrivateDir(dir)
+  } catch (error) {
+    throw stateError(error, 'config', 'use the config directory', dir)
+  }
+  const file = configFile(dir)
+  return withLock(
+    join(lockDir(dir), 'config.lock'),
+    async () => {
+      const {config, skipped} = loadConfig(dir)
+      await mutate(config)
+      // A broken login record is never rewritten or dropped behind the user's back, unless this update
+      // replaced it (a new login of that provider and profile).
+      for (const [key, {raw}] of Object.entries(skipped)) {
+        config.logins ??= createDictionary([])
+        if (!Object.hasOwn(config.logins, key)) config.logins[key] = raw as LoginRecord
+      }
+      try {
+        await writeFileAtomic(file, `${JSON.stringify(config, undefined, '\t')}\n`, {mode: 0o600})
+      } catch (error) {
+        throw stateError(error, 'config', 'write the config file', file)
+      }
+      return config
+    },
+    {area: 'config'},
+  )
 }

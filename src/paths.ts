@@ -2,9 +2,9 @@ import {homedir} from 'node:os'
 import {join} from 'node:path'
 
 /**
- * The directory that holds all of oauthctl's state: `config.json` (via conf), the file token store,
- * locks. `OAUTHCTL_CONFIG_DIR` overrides it (tests and isolation); otherwise the platform config dir,
- * computed the way env-paths (which conf uses) does, so both agree without loading conf.
+ * The directory that holds all of oauthctl's state: `config.json`, the file token store, locks.
+ * `OAUTHCTL_CONFIG_DIR` overrides it (tests and isolation); otherwise the platform config dir, computed the
+ * way env-paths (which conf used to write config.json) does, so existing configs are found where they are.
  */
 export function resolveConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.OAUTHCTL_CONFIG_DIR) return env.OAUTHCTL_CONFIG_DIR

@@ -2,6 +2,7 @@ import type {Context} from '../context.js'
 import {ApiError, UsageError} from '../errors.js'
 import {checkAllowHosts, checkTokenDestination, resolveApiUrl, sendAuthorized, tokenOrigins} from '../http/api-client.js'
 import {ResponsePrinter} from '../http/output.js'
+import {describeErrorInOk, inspectProviderAnswer} from '../http/provider-answer.js'
 import {prepareRequest, type PreparedRequest} from '../http/request-body.js'
 import {describeGiveUp} from '../http/retry.js'
 import {colorEnabled} from '../io.js'
@@ -65,7 +66,7 @@ export async function runApiRequest(ctx: Context, input: ApiRequestInput): Promi
   const login = await loadLogin(ctx, target, config)
   const apiBase = login.record.apiBase ?? login.preset.apiBase
   const origins = tokenOrigins(login)
-  const request = build(resolveApiUrl(apiBase, origins, input.pathOrUrl, input.allowHosts))
+  const request = build(resolveApiUrl(apiBase, origins, input.pathOrUrl, input.allowHosts), login.preset.apiHeaders)
   const printer = new ResponsePrinter(ctx.io, {
     include: input.include,
     silent: input.silent ?? false,
@@ -84,14 +85,19 @@ export async function runApiRequest(ctx: Context, input: ApiRequestInput): Promi
       printer,
       send,
       checkDestination: (url) => checkTokenDestination(url, origins, input.allowHosts),
+      errorsInOk: login.preset.quirks?.apiErrorsAsOk ? login.preset.displayName : undefined,
     })
     return
   }
-  const response = await send(request)
+  const {response, errorInOk, hint: known} = await inspectProviderAnswer(login.preset, await send(request))
   await printer.head(response)
   await printer.body(response, {keep: false, page: false})
+  if (errorInOk) {
+    // Slack: HTTP 200 with {"ok": false} is a failed call, reported with Slack's own error.
+    throw new ApiError(response.status, describeErrorInOk(response, login.preset.displayName, errorInOk), known ? {hint: known} : undefined)
+  }
   if (response.status >= 400) {
-    const hint = describeGiveUp(request.method, response, ctx.now())
+    const hint = known ?? describeGiveUp(request.method, response, ctx.now())
     throw new ApiError(response.status, response.statusText, hint ? {hint} : undefined)
   }
 }

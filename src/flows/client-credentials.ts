@@ -78,7 +78,8 @@ export async function loginWithClientCredentials(ctx: Context, preset: ProviderP
   }
   const secrets = {...secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug), clientSecret}
   const granted = typeof tokens.scope === 'string' && tokens.scope ? tokens.scope.split(/[ ,]+/) : scopes
-  const record = await saveLogin(ctx, store, input.target, secrets, {
+  // The store the secrets actually went to (the file store after a keyring fallback) keeps the rest too.
+  const {record, store: used} = await saveLogin(ctx, store, input.target, secrets, {
     subject: clientId,
     name: `client ${clientId}`,
     scopes: granted,
@@ -88,10 +89,10 @@ export async function loginWithClientCredentials(ctx: Context, preset: ProviderP
   })
   const said: string[] = []
   if (secretGiven) {
-    await storeClientSecret(store, preset.name, clientId, clientSecret)
-    said.push(`Client secret of ${clientId} kept in ${store.location} for later logins.`)
+    await storeClientSecret(used, preset.name, clientId, clientSecret)
+    said.push(`Client secret of ${clientId} kept in ${used.location} for later logins.`)
   }
-  return {record, identity: {subject: clientId, name: `client ${clientId}`}, store, said}
+  return {record, identity: {subject: clientId, name: `client ${clientId}`}, store: used, said}
 }
 
 /**

@@ -1,7 +1,8 @@
 import type {Context} from '../context.js'
 import {limitResponseBody, ResponseTooLargeError} from '../http/body-limit.js'
 import type {ProviderPreset} from '../providers/preset.js'
-import {identityFromClaims, type Identity, type TokenResponseLike} from './token-response.js'
+import {applyPresetApiHeaders} from '../providers/quirks.js'
+import {identityFromClaims, userOfAnswer, type Identity, type TokenResponseLike} from './token-response.js'
 
 /**
  * Who just logged in: the ID token's claims when they name the user, else the provider's userinfo or
@@ -14,15 +15,17 @@ export async function identifyUser(ctx: Context, preset: ProviderPreset, tokens:
   if (!endpoint) return fromIdToken
   const url = /^https?:\/\//.test(endpoint) ? endpoint : `${preset.apiBase.replace(/\/+$/, '')}${endpoint}`
   try {
+    const headers = new Headers({authorization: `Bearer ${tokens.access_token}`, accept: 'application/json'})
+    applyPresetApiHeaders(preset, headers)
     const response = await ctx.fetch(url, {
-      headers: {authorization: `Bearer ${tokens.access_token}`, accept: 'application/json'},
+      headers,
       signal: AbortSignal.timeout(10_000),
     })
     if (!response.ok) {
       ctx.debug(`identity lookup at ${url} answered ${response.status}`)
       return fromIdToken
     }
-    const fromEndpoint = identityFromClaims((await (await limitResponseBody(response, url)).json()) as Record<string, unknown>)
+    const fromEndpoint = identityFromClaims(userOfAnswer(preset.quirks?.identityPath, await (await limitResponseBody(response, url)).json()))
     return {
       subject: fromIdToken.subject ?? fromEndpoint.subject,
       name: fromIdToken.name ?? fromEndpoint.name,

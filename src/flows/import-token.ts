@@ -3,7 +3,10 @@ import {AuthorizationError, UsageError} from '../errors.js'
 import {limitResponseBody, ResponseTooLargeError} from '../http/body-limit.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {registerSecret} from '../redact.js'
-import {checkTokenType, identityFromClaims, type Identity, type TokenResponseLike} from './token-response.js'
+import {errorInOkAnswer} from '../http/provider-answer.js'
+import {applyPresetApiHeaders} from '../providers/quirks.js'
+import {checkTokenType, identityFromClaims, userOfAnswer, type Identity, type TokenResponseLike} from './token-response.js'
+import {parseJsonSafely} from '../util/safe-object.js'
 
 /**
  * Parses what `login --with-token` read from stdin: a bare token (one line, no spaces), or a JSON token
@@ -14,7 +17,7 @@ export function parseImportedToken(text: string): TokenResponseLike {
   if (trimmed.startsWith('{')) {
     let data: unknown
     try {
-      data = JSON.parse(trimmed)
+      data = parseJsonSafely(trimmed)
     } catch (error) {
       throw new UsageError(`the JSON on stdin does not parse (${(error as Error).message})`, {
         hint: 'Pass a bare token, or JSON like {"access_token": "...", "refresh_token": "...", "expires_in": 3600}.',
@@ -51,7 +54,7 @@ export function parseImportedToken(text: string): TokenResponseLike {
 
 export type TokenCheck =
   | {outcome: 'accepted'; url: string; identity: Identity}
-  | {outcome: 'rejected'; url: string; status: number}
+  | {outcome: 'rejected'; url: string; status: number; /** The provider's error in an HTTP 200 `{"ok": false}` answer (Slack). */ error?: string}
   | {outcome: 'unknown'; url?: string; reason: string; /** The endpoint could not be reached at all. */ unreachable?: boolean}
 
 /** Where a token can be tried: the provider's "me" API endpoint, else OIDC userinfo. */
@@ -62,14 +65,23 @@ export function tokenCheckUrl(preset: ProviderPreset, apiBase = preset.apiBase):
 }
 
 /**
+ * Errors of an HTTP 200 `{"ok": false}` answer that mean the token itself does not work
+ * (https://api.slack.com/methods/auth.test#errors).
+ */
+const TOKEN_ERRORS_IN_OK = new Set(['not_authed', 'invalid_auth', 'account_inactive', 'token_revoked', 'token_expired'])
+
+/**
  * Tries an access token against the provider's "me" endpoint (or userinfo). 401 means the token does not
  * work; any other failure (403 for a narrow scope, 5xx, network) leaves the question open.
  */
 export async function checkAccessToken(ctx: Context, preset: ProviderPreset, accessToken: string, url = tokenCheckUrl(preset)): Promise<TokenCheck> {
   if (!url) return {outcome: 'unknown', reason: `${preset.displayName} has no userinfo or "me" endpoint to try it against`}
   try {
+    const headers = new Headers({authorization: `Bearer ${accessToken}`, accept: 'application/json'})
+    // The preset's own headers and User-Agent (Reddit throttles generic ones) on this API call too.
+    applyPresetApiHeaders(preset, headers)
     const response = await ctx.fetch(url, {
-      headers: {authorization: `Bearer ${accessToken}`, accept: 'application/json'},
+      headers,
       signal: AbortSignal.timeout(10_000),
     })
     if (response.status === 401) {
@@ -80,14 +92,21 @@ export async function checkAccessToken(ctx: Context, preset: ProviderPreset, acc
       await response.body?.cancel()
       return {outcome: 'unknown', url, reason: `${url} answered HTTP ${response.status}`}
     }
-    let identity: Identity = {}
+    let answer: unknown
     try {
-      identity = identityFromClaims((await (await limitResponseBody(response, url)).json()) as Record<string, unknown>)
+      answer = await (await limitResponseBody(response, url)).json()
     } catch (error) {
       // A non-JSON "me" answer still proves the token works; an oversized one is refused.
       if (error instanceof ResponseTooLargeError) throw error
+      return {outcome: 'accepted', url, identity: {}}
     }
-    return {outcome: 'accepted', url, identity}
+    const okError = preset.quirks?.apiErrorsAsOk ? errorInOkAnswer(answer) : undefined
+    if (okError) {
+      return TOKEN_ERRORS_IN_OK.has(okError)
+        ? {outcome: 'rejected', url, status: response.status, error: okError}
+        : {outcome: 'unknown', url, reason: `${url} answered "ok": false, "error": "${okError}"`}
+    }
+    return {outcome: 'accepted', url, identity: identityFromClaims(userOfAnswer(preset.quirks?.identityPath, answer))}
   } catch (error) {
     if (error instanceof ResponseTooLargeError) throw error
     return {outcome: 'unknown', url, reason: `${url} could not be reached (${(error as Error).message})`, unreachable: true}
@@ -108,7 +127,8 @@ export async function importToken(
   registerSecret(tokens.refresh_token)
   const check = await checkAccessToken(ctx, preset, tokens.access_token)
   if (check.outcome === 'rejected') {
-    throw new AuthorizationError(`${preset.displayName} rejected the token (HTTP 401 from ${check.url}); nothing was stored`, {
+    const why = check.error ? `"ok": false, "error": "${check.error}"` : `HTTP ${check.status}`
+    throw new AuthorizationError(`${preset.displayName} rejected the token (${why} from ${check.url}); nothing was stored`, {
       hint: 'Check that the token is complete, unexpired and meant for this provider.',
     }, 'token_rejected')
   }

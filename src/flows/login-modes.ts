@@ -1,6 +1,7 @@
 import type {Context} from '../context.js'
 import type {OptionValues} from '../providers/options.js'
 import type {ProviderPreset} from '../providers/preset.js'
+import type {KnownIssuer} from './issuer-check.js'
 import {registerSecret} from '../redact.js'
 import {rememberLoginSettings} from './client-secret.js'
 import {loginWithClientCredentials} from './client-credentials.js'
@@ -46,7 +47,7 @@ export function presetForMode(preset: ProviderPreset, mode: LoginMode | undefine
 export async function obtainTokensWithoutListener(
   ctx: Context,
   mode: 'device' | 'paste',
-  input: {preset: ProviderPreset; credentials: ClientCredentials; scopes: string[]; port?: number},
+  input: {preset: ProviderPreset; credentials: ClientCredentials; scopes: string[]; port?: number; knownIssuers?: readonly KnownIssuer[]},
 ): Promise<TokenResponseLike> {
   if (mode === 'device') {
     return loginWithDevice(
@@ -101,15 +102,15 @@ export async function loginWithoutAuthorization(
     secrets.clientSecret = clientSecret
   }
   const clientId = input.clientId ?? ctx.env.OAUTHCTL_CLIENT_ID ?? preset.clientId
-  const record = await saveLogin(ctx, store, input.target, secrets, {
+  const {record, store: used} = await saveLogin(ctx, store, input.target, secrets, {
     ...identity,
     scopes: tokens.scope ? tokens.scope.split(/[ ,]+/) : (input.scopes ?? []),
     obtainedAt: ctx.now(),
     grant: grantOfMode('token'),
     ...(clientId ? {clientId} : {}),
   })
-  for (const line of await rememberOptions(ctx, store, preset, clientId ?? '', options)) ctx.io.say(line)
-  return {record, identity, storeKind: store.kind, storeLocation: store.location}
+  for (const line of await rememberOptions(ctx, used, preset, clientId ?? '', options)) ctx.io.say(line)
+  return {record, identity, storeKind: used.kind, storeLocation: used.location}
 }
 
 /** Provider options (`--tenant`, `--host`) are remembered as for a browser login; the client id is not. */

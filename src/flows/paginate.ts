@@ -3,9 +3,11 @@ import {ApiError, ExitCode, OauthctlError} from '../errors.js'
 import type {ResponsePrinter} from '../http/output.js'
 import {readWhole} from '../http/output.js'
 import {bodyStylesFor, isUnsupportedStyle, nextFromBody, parseLinkNext, slurpElements} from '../http/pagination.js'
+import {describeErrorInOk, errorInOkAnswer} from '../http/provider-answer.js'
 import type {PreparedRequest} from '../http/request-body.js'
 import {describeGiveUp} from '../http/retry.js'
 import type {PaginationStyle} from '../providers/preset.js'
+import {parseJsonSafely} from '../util/safe-object.js'
 
 export interface PaginateInput {
   first: PreparedRequest
@@ -16,6 +18,8 @@ export interface PaginateInput {
   send(request: PreparedRequest): Promise<Response>
   /** Throws (exit 3) when the token may not go to a next-page URL the API named. */
   checkDestination(url: URL): void
+  /** The provider's name when it answers errors as HTTP 200 `{"ok": false}` (Slack): such a page stops with exit 7. */
+  errorsInOk?: string
 }
 
 /**
@@ -50,6 +54,16 @@ export async function paginate(ctx: Context, input: PaginateInput): Promise<void
       const bytes = slurp ? await readWhole(response) : await input.printer.body(response, {keep: next === undefined, page: true})
       const text = bytes && (slurp || next === undefined) ? bytes.toString('utf8') : undefined
       const parsed = text === undefined ? undefined : parseJson(text)
+      const okError = input.errorsInOk === undefined ? undefined : errorInOkAnswer(parsed)
+      if (okError) {
+        // Its body is already on stdout, except with --slurp: close the array, then write it as any error page.
+        if (slurp && text !== undefined && !input.printer.mode.silent) {
+          await slurp.close(false)
+          await input.printer.write(text)
+        }
+        const written = page === 1 ? undefined : `Pages 1-${page - 1} were written before it.`
+        throw new ApiError(response.status, describeErrorInOk(response, input.errorsInOk as string, okError), written ? {hint: written} : undefined)
+      }
       if (next === undefined && parsed !== undefined) {
         const found = nextFromBody(parsed, request.url, styles)
         if (found) itemsStyle = found.style
@@ -75,7 +89,7 @@ export async function paginate(ctx: Context, input: PaginateInput): Promise<void
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text)
+    return parseJsonSafely(text)
   } catch {
     return undefined
   }

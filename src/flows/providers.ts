@@ -128,7 +128,10 @@ export function formatProviderDetails(details: ProviderDetails): string[] {
   row('Default scopes', `${scopes}  [parameter "${details.scopeParameter ?? 'scope'}", separator "${details.scopeSeparator}"]`)
   const extras = Object.entries(details.authorizeParams ?? {}).map(([key, value]) => `${key}=${value}`)
   row('Extra authorize params', extras.join('&'))
-  row('PKCE', 'S256, always')
+  const pkce = details.pkce ?? 'required'
+  row('PKCE', pkce === 'off' ? 'not sent (login --pkce sends it)' : `S256, always${pkce === 'optional' ? ' (optional at the provider)' : ''}`)
+  const apiHeaders = Object.entries(details.apiHeaders ?? {}).map(([name, value]) => `${name}: ${value}`)
+  row('API headers', apiHeaders.length > 0 ? `${apiHeaders.join(', ')} (-H overrides)` : undefined)
   row('Refresh tokens rotate', details.rotatesRefreshTokens ? 'yes (the new one is always saved; refreshes are serialised)' : 'no')
   row('Pagination', details.pagination)
   const quirks = describeQuirks(details)
@@ -138,6 +141,7 @@ export function formatProviderDetails(details: ProviderDetails): string[] {
   }
   for (const note of details.notes ?? []) row('Note', note)
   row('Docs', details.docsUrl)
+  row('Facts last checked', details.checked ? `${details.checked.date} against ${details.checked.source}` : details.source === 'custom' ? undefined : 'never')
   return lines
 }
 
@@ -147,8 +151,10 @@ function describeQuirks(details: ProviderDetails): string[] {
   if (quirks.tokenErrorsAsOk) out.push('token errors as HTTP 200 with "error", form-encoded answers')
   if (quirks.tokenResponsePath) out.push(`user token nested in "${quirks.tokenResponsePath}"`)
   if (quirks.nonStandardTokenType) out.push('non-standard token_type read as Bearer')
+  if (quirks.apiErrorsAsOk) out.push('API errors as HTTP 200 {"ok": false} (exit 7)')
+  if (quirks.identityPath) out.push(`user nested in "${quirks.identityPath}" of the "me" answer`)
   if (quirks.apiBaseFromTokenResponse) out.push(`API base from "${quirks.apiBaseFromTokenResponse}" in the token response`)
-  if (quirks.requiresUserAgent) out.push(`distinctive User-Agent "${quirks.userAgent ?? 'oauthctl/…'}"`)
+  if (quirks.requiresUserAgent) out.push(`distinctive User-Agent "${quirks.userAgent ?? 'oauthctl/…'}" on every request, API calls included`)
   if (quirks.basicAuthWithEmptySecret) out.push('public client sends Basic with an empty password')
   if (quirks.plainBasicCredentials) out.push('Basic credentials sent without form-encoding')
   if (quirks.multiTenantIssuer) out.push('ID token of a multi-tenant issuer is not used (identity from the API)')

@@ -1,11 +1,12 @@
 import {join} from 'node:path'
 import {DEFAULT_PROFILE, loginKey, updateConfig, type ConfigData, type LoginRecord} from '../config.js'
 import type {Context} from '../context.js'
-import {ConfigError, CredentialStoreError, NotLoggedInError} from '../errors.js'
+import {ConfigError, CredentialStoreError, InterruptedError, NotLoggedInError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {resolveProvider} from '../providers/registry.js'
 import {configFile, lockDir} from '../paths.js'
 import {registerSecret} from '../redact.js'
+import {checkProfileName} from '../util/profile-name.js'
 import type {TokenSecrets, TokenStore} from '../store/token-store.js'
 
 /** Which login a command acts on. */
@@ -53,7 +54,7 @@ export function resolveTarget(config: ConfigData, provider?: string, profile?: s
       hint: 'Run `oauthctl login <provider>` first (try `oauthctl login sandbox` with `oauthctl sandbox` running).',
     })
   }
-  const chosen = profile ?? config.defaultProfiles?.[name] ?? DEFAULT_PROFILE
+  const chosen = (profile === undefined ? undefined : checkProfileName(profile)) ?? config.defaultProfiles?.[name] ?? DEFAULT_PROFILE
   return {provider: name, profile: chosen, key: loginKey(name, chosen)}
 }
 
@@ -124,29 +125,59 @@ export function expiresWithin(secrets: TokenSecrets, now: number, windowMs: numb
   return secrets.expiresAt !== undefined && secrets.expiresAt - now <= windowMs
 }
 
-/** Saves a new login: secrets first (one atomic value), then the non-secret record and the defaults. */
+/** A saved login: its record, and the store that actually holds its secrets (after any fallback). */
+export interface SavedLogin {
+  record: LoginRecord
+  store: TokenStore
+}
+
+/**
+ * Saves a new login under the config lock: the secrets (one atomic value), then the non-secret record and
+ * the defaults. Taking the lock first means a wait that is interrupted (Ctrl-C) or times out has written
+ * nothing; if the record cannot be written after the secrets were (a full disk), the secrets are put back as
+ * they were, so no token is ever left without its record.
+ */
 export async function saveLogin(
   ctx: Context,
   store: TokenStore,
   target: Target,
   secrets: TokenSecrets,
   record: Omit<LoginRecord, 'provider' | 'profile' | 'store' | 'expiresAt' | 'hasRefreshToken'>,
-): Promise<LoginRecord> {
-  store = await writeWithFallback(ctx, store, target.key, secrets)
-  const full: LoginRecord = {
-    ...record,
-    provider: target.provider,
-    profile: target.profile,
-    store: store.kind,
-    expiresAt: secrets.expiresAt,
-    hasRefreshToken: Boolean(secrets.refreshToken),
+): Promise<SavedLogin> {
+  let saved: SavedLogin | undefined
+  let undo: (() => Promise<void>) | undefined
+  try {
+    await updateConfig(ctx.configDir, async (config) => {
+      const written = await writeWithFallback(ctx, store, target.key, secrets)
+      undo = written.undo
+      const full: LoginRecord = {
+        ...record,
+        provider: target.provider,
+        profile: target.profile,
+        store: written.store.kind,
+        expiresAt: secrets.expiresAt,
+        hasRefreshToken: Boolean(secrets.refreshToken),
+      }
+      saved = {record: full, store: written.store}
+      config.logins = {...config.logins, [target.key]: full}
+      config.defaultProvider = target.provider
+      config.defaultProfiles = {...config.defaultProfiles, [target.provider]: target.profile}
+    })
+  } catch (error) {
+    await undo?.().catch((undoError: unknown) => ctx.debug(`could not restore the previous secrets of ${target.key}: ${String(undoError)}`))
+    throw error
   }
-  await updateConfig(ctx.configDir, (config) => {
-    config.logins = {...config.logins, [target.key]: full}
-    config.defaultProvider = target.provider
-    config.defaultProfiles = {...config.defaultProfiles, [target.provider]: target.profile}
-  })
-  return full
+  return saved as SavedLogin
+}
+
+/** Writes `secrets` and returns how to put back what `store` held for `key` before. */
+async function setUndoably(store: TokenStore, key: string, secrets: TokenSecrets): Promise<() => Promise<void>> {
+  const previous = await store.get(key).catch(() => undefined)
+  await store.set(key, secrets)
+  return async () => {
+    if (previous) await store.set(key, previous)
+    else await store.delete(key)
+  }
 }
 
 /**
@@ -154,10 +185,14 @@ export async function saveLogin(
  * locked collection on a headless machine) falls back to the file store with the usual one-line warning,
  * instead of failing after the user has already logged in.
  */
-async function writeWithFallback(ctx: Context, store: TokenStore, key: string, secrets: TokenSecrets): Promise<TokenStore> {
+async function writeWithFallback(
+  ctx: Context,
+  store: TokenStore,
+  key: string,
+  secrets: TokenSecrets,
+): Promise<{store: TokenStore; undo: () => Promise<void>}> {
   try {
-    await store.set(key, secrets)
-    return store
+    return {store, undo: await setUndoably(store, key, secrets)}
   } catch (error) {
     const [{KeyringUnavailableError}, {keyringFallbackWarning, storeModeFromEnv}] = await Promise.all([
       import('../store/keyring-store.js'),
@@ -168,8 +203,7 @@ async function writeWithFallback(ctx: Context, store: TokenStore, key: string, s
     }
     const file = await ctx.openStoreOfKind('file')
     ctx.io.warn(keyringFallbackWarning(error.reason, file.location))
-    await file.set(key, secrets)
-    return file
+    return {store: file, undo: await setUndoably(file, key, secrets)}
   }
 }
 
@@ -246,7 +280,7 @@ export async function saveRefreshedTokens(ctx: Context, login: LoadedLogin, next
     login.unsaved = next
     ctx.pendingError ??= new CredentialStoreError(
       `the refreshed ${target.provider} tokens could not be saved: ${error.message}; this command used them, but the stored refresh token has been spent`,
-      {hint: `Fix the store (${error.hint ?? 'see above'}), then run: ${loginCommand(target)}`, cause: error},
+      {hint: `${error.hint ?? 'Fix the credential store.'} Then run: ${loginCommand(target)}`, cause: error},
       'refresh_not_saved',
     )
     return
@@ -260,6 +294,7 @@ export async function saveRefreshedTokens(ctx: Context, login: LoadedLogin, next
       }
     })
   } catch (error) {
+    if (error instanceof InterruptedError) throw error
     // The tokens are safe; only the copy of the expiry that `status` shows is stale.
     ctx.io.warn(`the new tokens are saved, but ${configFile(ctx.configDir)} could not be updated (${(error as Error).message}); "oauthctl status" may show an old expiry`)
   }

@@ -106,6 +106,15 @@ export interface Identity {
 }
 
 /** Reads an identity from ID token claims, OIDC userinfo, or a provider's own "me" document. */
+/**
+ * The user object of a "me" answer: the answer itself, or the member the preset names (X wraps the user
+ * in `data`: https://docs.x.com/x-api/users/user-lookup-me).
+ */
+export function userOfAnswer(path: string | undefined, answer: unknown): Record<string, unknown> | undefined {
+  const value = (path ?? '').split('.').filter(Boolean).reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], answer)
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+}
+
 export function identityFromClaims(claims: Record<string, unknown> | undefined): Identity {
   if (!claims) return {}
   const str = (value: unknown): string | undefined =>
@@ -114,8 +123,9 @@ export function identityFromClaims(claims: Record<string, unknown> | undefined):
   const last = str(claims.family_name) ?? str(claims.localizedLastName)
   const joined = [first, last].filter(Boolean).join(' ') || undefined
   return {
-    subject: str(claims.sub) ?? str(claims.id) ?? str(claims.user_id) ?? str(claims.login),
-    name: str(claims.name) ?? joined ?? str(claims.preferred_username) ?? str(claims.login) ?? str(claims.display_name),
+    // account_id: Atlassian's /me (https://developer.atlassian.com/cloud/confluence/oauth-2-3lo-apps/#how-do-i-retrieve-the-public-profile-of-the-authenticated-user-).
+    subject: str(claims.sub) ?? str(claims.id) ?? str(claims.user_id) ?? str(claims.account_id) ?? str(claims.login),
+    name: str(claims.name) ?? str(claims.displayName) ?? joined ?? str(claims.preferred_username) ?? str(claims.login) ?? str(claims.display_name),
     email: str(claims.email) ?? str(claims.mail) ?? str(claims.userPrincipalName),
   }
 }

@@ -3,7 +3,7 @@ import {ConfigError, UsageError} from '../errors.js'
 import type {LoadedLogin} from '../flows/session.js'
 import {getAccessToken} from '../flows/session.js'
 import {isLoopbackUrl} from '../providers/preset.js'
-import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
+import {applyPresetApiHeaders, DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {LiteHeaders} from './lite.js'
 import {fetchWithRetry, sleep} from './retry.js'
 
@@ -113,7 +113,10 @@ const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization']
  * retried for idempotent methods (see fetchWithRetry). A 401 on the token we sent triggers one refresh
  * (shared across processes, see getAccessToken) and one retry.
  */
-export async function sendAuthorized(ctx: Context, login: LoadedLogin, url: URL, options: SendOptions): Promise<Response> {
+export async function sendAuthorized(ctx: Context, login: LoadedLogin, url: URL, given: SendOptions): Promise<Response> {
+  const headers = new LiteHeaders(given.headers as Headers)
+  applyPresetApiHeaders(login.preset, headers as unknown as Headers)
+  const options = {...given, headers: headers as unknown as Headers}
   let secrets = await getAccessToken(ctx, login)
   let response = await sendFollowingRedirects(ctx, url, options, secrets.accessToken)
   if (response.status === 401 && /(?:^|,)\s*UMA\b/i.test(response.headers.get('www-authenticate') ?? '')) {

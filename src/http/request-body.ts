@@ -64,11 +64,10 @@ async function readFileArg(path: string): Promise<Buffer> {
 export async function prepareRequest(
   spec: RequestSpec,
   stdin: NodeJS.ReadableStream,
-): Promise<(url: URL) => PreparedRequest> {
+): Promise<(url: URL, defaults?: Record<string, string>) => PreparedRequest> {
   const method = normalizeMethod(spec.method)
   const headers = parseHeaders(spec.headers)
   checkQueryParams(spec.query)
-  if (!headers.has('accept')) headers.set('accept', 'application/json')
   const hasFields = spec.rawFields.length > 0 || spec.typedFields.length > 0
   if (spec.data !== undefined && hasFields) throw new UsageError('--data cannot be combined with -f/-F fields')
   if (spec.data !== undefined && QUERY_METHODS.has(method)) throw new UsageError(`${method} requests cannot have a body (--data)`)
@@ -87,7 +86,10 @@ export async function prepareRequest(
   } else if (spec.contentType !== undefined) {
     headers.set('content-type', spec.contentType)
   }
-  return (resolved) => {
+  // `defaults`: the provider's own API headers (LinkedIn-Version, GitHub's Accept), under the user's -H.
+  return (resolved, defaults = {}) => {
+    for (const [name, value] of Object.entries(defaults)) if (!headers.has(name)) headers.set(name, value)
+    if (!headers.has('accept')) headers.set('accept', 'application/json')
     const url = new URL(resolved)
     appendQueryParams(url, spec.query)
     if (QUERY_METHODS.has(method)) appendFieldsToQuery(url, fields)

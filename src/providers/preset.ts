@@ -61,6 +61,33 @@ export interface ProviderQuirks {
    * as `iss`, which cannot match, so it is dropped (identity comes from the "me" endpoint instead).
    */
   multiTenantIssuer?: boolean
+  /**
+   * The Web API reports failures as HTTP 200 with `{"ok": false, "error": "..."}` (Slack): such an answer
+   * is an API error (exit 7) carrying the provider's `error`.
+   */
+  apiErrorsAsOk?: boolean
+  /** Dotted path of the object that holds the user in the "me" answer (X wraps it in `data`). */
+  identityPath?: string
+}
+
+/**
+ * PKCE (RFC 7636) at this provider: `required` (always sent), `optional` (sent; the server accepts it and
+ * works without), `off` (never sent unless `login --pkce`: standard LinkedIn apps reject a token request
+ * carrying `code_verifier`, Strava and Reddit do not document it).
+ */
+export type PkceSupport = 'required' | 'optional' | 'off'
+
+/** A known failure and what to do about it: `match` is looked for in the provider's error text. */
+export interface ErrorHint {
+  match: string
+  hint: string
+}
+
+/** When a preset's facts were last checked, and against which document. */
+export interface FactsChecked {
+  /** ISO date (YYYY-MM-DD). */
+  date: string
+  source: string
 }
 
 /**
@@ -136,12 +163,34 @@ export interface ProviderPreset {
    */
   revocationApi?: RevocationApi
   quirks?: ProviderQuirks
+  /** PKCE at this provider; absent means `required`. */
+  pkce?: PkceSupport
+  /**
+   * Headers sent on every API call unless the user gives the same header with `-H` (LinkedIn-Version,
+   * GitHub's Accept and X-GitHub-Api-Version).
+   */
+  apiHeaders?: Record<string, string>
+  /** Hints for known failures, matched against API error bodies and OAuth `error_description`s. */
+  errorHints?: ErrorHint[]
   /** Parameters substituted into `{key}` placeholders (see {@link PresetOption}). */
   options?: Record<string, PresetOption>
   /** Facts a person should know that the data above cannot express (non-standard revocation, ...). */
   notes?: string[]
   /** Where this preset's facts come from. */
   docsUrl?: string
+  /** When the facts were last checked against the provider's documentation (shown by `providers show`). */
+  checked?: FactsChecked
+}
+
+/** True when the authorization request carries PKCE (RFC 7636) for this preset. */
+export function usesPkce(preset: ProviderPreset): boolean {
+  return (preset.pkce ?? 'required') !== 'off'
+}
+
+/** The preset's hint for an error text that contains one of its known failure markers. */
+export function hintForError(preset: ProviderPreset, text: string | undefined): string | undefined {
+  if (!text) return undefined
+  return preset.errorHints?.find((entry) => text.includes(entry.match))?.hint
 }
 
 /** The `Origin` of a URL string, for allow-listing API hosts. */

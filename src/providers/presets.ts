@@ -41,6 +41,7 @@ export function sandboxPreset(env: NodeJS.ProcessEnv = process.env): ProviderPre
     rotatesRefreshTokens: true,
     pagination: 'link-header',
     supportsDeviceFlow: true,
+    checked: {date: '2026-12-03', source: 'src/sandbox (oidc-provider, the embedded server)'},
   }
 }
 
@@ -65,11 +66,27 @@ export const linkedinPreset: ProviderPreset = {
   loopback: {host: '127.0.0.1', anyPort: false, defaultPort: 8085, path: '/callback'},
   rotatesRefreshTokens: false,
   pagination: 'none',
+  // Standard apps answer a token request carrying code_verifier with 401 invalid_client
+  // (https://github.com/UsefulSoftwareCo/executor/issues/2087, https://github.com/teamhanko/hanko/pull/2405);
+  // PKCE is only for apps LinkedIn enabled for the native flow (login --pkce).
+  pkce: 'off',
+  // Versioned /rest APIs require LinkedIn-Version (https://learn.microsoft.com/linkedin/marketing/versioning);
+  // Rest.li 2.0 is chosen by header (https://learn.microsoft.com/linkedin/shared/api-guide/concepts/protocol-version).
+  apiHeaders: {'LinkedIn-Version': '202603', 'X-Restli-Protocol-Version': '2.0.0'},
+  errorHints: [
+    {
+      // https://github.com/linkedin-developers/linkedin-api-js-client/issues/35
+      match: 'me.GET.NO_VERSION',
+      hint: 'With the OpenID Connect scopes (openid profile email) use `oauthctl get /v2/userinfo`; /v2/me needs the r_liteprofile scope (login --scope r_liteprofile).',
+    },
+  ],
   notes: [
+    'Standard apps must not get PKCE (LinkedIn answers 401 invalid_client): it is off; apps LinkedIn enabled for the native PKCE flow use login --pkce.',
     'Apps LinkedIn enabled for native PKCE accept http://127.0.0.1 on any port; standard apps need the exact registered URL (use --port).',
     'Refresh tokens only for approved partners: access 60 days, refresh 365 days, not rotated.',
   ],
   docsUrl: 'https://learn.microsoft.com/linkedin/shared/authentication/authorization-code-flow',
+  checked: {date: '2026-12-03', source: 'https://learn.microsoft.com/linkedin/shared/authentication/authorization-code-flow'},
 }
 
 export const githubPreset: ProviderPreset = {
@@ -94,11 +111,16 @@ export const githubPreset: ProviderPreset = {
   supportsDeviceFlow: true,
   revocationApi: {style: 'application-token', url: 'https://api.github.com/applications/{client_id}/token'},
   quirks: {tokenErrorsAsOk: true},
+  // PKCE S256 is supported, not required (https://github.blog/changelog/2025-07-14-pkce-support-for-oauth-and-github-app-authentication).
+  pkce: 'optional',
+  // https://docs.github.com/rest/about-the-rest-api/api-versions and /rest/using-the-rest-api/getting-started-with-the-rest-api#media-types
+  apiHeaders: {Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28'},
   notes: [
     'Refresh tokens exist only for GitHub Apps with expiring user tokens (8 h access, 6 months refresh, rotating).',
     'Revocation is DELETE https://api.github.com/applications/{client_id}/token with Basic auth (not RFC 7009); logout uses it when the client secret is known.',
   ],
   docsUrl: 'https://docs.github.com/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps',
+  checked: {date: '2026-12-03', source: 'https://docs.github.com/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps'},
 }
 
 export const googlePreset: ProviderPreset = {
@@ -125,8 +147,13 @@ export const googlePreset: ProviderPreset = {
   rotatesRefreshTokens: false,
   pagination: 'next-page-token',
   supportsDeviceFlow: true,
-  notes: ['Each Google API has its own host under *.googleapis.com; pass absolute URLs to `oauthctl get`.'],
+  pkce: 'optional',
+  notes: [
+    'Each Google API has its own host under *.googleapis.com; pass absolute URLs to `oauthctl get`.',
+    'The device flow needs a separate "TVs and Limited Input devices" client and allows only a few scopes; Google recommends the loopback flow for CLIs.',
+  ],
   docsUrl: 'https://developers.google.com/identity/protocols/oauth2/native-app',
+  checked: {date: '2026-12-03', source: 'https://developers.google.com/identity/protocols/oauth2/native-app'},
 }
 
 /** Port suggested for providers that need one exact, registered redirect URI (`--port` overrides). */
@@ -160,6 +187,18 @@ export const microsoftPreset: ProviderPreset = {
   pagination: 'odata-next-link',
   supportsDeviceFlow: true,
   quirks: {multiTenantIssuer: true},
+  errorHints: [
+    {
+      // https://learn.microsoft.com/troubleshoot/entra/entra-id/app-integration/confidential-client-application-authentication-error-aadsts7000218
+      match: 'AADSTS7000218',
+      hint: 'In the app registration, Authentication > Advanced settings: set "Allow public client flows" to Yes, then run the login again.',
+    },
+    {
+      // https://learn.microsoft.com/entra/identity-platform/reference-error-codes (AADSTS700025)
+      match: 'AADSTS700025',
+      hint: 'The app is a public client ("Mobile and desktop"): run the login without --client-secret (and forget a remembered one with OAUTHCTL_CLIENT_SECRET unset).',
+    },
+  ],
   options: {
     tenant: {
       flag: 'tenant',
@@ -170,9 +209,11 @@ export const microsoftPreset: ProviderPreset = {
   },
   notes: [
     'Register a "Mobile and desktop applications" platform with the redirect URI below; offline_access is needed for a refresh token.',
+    'For login --device set Authentication > "Allow public client flows" to Yes (otherwise AADSTS7000218).',
     'No RFC 7009 revocation endpoint: logout only forgets the tokens.',
   ],
   docsUrl: 'https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow',
+  checked: {date: '2026-12-03', source: 'https://learn.microsoft.com/entra/identity-platform/reply-url'},
 }
 
 export const gitlabPreset: ProviderPreset = {
@@ -203,6 +244,7 @@ export const gitlabPreset: ProviderPreset = {
   },
   notes: ['Create the application with "Confidential" unchecked to log in without a client secret; access tokens last 2 h.'],
   docsUrl: 'https://docs.gitlab.com/api/oauth2/',
+  checked: {date: '2026-12-03', source: 'https://docs.gitlab.com/api/oauth2/'},
 }
 
 export const slackPreset: ProviderPreset = {
@@ -217,18 +259,21 @@ export const slackPreset: ProviderPreset = {
   scopeSeparator: ',',
   // User-token scopes go in `user_scope`; `scope` is for the bot token.
   scopeParameter: 'user_scope',
+  // A PKCE-enabled app (needed for a localhost redirect) is a public client: the secret only when given.
   clientAuth: 'client_secret_post',
-  clientSecretRequired: true,
+  clientSecretRequired: false,
   consoleUrl: 'https://api.slack.com/apps',
   loopback: {host: 'localhost', anyPort: false, defaultPort: DEFAULT_FIXED_PORT, path: '/callback'},
   rotatesRefreshTokens: true,
   pagination: 'next-cursor',
-  quirks: {tokenErrorsAsOk: true, tokenResponsePath: 'authed_user', nonStandardTokenType: true},
+  quirks: {tokenErrorsAsOk: true, tokenResponsePath: 'authed_user', nonStandardTokenType: true, apiErrorsAsOk: true},
   notes: [
+    'A http://localhost redirect works only once PKCE is enabled in the app settings (OAuth & Permissions; one-way: the app becomes a public client, user scopes only, refresh tokens last 30 days): https://docs.slack.dev/authentication/using-pkce',
     'Refresh tokens only when token rotation is turned on for the app.',
     'Revocation is the auth.revoke API method (not RFC 7009): logout only forgets the tokens.',
   ],
   docsUrl: 'https://api.slack.com/authentication/oauth-v2',
+  checked: {date: '2026-12-03', source: 'https://docs.slack.dev/authentication/using-pkce'},
 }
 
 export const spotifyPreset: ProviderPreset = {
@@ -249,6 +294,7 @@ export const spotifyPreset: ProviderPreset = {
   rotatesRefreshTokens: true,
   pagination: 'next-url',
   docsUrl: 'https://developer.spotify.com/documentation/web-api/tutorials/code-pkce-flow',
+  checked: {date: '2026-12-03', source: 'https://developer.spotify.com/documentation/web-api/concepts/redirect_uri'},
 }
 
 export const dropboxPreset: ProviderPreset = {
@@ -273,6 +319,7 @@ export const dropboxPreset: ProviderPreset = {
     'Revocation is POST /2/auth/token/revoke with the bearer token (not RFC 7009): logout only forgets the tokens.',
   ],
   docsUrl: 'https://developers.dropbox.com/oauth-guide',
+  checked: {date: '2026-12-03', source: 'https://developers.dropbox.com/oauth-guide'},
 }
 
 export const discordPreset: ProviderPreset = {
@@ -291,10 +338,12 @@ export const discordPreset: ProviderPreset = {
   clientSecretRequired: false,
   consoleUrl: 'https://discord.com/developers/applications',
   loopback: {host: '127.0.0.1', anyPort: false, defaultPort: DEFAULT_FIXED_PORT, path: '/callback'},
-  rotatesRefreshTokens: false,
+  // A refresh returns a new refresh token (https://discord.com/developers/docs/topics/oauth2); treat it as single-use.
+  rotatesRefreshTokens: true,
   pagination: 'none',
   notes: ['RFC 8414 metadata at https://discord.com/.well-known/oauth-authorization-server.'],
   docsUrl: 'https://discord.com/developers/docs/topics/oauth2',
+  checked: {date: '2026-12-03', source: 'https://discord.com/developers/docs/topics/oauth2'},
 }
 
 export const xPreset: ProviderPreset = {
@@ -314,9 +363,13 @@ export const xPreset: ProviderPreset = {
   clientSecretRequired: false,
   consoleUrl: 'https://developer.x.com/en/portal/dashboard',
   loopback: {host: '127.0.0.1', anyPort: false, defaultPort: DEFAULT_FIXED_PORT, path: '/callback'},
-  rotatesRefreshTokens: false,
+  // The refresh token changes on every refresh and the old one stops working (https://github.com/r-lib/httr2/issues/197).
+  rotatesRefreshTokens: true,
   pagination: 'meta-next-token',
+  // GET /2/users/me answers {"data": {"id", "name", "username"}} (https://docs.x.com/x-api/users/user-lookup-me).
+  quirks: {identityPath: 'data'},
   docsUrl: 'https://docs.x.com/resources/fundamentals/authentication/oauth-2-0/authorization-code',
+  checked: {date: '2026-12-03', source: 'https://docs.x.com/resources/fundamentals/authentication/oauth-2-0/authorization-code'},
 }
 
 export const stravaPreset: ProviderPreset = {
@@ -337,11 +390,14 @@ export const stravaPreset: ProviderPreset = {
   authorizeParams: {approval_prompt: 'auto'},
   rotatesRefreshTokens: true,
   pagination: 'none',
+  // Not documented (https://developers.strava.com/docs/authentication/): a server may reject it, as LinkedIn does.
+  pkce: 'off',
   notes: [
-    'No PKCE (the challenge is sent and ignored); the client secret goes in the form body.',
+    'No PKCE (not documented by Strava, so not sent); the client secret goes in the form body.',
     'Revocation is POST /oauth/deauthorize with the access token (not RFC 7009): logout only forgets the tokens.',
   ],
   docsUrl: 'https://developers.strava.com/docs/authentication/',
+  checked: {date: '2026-12-03', source: 'https://developers.strava.com/docs/authentication/'},
 }
 
 export const zoomPreset: ProviderPreset = {
@@ -362,7 +418,11 @@ export const zoomPreset: ProviderPreset = {
   loopback: {host: '127.0.0.1', anyPort: true, path: '/callback'},
   rotatesRefreshTokens: true,
   pagination: 'next-page-token-snake',
+  notes: [
+    'To log in without a secret, turn on "Use Public Client OAuth" and pass its separate public client id (no secret is sent): https://developers.zoom.us/docs/integrations/PKCE',
+  ],
   docsUrl: 'https://developers.zoom.us/docs/integrations/oauth/',
+  checked: {date: '2026-12-03', source: 'https://developers.zoom.us/changelog/platform/pkce-loopback'},
 }
 
 export const salesforcePreset: ProviderPreset = {
@@ -381,8 +441,8 @@ export const salesforcePreset: ProviderPreset = {
   defaultScopes: ['api', 'refresh_token', 'id'],
   scopeSeparator: ' ',
   clientAuth: 'client_secret_post',
-  clientSecretRequired: true,
-  consoleUrl: 'https://{loginHost}/lightning/setup/NavigationMenus/home',
+  clientSecretRequired: false,
+  consoleUrl: 'https://{loginHost}/lightning/setup/ManageExternalClientApplication/home',
   loopback: {host: 'localhost', anyPort: false, defaultPort: 1717, path: '/OauthRedirect'},
   rotatesRefreshTokens: false,
   pagination: 'none',
@@ -395,8 +455,12 @@ export const salesforcePreset: ProviderPreset = {
       pattern: HOST_PATTERN,
     },
   },
-  notes: ['The API base is {instance_url}/services/data/v62.0, learned from the token response at login.'],
+  notes: [
+    'The API base is {instance_url}/services/data/v62.0, learned from the token response at login.',
+    'New Connected Apps cannot be created since Spring \'26: create an External Client App (Setup > External Client App Manager); a public one sends no secret (omit --client-secret).',
+  ],
   docsUrl: 'https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_flow.htm',
+  checked: {date: '2026-12-03', source: 'https://developer.salesforce.com/docs/atlas.en-us.pkg2_dev.meta/pkg2_dev/secure_code_ac_eca.htm'},
 }
 
 export const atlassianPreset: ProviderPreset = {
@@ -421,6 +485,7 @@ export const atlassianPreset: ProviderPreset = {
     'No revocation endpoint: logout only forgets the tokens.',
   ],
   docsUrl: 'https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/',
+  checked: {date: '2026-12-03', source: 'https://developer.atlassian.com/cloud/oauth/getting-started/implementing-oauth-3lo'},
 }
 
 export const redditPreset: ProviderPreset = {
@@ -449,8 +514,11 @@ export const redditPreset: ProviderPreset = {
     basicAuthWithEmptySecret: true,
     plainBasicCredentials: true,
   },
+  // Not in the OAuth2 wiki: not sent.
+  pkce: 'off',
   notes: ['Create an "installed app" to log in without a secret.'],
   docsUrl: 'https://github.com/reddit-archive/reddit/wiki/OAuth2',
+  checked: {date: '2026-12-03', source: 'https://github.com/reddit-archive/reddit/wiki/OAuth2'},
 }
 
 export const boxPreset: ProviderPreset = {
@@ -468,11 +536,14 @@ export const boxPreset: ProviderPreset = {
   clientAuth: 'client_secret_post',
   clientSecretRequired: true,
   consoleUrl: 'https://app.box.com/developers/console',
-  loopback: {host: '127.0.0.1', anyPort: false, defaultPort: DEFAULT_FIXED_PORT, path: '/callback'},
+  // "Localhost and loopback address redirect URIs will be permitted to redirect to any port"
+  // (https://developer.box.com/guides/authentication/oauth2/oauth2-setup).
+  loopback: {host: '127.0.0.1', anyPort: true, path: '/callback'},
   rotatesRefreshTokens: true,
   pagination: 'offset-limit',
   notes: ['Refresh tokens are single-use and last 60 days.'],
   docsUrl: 'https://developer.box.com/guides/authentication/oauth2/',
+  checked: {date: '2026-12-03', source: 'https://developer.box.com/guides/authentication/oauth2/oauth2-setup'},
 }
 
 /** The environment-independent presets, in the order `providers list` shows them. */

@@ -1,5 +1,6 @@
 import {limitResponseBody} from '../http/body-limit.js'
 import {isLoopbackUrl, type ProviderPreset} from './preset.js'
+import {createDictionary, ownValue, parseJsonSafely, withoutPrototypeMembers} from '../util/safe-object.js'
 
 type FetchFn = typeof fetch
 type CustomFetch = (url: string, options: RequestInit & {headers: Headers | Record<string, string>}) => Promise<Response>
@@ -40,7 +41,7 @@ export function createQuirkFetch(preset: ProviderPreset, baseFetch: FetchFn, use
     }
     // Read with a size cap; the result is also the standard Response openid-client checks for.
     const response = await limitResponseBody(await baseFetch(url, {...options, headers, body}), url)
-    if (!isToken) return response
+    if (!isToken) return withoutPrototypeMembers(response)
     return normalizeTokenResponse(response, preset)
   }
 }
@@ -77,6 +78,15 @@ function unFormEncodeBasic(headers: Headers): void {
 }
 
 /**
+ * The headers a preset sends on every API call, under the user's own: its `apiHeaders` and its
+ * User-Agent (Reddit asks for a distinctive one on every request). A header the user gave wins.
+ */
+export function applyPresetApiHeaders(preset: ProviderPreset, headers: Headers): void {
+  for (const [name, value] of Object.entries(preset.apiHeaders ?? {})) if (!headers.has(name)) headers.set(name, value)
+  if (preset.quirks?.userAgent && !headers.has('user-agent')) headers.set('user-agent', preset.quirks.userAgent)
+}
+
+/**
  * The API base a token response names (Salesforce `instance_url` + `/services/data/vXX.X`), when the preset
  * says to take it from there. Only https (or loopback http) is accepted: the access token will be sent there.
  */
@@ -101,10 +111,10 @@ export async function normalizeTokenResponse(response: Response, preset: Provide
   const text = await response.text()
   let body: Record<string, unknown> | undefined
   if (contentType.includes('application/x-www-form-urlencoded') || (!contentType.includes('json') && /^[\w.-]+=/.test(text))) {
-    body = Object.fromEntries(new URLSearchParams(text))
+    body = createDictionary(new URLSearchParams(text))
   } else {
     try {
-      const parsed: unknown = JSON.parse(text)
+      const parsed: unknown = parseJsonSafely(text)
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>
     } catch {
       body = undefined
@@ -114,13 +124,16 @@ export async function normalizeTokenResponse(response: Response, preset: Provide
   if (body) {
     const path = preset.quirks?.tokenResponsePath
     if (path && status < 400) {
-      const nested = path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], body)
+      const nested = path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? ownValue(value, key) : undefined), body)
       if (nested && typeof nested === 'object') body = {...body, ...(nested as Record<string, unknown>)}
     }
     if (status === 200 && (typeof body.error === 'string' || body.ok === false)) {
       status = 400
       if (typeof body.error !== 'string') body.error = 'invalid_request'
     }
+    // Google's device authorization response names it `verification_url` (RFC 8628 §3.2 says `verification_uri`).
+    // https://developers.google.com/identity/protocols/oauth2/limited-input-device#step-2:-handle-the-authorization-server-response
+    if (typeof body.verification_url === 'string' && body.verification_uri === undefined) body.verification_uri = body.verification_url
     if (body.expires_in !== undefined && typeof body.expires_in === 'string' && /^\d+$/.test(body.expires_in)) {
       body.expires_in = Number(body.expires_in)
     }
@@ -130,8 +143,9 @@ export async function normalizeTokenResponse(response: Response, preset: Provide
       if (type === undefined || (preset.quirks?.nonStandardTokenType && type !== 'bearer' && type !== 'dpop')) {
         body.token_type = 'Bearer'
       }
-      // Its `iss` names the user's tenant, never the templated issuer: it cannot be validated, so drop it.
-      if (preset.quirks?.multiTenantIssuer) delete body.id_token
+      // Its `iss` names the user's tenant, never the templated issuer, or there is no known issuer at all
+      // (a provider added by hand): it cannot be validated (OIDC Core §3.1.3.7), so drop it.
+      if (preset.quirks?.multiTenantIssuer || preset.issuer === undefined) delete body.id_token
     }
   }
   const headers = new Headers(response.headers)

@@ -1,13 +1,15 @@
 import {createHash, randomBytes} from 'node:crypto'
+import {constants} from 'node:fs'
 import {open, readFile, statfs, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {CredentialStoreError} from '../errors.js'
 import {tokenDir} from '../paths.js'
 import {ensurePrivateDir, writeFileAtomic} from '../util/atomic-write.js'
-import {describeFsError} from '../util/fs-errors.js'
+import {inspectStatePath, O_NOFOLLOW, stateError} from '../util/state-path.js'
 import {isTokenSecrets} from './token-store.js'
 import type {TokenSecrets, TokenStore} from './token-store.js'
+import {parseJsonSafely} from '../util/safe-object.js'
 
 /** Bumped if the on-disk record ever changes shape; readers refuse versions they do not know. */
 const FORMAT_VERSION = 1
@@ -55,7 +57,8 @@ export interface FileTokenStoreOptions {
  * `OAUTHCTL_STORE=file`.
  *
  * A file that cannot be parsed is reported (exit 6) and left where it is: deleting it would silently log
- * the user out and destroy the only evidence of what went wrong.
+ * the user out and destroy the only evidence of what went wrong. A symbolic link at `tokens/` or at a token
+ * file is refused (exit 6), never read or written through.
  */
 export class FileTokenStore implements TokenStore {
   readonly kind = 'file' as const
@@ -75,9 +78,12 @@ export class FileTokenStore implements TokenStore {
     const path = this.pathFor(key)
     let text: string
     try {
-      text = await readFile(path, 'utf8')
+      await inspectStatePath(this.location, 'directory')
+      text = await readFile(path, {encoding: 'utf8', flag: constants.O_RDONLY | O_NOFOLLOW})
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      // ELOOP from O_NOFOLLOW: say that it is a link.
+      if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw ioError('read', path, await linkError(path, error))
       throw ioError('read', path, error)
     }
     return parseTokenFile(text, key, path)
@@ -125,6 +131,7 @@ export class FileTokenStore implements TokenStore {
   async delete(key: string): Promise<boolean> {
     const path = this.pathFor(key)
     try {
+      await inspectStatePath(this.location, 'directory')
       await unlink(path)
       return true
     } catch (error) {
@@ -137,7 +144,7 @@ export class FileTokenStore implements TokenStore {
 function parseTokenFile(text: string, key: string, path: string): TokenSecrets {
   let parsed: unknown
   try {
-    parsed = JSON.parse(text)
+    parsed = parseJsonSafely(text)
   } catch {
     // JSON.parse's message quotes the file's contents, which are secrets: say only what kind of damage it is.
     throw corrupt(path, text.trim() === '' ? 'the file is empty' : 'not valid JSON')
@@ -160,9 +167,18 @@ function corrupt(path: string, detail: string): CredentialStoreError {
   )
 }
 
-/** The error (exit 6) for a failed read, write or delete of a token file, naming what failed ("disk full"). */
+/** The {@link UnsafeStatePathError} that explains an ELOOP, or the ELOOP itself. */
+async function linkError(path: string, error: unknown): Promise<unknown> {
+  return inspectStatePath(path, 'file').then(() => error, (unsafe: unknown) => unsafe)
+}
+
+/** The error (exit 6) for a failed read, write or delete of a token file, naming what failed ("the disk is full"). */
 export function ioError(action: 'read' | 'write' | 'delete', path: string, cause: unknown): CredentialStoreError {
-  if (cause instanceof CredentialStoreError) return cause
-  const {reason, hint} = describeFsError(cause)
-  return new CredentialStoreError(`could not ${action} the token file ${path}: ${reason}`, {hint, cause})
+  const known = stateError(cause, 'store', `${action} the token file`, path)
+  if (known instanceof CredentialStoreError) return known
+  const reason = (cause as NodeJS.ErrnoException).code ?? (cause instanceof Error ? cause.message : String(cause))
+  return new CredentialStoreError(
+    `could not ${action} the token file ${path} (${reason})`,
+    {hint: 'Check the ownership and permissions of that file and its directory.', cause},
+  )
 }

@@ -1,18 +1,20 @@
 import {randomBytes} from 'node:crypto'
 import {
-  chmodSync,
   closeSync,
+  constants,
   fchmodSync,
+  fstatSync,
   fsyncSync,
   mkdirSync,
   openSync,
   renameSync,
-  statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs'
-import {chmod, mkdir, open, rename, stat, unlink} from 'node:fs/promises'
+import {mkdir, open, rename, unlink} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
+
+import {checkStats, inspectStatePath, inspectStatePathSync, O_NOFOLLOW} from './state-path.js'
 
 export interface AtomicWriteOptions {
   /** Permission bits of the final file (default 0o600). Applied with chmod, so the umask cannot widen or narrow it. */
@@ -37,10 +39,15 @@ function tempPathFor(target: string): string {
  * temp file is removed and the target is untouched.
  *
  * The temp file is created with `mode` from the start (and exclusively), so secrets never sit in a file
- * that another user could open, not even for a moment.
+ * that another user could open, not even for a moment. A symbolic link (or anything but a regular file) at
+ * `path` is refused rather than replaced or written through; a link planted after that check is replaced
+ * by the rename, never followed.
+ *
+ * @throws UnsafeStatePathError when `path` is a symbolic link or not a regular file.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const mode = options.mode ?? DEFAULT_FILE_MODE
+  await inspectStatePath(path, 'file')
   const temp = tempPathFor(path)
   let created = false
   try {
@@ -65,6 +72,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
 /** Synchronous twin of {@link writeFileAtomic}, for exit paths where awaiting is not an option. */
 export function writeFileAtomicSync(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
   const mode = options.mode ?? DEFAULT_FILE_MODE
+  inspectStatePathSync(path, 'file')
   const temp = tempPathFor(path)
   let created = false
   try {
@@ -134,22 +142,69 @@ function fsyncDirectorySync(dir: string): void {
   } catch {}
 }
 
+const DIRECTORY_FLAGS = constants.O_RDONLY | (constants.O_DIRECTORY ?? 0) | O_NOFOLLOW
+
 /**
  * Creates `path` (and missing parents) with mode 0700, and tightens it to 0700 if it already exists with
  * wider permissions, so that token and lock files are never reachable by other users through their
  * directory. Permission bits are not meaningful on Windows and are left alone there.
+ *
+ * The last component must be a real directory that belongs to the current user: a symbolic link there is
+ * refused, never followed, and the chmod goes through a descriptor opened with `O_NOFOLLOW`, so it can only
+ * ever change the directory that was checked. (Links among the parents, like macOS's `/var`, are followed.)
+ *
+ * @throws UnsafeStatePathError for a symbolic link, a non-directory, or a directory owned by someone else.
  */
 export async function ensurePrivateDir(path: string): Promise<void> {
-  await mkdir(path, {recursive: true, mode: PRIVATE_DIR_MODE})
-  if (isWindows) return
-  const stats = await stat(path)
-  if ((stats.mode & 0o777) !== PRIVATE_DIR_MODE) await chmod(path, PRIVATE_DIR_MODE)
+  if (!(await inspectStatePath(path, 'directory'))) {
+    await mkdir(path, {recursive: true, mode: PRIVATE_DIR_MODE}).catch(async (error: NodeJS.ErrnoException) => {
+      // Node's recursive mkdir reports ENOENT for EROFS, EACCES and the like; a plain mkdir names the cause.
+      if (error.code !== 'ENOENT') throw error
+      await mkdir(path, {mode: PRIVATE_DIR_MODE})
+    })
+  }
+  if (isWindows) {
+    await inspectStatePath(path, 'directory')
+    return
+  }
+  const handle = await open(path, DIRECTORY_FLAGS).catch(async (error: NodeJS.ErrnoException) => {
+    // ELOOP / ENOTDIR: something was swapped in since the check; say what it is.
+    await inspectStatePath(path, 'directory')
+    throw error
+  })
+  try {
+    const stats = checkStats(path, await handle.stat(), 'directory')
+    if ((stats.mode & 0o777) !== PRIVATE_DIR_MODE) await handle.chmod(PRIVATE_DIR_MODE)
+  } finally {
+    await handle.close()
+  }
 }
 
 /** Synchronous twin of {@link ensurePrivateDir}. */
 export function ensurePrivateDirSync(path: string): void {
-  mkdirSync(path, {recursive: true, mode: PRIVATE_DIR_MODE})
-  if (isWindows) return
-  const stats = statSync(path)
-  if ((stats.mode & 0o777) !== PRIVATE_DIR_MODE) chmodSync(path, PRIVATE_DIR_MODE)
+  if (!inspectStatePathSync(path, 'directory')) {
+    try {
+      mkdirSync(path, {recursive: true, mode: PRIVATE_DIR_MODE})
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      mkdirSync(path, {mode: PRIVATE_DIR_MODE})
+    }
+  }
+  if (isWindows) {
+    inspectStatePathSync(path, 'directory')
+    return
+  }
+  let fd: number
+  try {
+    fd = openSync(path, DIRECTORY_FLAGS)
+  } catch (error) {
+    inspectStatePathSync(path, 'directory')
+    throw error
+  }
+  try {
+    const stats = checkStats(path, fstatSync(fd), 'directory')
+    if ((stats.mode & 0o777) !== PRIVATE_DIR_MODE) fchmodSync(fd, PRIVATE_DIR_MODE)
+  } finally {
+    closeSync(fd)
+  }
 }

@@ -1,13 +1,14 @@
 import {randomBytes} from 'node:crypto'
-import {link, open, rename, stat, unlink} from 'node:fs/promises'
-import type {BigIntStats} from 'node:fs'
+import {constants, type BigIntStats} from 'node:fs'
+import {link, lstat, open, rename, unlink} from 'node:fs/promises'
 import type {FileHandle} from 'node:fs/promises'
 import {hostname} from 'node:os'
 import {dirname} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
-import {CredentialStoreError, ExitCode, InterruptedError, OauthctlError} from '../errors.js'
+import {ExitCode, InterruptedError, OauthctlError} from '../errors.js'
 import {ensurePrivateDir} from './atomic-write.js'
+import {inspectStatePath, O_NOFOLLOW, stateError, UnsafeStatePathError, type StateArea} from './state-path.js'
 
 export interface LockOptions {
   /** How long to wait for another holder before giving up (default 30 s). */
@@ -17,8 +18,16 @@ export interface LockOptions {
    * on another host (default 60 s). Holders touch their file every `staleMs / 3`, so a long `fn` keeps its lock.
    */
   staleMs?: number
-  /** Aborts the wait (Ctrl-C): rejects with InterruptedError. Never aborts a running `fn`. */
+  /**
+   * Aborts the wait: rejects with InterruptedError. SIGINT and SIGTERM always abort a wait, with or without
+   * this signal. Never aborts a running `fn`.
+   */
   signal?: AbortSignal
+  /**
+   * What the lock protects, for the exit code of a lock that cannot be used (a symbolic link or a directory
+   * at its path, a full disk): `config` exits 3, `store` (token store, refresh) exits 6. Default `store`.
+   */
+  area?: StateArea
 }
 
 /** What a lock file holds: who took it, from where, and when. */
@@ -45,6 +54,12 @@ export class LockTimeoutError extends OauthctlError {
 const TAKEOVER_STALE_MS = 5000
 const FIRST_DELAY_MS = 10
 const MAX_DELAY_MS = 100
+/** Retries without sleeping when the lock vanished between our create and our look; then back-off as usual. */
+const IMMEDIATE_RETRIES = 3
+const CREATE_FLAGS = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | O_NOFOLLOW
+/** O_NONBLOCK: a FIFO planted at the lock path must not hang the open. */
+const OBSERVE_FLAGS = constants.O_RDONLY | O_NOFOLLOW | (constants.O_NONBLOCK ?? 0)
+const INTERRUPTS = ['SIGINT', 'SIGTERM'] as const
 
 /**
  * Runs `fn` while holding a cross-process lock on `lockPath` (not re-entrant), so that two oauthctl
@@ -56,7 +71,13 @@ const MAX_DELAY_MS = 100
  * `<lock>.takeover` mutex, re-checked there, so two waiters can never both remove the same stale lock and
  * one of them remove the other's fresh one. The lock is released in `finally`, only if the file is still ours.
  *
+ * Every pass of the wait checks the deadline and sleeps; SIGINT/SIGTERM end the wait at once. Lock paths
+ * are opened with `O_NOFOLLOW`: a symbolic link (dangling or not) or a directory there is refused, naming
+ * the path to remove, rather than waited on.
+ *
  * @throws LockTimeoutError (exit 6) when the lock stays busy for `timeoutMs`.
+ * @throws InterruptedError (exit 130) when the wait is aborted or the process gets SIGINT/SIGTERM.
+ * @throws ConfigError (exit 3, area `config`) or CredentialStoreError (exit 6) when the lock cannot be used.
  */
 export async function withLock<T>(lockPath: string, fn: () => T | Promise<T>, options: LockOptions = {}): Promise<T> {
   const held = await acquire(lockPath, options)
@@ -78,34 +99,57 @@ interface Observed {
 }
 
 async function acquire(lockPath: string, options: LockOptions): Promise<HeldLock> {
+  const area = options.area ?? 'store'
+  if (options.signal?.aborted) throw new InterruptedError()
+  try {
+    await ensurePrivateDir(dirname(lockPath))
+    const first = await tryCreate(lockPath)
+    if (first) return hold(lockPath, first, options.staleMs ?? 60_000)
+  } catch (error) {
+    throw lockFailure(lockPath, error, area)
+  }
+  // Someone holds it: wait, and let Ctrl-C and SIGTERM end the wait whatever the caller trapped.
+  const interrupted = new AbortController()
+  const onSignal = () => interrupted.abort()
+  for (const name of INTERRUPTS) process.on(name, onSignal)
+  options.signal?.addEventListener('abort', onSignal)
+  if (options.signal?.aborted) onSignal()
+  try {
+    return await waitForLock(lockPath, options, interrupted.signal)
+  } catch (error) {
+    throw lockFailure(lockPath, error, area)
+  } finally {
+    for (const name of INTERRUPTS) process.off(name, onSignal)
+    options.signal?.removeEventListener('abort', onSignal)
+  }
+}
+
+async function waitForLock(lockPath: string, options: LockOptions, signal: AbortSignal): Promise<HeldLock> {
   const timeoutMs = options.timeoutMs ?? 30_000
   const staleMs = options.staleMs ?? 60_000
   const deadline = Date.now() + timeoutMs
-  try {
-    await ensurePrivateDir(dirname(lockPath))
-  } catch (error) {
-    throw lockFailure(lockPath, error)
-  }
   let delay = FIRST_DELAY_MS
+  let quickRetries = 0
   for (;;) {
-    if (options.signal?.aborted) throw new InterruptedError()
+    if (signal.aborted) throw new InterruptedError()
     const handle = await tryCreate(lockPath)
     if (handle) return hold(lockPath, handle, staleMs)
 
     const current = await observe(lockPath)
-    // Released between our create and our look: try again at once.
-    if (!current) continue
-    if (isStale(current, staleMs) && (await takeOver(lockPath, current, staleMs))) continue
+    // Released between our create and our look: try again at once, a few times, then sleep like any wait.
+    if (!current && quickRetries++ < IMMEDIATE_RETRIES) continue
+    if (current && isStale(current, staleMs) && (await takeOver(lockPath, current, staleMs))) continue
 
     const remaining = deadline - Date.now()
-    if (remaining <= 0) throw new LockTimeoutError(lockPath, timeoutMs, current.owner)
+    if (remaining <= 0) throw new LockTimeoutError(lockPath, timeoutMs, current?.owner)
     const jittered = Math.round(delay * (0.5 + Math.random()))
     try {
-      await sleep(Math.min(jittered, remaining), undefined, {signal: options.signal})
+      await sleep(Math.min(jittered, remaining), undefined, {signal})
     } catch {
       throw new InterruptedError()
     }
     delay = Math.min(delay * 2, MAX_DELAY_MS)
+    quickRetries = 0
   }
 }
 
@@ -113,10 +157,10 @@ async function acquire(lockPath: string, options: LockOptions): Promise<HeldLock
 async function tryCreate(path: string): Promise<FileHandle | undefined> {
   let handle: FileHandle
   try {
-    handle = await open(path, 'wx', 0o600)
+    handle = await open(path, CREATE_FLAGS, 0o600)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined
-    throw lockFailure(path, error)
+    throw error
   }
   const owner: LockOwner = {pid: process.pid, hostname: hostname(), createdAt: new Date().toISOString()}
   try {
@@ -125,7 +169,7 @@ async function tryCreate(path: string): Promise<FileHandle | undefined> {
   } catch (error) {
     await handle.close().catch(() => {})
     await unlink(path).catch(() => {})
-    throw lockFailure(path, error)
+    throw error
   }
 }
 
@@ -144,7 +188,7 @@ function hold(path: string, handle: FileHandle, staleMs: number): HeldLock {
       clearInterval(heartbeat)
       try {
         const mine = await handle.stat({bigint: true})
-        const current = await stat(path, {bigint: true}).catch(() => undefined)
+        const current = await lstat(path, {bigint: true}).catch(() => undefined)
         if (current && sameFile(current, mine)) await unlink(path).catch(() => {})
       } finally {
         await handle.close().catch(() => {})
@@ -153,17 +197,27 @@ function hold(path: string, handle: FileHandle, staleMs: number): HeldLock {
   }
 }
 
-/** Reads the lock file and its metadata through one descriptor, so both describe the same file. */
+/**
+ * Reads the lock file and its metadata through one descriptor, so both describe the same file.
+ *
+ * @throws UnsafeStatePathError when a symbolic link or anything but a regular file sits at `path`.
+ */
 async function observe(path: string): Promise<Observed | undefined> {
   let handle: FileHandle
   try {
-    handle = await open(path, 'r')
+    handle = await open(path, OBSERVE_FLAGS)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw lockFailure(path, error)
+    // ELOOP from O_NOFOLLOW: name the symbolic link rather than the errno.
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') await inspectStatePath(path, 'file')
+    throw error
   }
   try {
     const stats = await handle.stat({bigint: true})
+    if (!stats.isFile()) {
+      const what = stats.isDirectory() ? 'is a directory, not a file' : 'is not a regular file'
+      throw new UnsafeStatePathError(path, 'not-a-file', what)
+    }
     const text = await handle.readFile('utf8')
     return {stats, text, owner: parseOwner(text)}
   } finally {
@@ -224,7 +278,7 @@ async function takeOver(lockPath: string, judged: Observed, staleMs: number): Pr
     return await moveAsideAndRemove(lockPath, current)
   } finally {
     const mine = await mutex.stat({bigint: true})
-    const now = await stat(mutexPath, {bigint: true}).catch(() => undefined)
+    const now = await lstat(mutexPath, {bigint: true}).catch(() => undefined)
     if (now && sameFile(now, mine)) await unlink(mutexPath).catch(() => {})
     await mutex.close().catch(() => {})
   }
@@ -240,9 +294,9 @@ async function moveAsideAndRemove(path: string, expected: Observed): Promise<boo
     await rename(path, aside)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true
-    throw lockFailure(path, error)
+    throw error
   }
-  const moved = await stat(aside, {bigint: true}).catch(() => undefined)
+  const moved = await lstat(aside, {bigint: true}).catch(() => undefined)
   if (moved && !sameFile(moved, expected.stats)) {
     await link(aside, path).catch(() => {})
     await unlink(aside).catch(() => {})
@@ -252,10 +306,10 @@ async function moveAsideAndRemove(path: string, expected: Observed): Promise<boo
   return true
 }
 
-function lockFailure(path: string, cause: unknown): CredentialStoreError {
-  const reason = (cause as NodeJS.ErrnoException).code ?? (cause instanceof Error ? cause.message : String(cause))
-  return new CredentialStoreError(`cannot use the lock file ${path} (${reason})`, {
-    hint: `Check the ownership and permissions of ${dirname(path)}.`,
-    cause,
-  }, 'lock_failed')
+/** An fs failure or an unusable lock path, as the error of the lock's area; oauthctl errors pass through. */
+function lockFailure(path: string, cause: unknown, area: StateArea): unknown {
+  if (cause instanceof OauthctlError) return cause
+  const where = cause instanceof UnsafeStatePathError ? cause.path : path
+  const hint = `Remove ${where} (${where === dirname(path) ? 'locks hold no data' : 'a lock holds no data'}), then try again.`
+  return stateError(cause, area, 'use the lock file', path, cause instanceof UnsafeStatePathError && cause.problem !== 'foreign-owner' ? hint : undefined)
 }

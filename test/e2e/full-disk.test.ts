@@ -79,7 +79,7 @@ describe('a token folder that cannot take the refreshed tokens (real tmpfs)', {s
     await sandbox?.close()
   })
 
-  it('disk full: exit 6 "disk full", no refresh request, and the login works once there is space', async () => {
+  it('disk full: exit 6 "the disk is full", no refresh request, and the login works once there is space', async () => {
     const old = expireLocally(tokens)
     fill(tokens)
     const before = sandbox.stats().refreshGrants
@@ -89,9 +89,9 @@ describe('a token folder that cannot take the refreshed tokens (real tmpfs)', {s
     assert.equal(full.stdout, '')
     assert.equal(
       full.stderr,
-      `error: cannot refresh the sandbox token: could not write the token file ${tokenFile(tokens)}: disk full (ENOSPC); ` +
+      `error: cannot refresh the sandbox token: cannot write the token file ${tokenFile(tokens)}: the disk is full (ENOSPC); ` +
         'the refresh token was not used, so the login works again once the store is writable\n' +
-        'Free some space on that disk, then retry.\n',
+        `Free some space on the disk that holds ${tokens}, then try again.\n`,
     )
     assert.equal(sandbox.stats().refreshGrants, before, 'the refresh token was not spent')
     assert.equal(JSON.parse(readFileSync(tokenFile(tokens), 'utf8')).secrets.refreshToken, old.refreshToken)
@@ -102,7 +102,7 @@ describe('a token folder that cannot take the refreshed tokens (real tmpfs)', {s
     assert.equal(sandbox.stats().refreshGrants, before + 1)
   })
 
-  it('read-only file system: exit 6 "read-only file system", no refresh request, works again read-write', async () => {
+  it('read-only file system: exit 6 "the file system is read-only", no refresh request, works again read-write', async () => {
     expireLocally(tokens)
     remount(tokens, 'ro')
     const before = sandbox.stats().refreshGrants
@@ -110,8 +110,8 @@ describe('a token folder that cannot take the refreshed tokens (real tmpfs)', {s
       const readOnly = await runCli(['get', '/v2/me'], user.env)
       assert.equal(readOnly.code, 6)
       assert.equal(readOnly.stdout, '')
-      assert.match(readOnly.stderr, /: read-only file system \(EROFS\); the refresh token was not used/)
-      assert.match(readOnly.stderr, /\nRemount it read-write, or set OAUTHCTL_CONFIG_DIR to a writable folder\.\n$/)
+      assert.match(readOnly.stderr, /: the file system is read-only \(EROFS\); the refresh token was not used/)
+      assert.match(readOnly.stderr, /\nSet OAUTHCTL_CONFIG_DIR to a directory on a writable file system\.\n$/)
       assert.equal(sandbox.stats().refreshGrants, before)
     } finally {
       remount(tokens, 'rw')

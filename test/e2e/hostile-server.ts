@@ -55,6 +55,7 @@ export async function makeEvilUser(server: HostileServer): Promise<UserEnv> {
   const added = await runCli(
     [
       'providers', 'add', 'evil',
+      '--issuer', server.origin,
       '--authorize-url', `${server.origin}/authorize`,
       '--token-url', `${server.origin}/token`,
       '--userinfo-url', `${server.origin}/userinfo`,

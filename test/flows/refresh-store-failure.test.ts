@@ -67,10 +67,10 @@ describe('a refresh that cannot be saved', () => {
   afterEach(() => rmSync(dir, {recursive: true, force: true}))
 
   for (const [code, reason] of [
-    ['ENOSPC', 'disk full (ENOSPC)'],
-    ['EROFS', 'read-only file system (EROFS)'],
+    ['ENOSPC', 'the disk is full (ENOSPC)'],
+    ['EROFS', 'the file system is read-only (EROFS)'],
     ['EACCES', 'permission denied (EACCES)'],
-    ['EDQUOT', 'disk quota exceeded (EDQUOT)'],
+    ['EDQUOT', 'the disk quota is exhausted (EDQUOT)'],
   ] as const) {
     it(`a store that cannot be written (${code}) is exit 6 "${reason}" before the refresh token is spent`, async () => {
       store.probeFails = code
@@ -78,7 +78,7 @@ describe('a refresh that cannot be saved', () => {
         assert.equal(error.exitCode, 6)
         assert.equal(
           error.message,
-          `cannot refresh the fake token: could not write the token file /state/tokens/fake%3Adefault.json: ${reason}; the refresh token was not used, so the login works again once the store is writable`,
+          `cannot refresh the fake token: cannot write the token file /state/tokens/fake%3Adefault.json: ${reason}; the refresh token was not used, so the login works again once the store is writable`,
         )
         return true
       })
@@ -93,7 +93,7 @@ describe('a refresh that cannot be saved', () => {
     assert.equal(first.accessToken, 'at-1')
     assert.deepEqual(grants, ['rt-old'])
     assert.equal(ctx.pendingError?.exitCode, 6)
-    assert.match(ctx.pendingError?.message ?? '', /^the refreshed fake tokens could not be saved: could not write the token file \S+: disk full \(ENOSPC\); this command used them/)
+    assert.match(ctx.pendingError?.message ?? '', /^the refreshed fake tokens could not be saved: cannot write the token file \S+: the disk is full \(ENOSPC\); this command used them/)
     // A second use within the same command (the API retrying after a 401, say) does not refresh again.
     const second = await getAccessToken(ctx, login)
     assert.equal(second.accessToken, 'at-1')

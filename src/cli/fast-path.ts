@@ -44,6 +44,7 @@ export async function runFast(argv: string[]): Promise<number | undefined> {
   const ctx = createContext({debugEnabled: parsed.flags.debug === true || process.env.OAUTHCTL_DEBUG === '1'})
   try {
     await command.run(ctx, parsed)
+    if (ctx.pendingError) throw ctx.pendingError
     return 0
   } catch (error) {
     return reportError(error, ctx.io, ctx.debugEnabled, id)

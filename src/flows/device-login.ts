@@ -13,6 +13,9 @@ export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 /** RFC 8628 §3.5: the interval when the server sends none, and what `slow_down` adds to it. */
 export const DEFAULT_POLL_INTERVAL_S = 5
 export const SLOW_DOWN_STEP_S = 5
+/** The longest poll interval and device-code lifetime oauthctl believes from a server (absurd ones are clamped). */
+export const MAX_POLL_INTERVAL_S = 60
+export const MAX_DEVICE_CODE_LIFETIME_S = 24 * 60 * 60
 
 /** For tests only: overrides the server's polling interval (seconds, may be fractional). */
 export const POLL_INTERVAL_ENV = 'OAUTHCTL_DEVICE_POLL_INTERVAL'
@@ -88,11 +91,13 @@ export async function loginWithDevice(input: DeviceLoginInput, deps: DeviceLogin
   deps.say(`and enter the code: ${printable(authorization.user_code)}`)
   if (complete) deps.say(`(or open ${printable(complete)} , which carries the code)`)
   if (complete && deps.showQrCode) deps.say(await renderQrCode(complete))
-  deps.say(`Waiting for you to approve the request (the code expires in ${Math.round(authorization.expires_in / 60)} min)...`)
+  // Server numbers are clamped: `interval: 1e306` would overflow the timer into polling every millisecond.
+  const lifetimeS = Math.min(authorization.expires_in, MAX_DEVICE_CODE_LIFETIME_S)
+  deps.say(`Waiting for you to approve the request (the code expires in ${Math.round(lifetimeS / 60)} min)...`)
 
   const wait = deps.sleep ?? sleep
-  let intervalS = input.pollIntervalS ?? authorization.interval ?? DEFAULT_POLL_INTERVAL_S
-  const deadline = deps.now() + authorization.expires_in * 1000
+  let intervalS = input.pollIntervalS ?? Math.min(authorization.interval ?? DEFAULT_POLL_INTERVAL_S, MAX_POLL_INTERVAL_S)
+  const deadline = deps.now() + lifetimeS * 1000
   for (;;) {
     try {
       // Never sleep past the code's expiry: a server's huge `interval` must not outlive it (or overflow).
@@ -109,7 +114,7 @@ export async function loginWithDevice(input: DeviceLoginInput, deps: DeviceLogin
       const code = oauthErrorCode(error)
       if (code === 'authorization_pending') continue
       if (code === 'slow_down') {
-        intervalS += SLOW_DOWN_STEP_S
+        intervalS = Math.min(intervalS + SLOW_DOWN_STEP_S, MAX_POLL_INTERVAL_S)
         continue
       }
       throw toDeviceError(error, code, preset)

@@ -114,7 +114,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const identity = await identifyUser(ctx, apiBase ? {...preset, apiBase} : preset, tokens)
   // The identity lookup is best effort and swallows an abort: check before anything is written.
   throwIfInterrupted(ctx.signal, 'login interrupted before the tokens were stored; nothing was stored')
-  const secrets = secretsFromTokenResponse(tokens, ctx.now())
+  const secrets = secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug)
   if (credentials.clientSecret) secrets.clientSecret = credentials.clientSecret
   const granted = typeof tokens.scope === 'string' && tokens.scope ? tokens.scope.split(/[ ,]+/) : scopes
   // `used` is where the secrets went: the file store if the keyring refused the write.

@@ -1,4 +1,5 @@
 import type {Context} from '../context.js'
+import {toIsoTime} from '../util/time.js'
 import {getAccessToken, loadLogin, resolveTarget} from './session.js'
 
 /** `oauthctl token`: the access token and a newline on stdout (or JSON metadata + token), nothing else. */
@@ -23,7 +24,7 @@ export async function printToken(ctx: Context, input: {provider?: string; profil
     name: record.name,
     scopes: record.scopes,
     tokenType: secrets.tokenType ?? 'Bearer',
-    expiresAt: secrets.expiresAt === undefined ? null : new Date(secrets.expiresAt).toISOString(),
+    expiresAt: toIsoTime(secrets.expiresAt),
     store: record.store,
     accessToken: secrets.accessToken,
   }

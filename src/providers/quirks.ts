@@ -1,4 +1,4 @@
-import {toStandardResponse} from '../http/lite.js'
+import {limitResponseBody} from '../http/body-limit.js'
 import {isLoopbackUrl, type ProviderPreset} from './preset.js'
 import {createDictionary, ownValue, parseJsonSafely, withoutPrototypeMembers} from '../util/safe-object.js'
 
@@ -16,7 +16,8 @@ export const DEFAULT_USER_AGENT = 'oauthctl/0.1 (+https://www.npmjs.com/package/
  * - `HTTP 200 {"error": ...}` (GitHub, Slack `{"ok": false}`) becomes HTTP 400 so it is treated as an error;
  * - a token nested in the response (Slack `authed_user`) is lifted to the top level;
  * - a public client that must use HTTP Basic with an empty password (Reddit) gets its `client_id` moved
- *   from the body into the Authorization header.
+ *   from the body into the Authorization header;
+ * - no answer larger than 1 MiB is read (see body-limit.ts).
  * @see RFC 6749 §5.1 and §5.2 for the shape these are normalised to, §2.3.1 for Basic.
  */
 export function createQuirkFetch(preset: ProviderPreset, baseFetch: FetchFn, userAgent = DEFAULT_USER_AGENT): CustomFetch {
@@ -38,9 +39,9 @@ export function createQuirkFetch(preset: ProviderPreset, baseFetch: FetchFn, use
       if (preset.quirks?.basicAuthWithEmptySecret) body = moveClientIdToBasic(body, headers)
       if (preset.quirks?.plainBasicCredentials) unFormEncodeBasic(headers)
     }
-    const response = await baseFetch(url, {...options, headers, body})
-    // openid-client checks that it got a standard Response; oauthctl's own fetch returns a lighter one.
-    if (!isToken) return withoutPrototypeMembers(toStandardResponse(response))
+    // Read with a size cap; the result is also the standard Response openid-client checks for.
+    const response = await limitResponseBody(await baseFetch(url, {...options, headers, body}), url)
+    if (!isToken) return withoutPrototypeMembers(response)
     return normalizeTokenResponse(response, preset)
   }
 }

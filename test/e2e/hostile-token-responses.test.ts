@@ -66,7 +66,7 @@ describe('hostile token responses', () => {
           assert.equal(entry.expiresAt, new Date(record?.expiresAt as number).toISOString())
           const human = await runCli(['status'], user.env)
           assert.equal(human.code, 0, human.stderr)
-          assert.match(human.stderr, /expires in 36\d\dd/)
+          assert.match(human.stdout, /expires in 36\d\dd/)
 
           const json = await runCli(['token', '--json'], user.env)
           assert.equal(json.code, 0, json.stderr)

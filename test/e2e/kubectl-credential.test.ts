@@ -214,13 +214,14 @@ describe('kubectl exec credential plugin', () => {
 })
 
 describe('kubectl-credential refreshes under the same lock as token', () => {
-  // 62 s tokens: fresh right after login, due for refresh (within 60 s of expiry) a few seconds later.
-  const suite = sandboxSuite(['--auto-approve', '--access-token-ttl', '62'])
+  // 10 s tokens: the refresh-ahead window is half the lifetime (5 s), so a token is fresh right after login
+  // and due for refresh 6 s later, while the one refresh's new token is fresh again for the other runs.
+  const suite = sandboxSuite(['--auto-approve', '--access-token-ttl', '10'])
 
   it('four kubectl plugin runs at once after expiry send one refresh and print the same token', async () => {
     assert.equal((await runCli(['login', 'sandbox'], suite.user.env)).code, 0)
     const before = (await runCli(['token'], suite.user.env)).stdout.trim()
-    await new Promise((resolve) => setTimeout(resolve, 3_000))
+    await new Promise((resolve) => setTimeout(resolve, 6_000))
     const refreshes = (await sandboxStats(suite.sandbox.issuer)).refreshGrants
     const results = await Promise.all([1, 2, 3, 4].map(() => runCli(['kubectl-credential'], suite.user.env)))
     for (const result of results) assert.equal(result.code, 0, result.stderr)

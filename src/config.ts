@@ -4,9 +4,10 @@ import {ConfigError} from './errors.js'
 import {configFile, lockDir} from './paths.js'
 import {checkProviderEntry} from './providers/custom.js'
 import type {StoreKind} from './store/token-store.js'
+import {createDictionary, parseJsonSafely} from './util/safe-object.js'
 
 /**
- * Non-secret state, in `<config dir>/config.json`. Reads are a plain JSON.parse (the hot `token` path must
+ * Non-secret state, in `<config dir>/config.json`. Reads are a plain (prototype-safe) JSON parse (the hot `token` path must
  * not load conf and its JSON-schema validator); writes go through conf (atomic write) under a
  * cross-process lock, as a read-modify-write of the freshest file.
  */
@@ -63,14 +64,27 @@ export function readConfig(dir: string): ConfigData {
   }
   let data: unknown
   try {
-    data = JSON.parse(text)
+    data = parseJsonSafely(text)
   } catch (error) {
     throw new ConfigError(`${file} is not valid JSON (${(error as Error).message})`, {
       hint: `Fix the file by hand, or move it away to start over (your tokens in the keyring are not touched).`,
     })
   }
   validateConfig(data, file)
-  return data
+  return withDictionaries(data)
+}
+
+/**
+ * The maps keyed by names (providers, logins, default profiles) without a prototype, so that looking up
+ * a name such as `constructor` finds nothing rather than an inherited member. parseJsonSafely has already
+ * dropped `__proto__`, `constructor` and `prototype` members.
+ */
+function withDictionaries(config: ConfigData): ConfigData {
+  for (const key of ['defaultProfiles', 'providers', 'logins'] as const) {
+    const map = config[key] as Record<string, never> | undefined
+    if (map !== undefined) config[key] = createDictionary(Object.entries(map))
+  }
+  return config
 }
 
 function validateConfig(data: unknown, file: string): asserts data is ConfigData {

@@ -1,6 +1,9 @@
+import {toTerminalText} from './util/terminal-text.js'
+
 /**
  * The process's three streams, passed in so tests can capture them. stdout carries data only; everything
- * meant for people goes through `say`/`warn` on stderr.
+ * meant for people goes through `say`/`warn` on stderr, which escape control characters (much of that
+ * text comes from servers: see util/terminal-text.ts).
  */
 export interface IO {
   stdout: NodeJS.WritableStream
@@ -11,9 +14,9 @@ export interface IO {
   stdinIsTTY: boolean
   /** Writes data to stdout as is. */
   out(text: string | Uint8Array): void
-  /** One line for people, on stderr. */
+  /** One line for people, on stderr; control characters are escaped. */
   say(line: string): void
-  /** A warning for people, on stderr, prefixed `warning: ` unless it already is. */
+  /** A warning for people, on stderr, prefixed `warning: ` unless it already is; control characters are escaped. */
   warn(line: string): void
 }
 
@@ -37,8 +40,8 @@ export function createIO(
     stdin,
     ...tty,
     out: (text) => void stdout.write(text),
-    say: (line) => void stderr.write(`${line}\n`),
-    warn: (line) => void stderr.write(`${line.startsWith('warning:') ? line : `warning: ${line}`}\n`),
+    say: (line) => void stderr.write(`${toTerminalText(line)}\n`),
+    warn: (line) => void stderr.write(`${toTerminalText(line.startsWith('warning:') ? line : `warning: ${line}`)}\n`),
   }
 }
 

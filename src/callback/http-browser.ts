@@ -10,6 +10,7 @@
  */
 import {realpathSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
+import {toTerminalText} from '../util/terminal-text.js'
 
 export interface FollowOptions {
   /** Default 20, as browsers allow. */
@@ -154,12 +155,13 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     const page = await followAuthorizationRedirects(new URL(target))
-    process.stderr.write(`${summarizePage(page)}\n`)
+    // The page title and text come from whichever server the redirects ended at.
+    process.stderr.write(`${toTerminalText(summarizePage(page))}\n`)
     return page.status < 400 ? 0 : 1
   } catch (error) {
     const cause = (error as Error).cause as {code?: string; message?: string} | undefined
     const reason = cause ? ` (${cause.code ?? cause.message})` : ''
-    process.stderr.write(`http-browser: ${(error as Error).message}${reason}\n`)
+    process.stderr.write(`${toTerminalText(`http-browser: ${(error as Error).message}${reason}`)}\n`)
     return 1
   }
 }

@@ -3,7 +3,7 @@ import {BaseCommand} from '../base-command.js'
 import {login} from '../flows/login.js'
 import {LOGIN_MODE_FLAGS, loginModeFromFlags} from '../flows/login-modes.js'
 import {resolveTarget} from '../flows/session.js'
-import {pickProviderOptionFlags, providerOptionFlags} from '../providers/option-flags.js'
+import {clientAuthFlag, clientAuthFromFlag, pickProviderOptionFlags, providerOptionFlags} from '../providers/option-flags.js'
 
 export default class Login extends BaseCommand {
   static override summary = 'Log in to a provider in the browser and store the tokens.'
@@ -29,6 +29,7 @@ export default class Login extends BaseCommand {
     browser: Flags.boolean({description: 'Open the browser (--no-browser only prints the URL).', default: true, allowNo: true}),
     'client-id': Flags.string({description: 'Client id of your own OAuth app.', env: 'OAUTHCTL_CLIENT_ID'}),
     'client-secret': Flags.string({description: 'Client secret of your own OAuth app.', env: 'OAUTHCTL_CLIENT_SECRET'}),
+    'client-auth': clientAuthFlag,
     json: Flags.boolean({description: 'Print the stored login (no secrets) as JSON on stdout.'}),
     pkce: Flags.boolean({description: 'Send PKCE even where the preset has it off (LinkedIn apps enabled for the native flow).'}),
     device: Flags.boolean({description: 'Device flow (RFC 8628): approve on any device with a code; no browser here.', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'device')}),
@@ -53,6 +54,7 @@ export default class Login extends BaseCommand {
       providerFlags: pickProviderOptionFlags(flags),
       mode: loginModeFromFlags(flags),
       pkce: flags.pkce,
+      clientAuth: clientAuthFromFlag(flags['client-auth']),
     })
     const who = result.identity.name ?? result.identity.subject ?? 'unknown user'
     const subject = result.identity.subject && result.identity.subject !== who ? ` (${result.identity.subject})` : ''

@@ -10,7 +10,8 @@ import {resolveProvider} from '../providers/registry.js'
 import {deleteClientSecret, storeClientSecret} from './client-secret.js'
 import {checkServerUrl, discoverServer, type DiscoveredServer} from './discovery.js'
 import {showProvider, type ProviderDetails} from './providers.js'
-import {registerClient, type RegisteredClient} from './registration.js'
+import {registerClient, registeredRedirectUri, type RegisteredClient} from './registration.js'
+import {isPrototypeKey} from '../util/safe-object.js'
 
 export interface AddProviderInput {
   name: string
@@ -23,6 +24,7 @@ export interface AddProviderInput {
   authorizeUrl?: string
   tokenUrl?: string
   revocationUrl?: string
+  introspectionUrl?: string
   userinfoUrl?: string
   deviceUrl?: string
   registrationUrl?: string
@@ -33,6 +35,10 @@ export interface AddProviderInput {
   scopes?: string[]
   /** RFC 7591 dynamic client registration. */
   register?: boolean
+  /** With `register`: the fixed loopback port to register (and then log in with). */
+  port?: number
+  /** How the client authenticates at the token endpoint (`--client-auth`), instead of the default. */
+  clientAuth?: ClientAuthMethod
   /** Replace an existing custom provider of that name. */
   force?: boolean
 }
@@ -56,12 +62,15 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
   if (!PROVIDER_NAME_PATTERN.test(name)) {
     throw new UsageError(`provider name "${name}" must be lower-case letters, digits, ".", "_" or "-"`)
   }
+  if (isPrototypeKey(name)) throw new UsageError(`provider name "${name}" is reserved: pick another one`)
   const manual = input.authorizeUrl !== undefined || input.tokenUrl !== undefined
   const defines = input.issuer !== undefined || manual || input.preset !== undefined
   if (input.preset !== undefined && (input.issuer !== undefined || manual)) {
     throw new UsageError('--preset cannot be combined with --issuer or endpoint URLs')
   }
   if (input.register && input.clientId !== undefined) throw new UsageError('--register issues a client id: do not pass --client-id too')
+  if (input.register && input.clientAuth !== undefined) throw new UsageError('--register lets the server say how the client authenticates: do not pass --client-auth too')
+  if (input.port !== undefined && !input.register) throw new UsageError('--port registers a fixed redirect port: it needs --register')
   const config = ctx.config()
   const existing = config.providers?.[name] as ProviderEntry | undefined
   const builtin = BUILTIN_NAMES.includes(name)
@@ -86,7 +95,9 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
     input.apiBase,
     input.displayName,
     input.revocationUrl,
+    input.introspectionUrl,
     input.userinfoUrl,
+    input.clientAuth,
     input.deviceUrl,
     input.registrationUrl,
     ...Object.values(input.presetFlags ?? {}),
@@ -97,7 +108,13 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
 
   let entry: ProviderEntry = defines ? {} : {...existing}
   let discovered: DiscoveredServer | undefined
-  if (input.issuer !== undefined) {
+  if (input.issuer !== undefined && input.authorizeUrl !== undefined && input.tokenUrl !== undefined) {
+    // Both endpoints by hand: no metadata is read, and --issuer is the server's issuer identifier as the
+    // user knows it, kept as typed: `iss` and ID tokens are compared with it as plain strings (RFC 9207 §2.4,
+    // OIDC Core §3.1.3.7).
+    checkServerUrl(input.issuer, '--issuer')
+    entry = {issuer: input.issuer}
+  } else if (input.issuer !== undefined) {
     discovered = await discoverServer(input.issuer, {fetch: ctx.fetch})
     entry = entryFromMetadata(discovered)
   } else if (input.preset !== undefined) {
@@ -119,6 +136,7 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
     ['authorizationEndpoint', input.authorizeUrl, '--authorize-url'],
     ['tokenEndpoint', input.tokenUrl, '--token-url'],
     ['revocationEndpoint', input.revocationUrl, '--revocation-url'],
+    ['introspectionEndpoint', input.introspectionUrl, '--introspection-url'],
     ['userinfoEndpoint', input.userinfoUrl, '--userinfo-url'],
     ['deviceAuthorizationEndpoint', input.deviceUrl, '--device-url'],
     ['registrationEndpoint', input.registrationUrl, '--registration-url'],
@@ -134,26 +152,25 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
     const missing = endpointFlags.slice(0, 2).filter(([key]) => !entry[key]).map(([, , flag]) => flag)
     if (missing.length > 0) throw new UsageError(`a provider without metadata needs ${missing.join(' and ')}`)
     if (!entry.apiBase) {
-      if (!discovered) throw new UsageError('a provider without metadata needs --api-base (where `oauthctl get /path` goes)')
-      entry.apiBase = discovered.issuer.replace(/\/+$/, '')
+      if (!discovered && !entry.issuer) throw new UsageError('a provider without metadata needs --api-base (where `oauthctl get /path` goes)')
+      entry.apiBase = (discovered?.issuer ?? (entry.issuer as string)).replace(/\/+$/, '')
     }
   }
   if (input.apiBase !== undefined || (defines && input.preset === undefined)) entry.apiOrigins = [new URL(entry.apiBase as string).origin]
   if (input.displayName !== undefined) entry.displayName = input.displayName
   if (input.scopes && input.scopes.length > 0) entry.defaultScopes = input.scopes
+  if (input.clientAuth !== undefined) entry.clientAuth = input.clientAuth
 
   let registered: RegisteredClient | undefined
   if (input.register) {
-    const endpoint = entry.registrationEndpoint ?? resolveExistingRegistration(ctx, name, config)
-    if (!endpoint) {
-      throw new ConfigError(`${name} offers no dynamic client registration (no registration_endpoint)`, {
-        hint: 'Register an app in the provider\'s console and pass --client-id (and --client-secret), or give --registration-url.',
-      })
-    }
+    // A provider being defined now is not in the config yet: only an existing one can be looked up.
+    const endpoint = entry.registrationEndpoint ?? (defines ? undefined : resolveExistingRegistration(ctx, name, config))
+    if (!endpoint) throw noRegistration(name, discovered, input.port)
     registered = await registerClient(
-      {registrationEndpoint: endpoint, scopes: entry.defaultScopes, deviceFlow: entry.supportsDeviceFlow},
+      {registrationEndpoint: endpoint, scopes: entry.defaultScopes, deviceFlow: entry.supportsDeviceFlow, port: input.port},
       {fetch: ctx.fetch},
     )
+    if (input.port !== undefined) entry.loopback = {host: '127.0.0.1', anyPort: false, defaultPort: input.port, path: '/callback'}
     entry.clientId = registered.clientId
     entry.clientAuth = clientAuthFor(registered.tokenEndpointAuthMethod)
     const alg = registered.metadata.id_token_signed_response_alg
@@ -184,6 +201,18 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
     },
     updated: !defines,
   }
+}
+
+/** `--register` at a server that has no RFC 7591 registration endpoint: say so, and what to do instead. */
+function noRegistration(name: string, discovered: DiscoveredServer | undefined, port: number | undefined): ConfigError {
+  const where = discovered ? `the server at ${discovered.issuer}` : name
+  const source = discovered ? ` (its metadata at ${discovered.metadataUrl} has no registration_endpoint)` : ' (no registration endpoint is known)'
+  const again = discovered ? `oauthctl providers add ${name} --issuer ${discovered.issuer} --client-id <id>` : `oauthctl providers add ${name} --client-id <id>`
+  return new ConfigError(`${where} offers no dynamic client registration (RFC 7591)${source}; nothing was saved`, {
+    hint:
+      `Register an app in its admin console with the redirect URI ${registeredRedirectUri(port)}${port === undefined ? ' (any port)' : ''}, ` +
+      `then run: ${again} (add --client-secret if it issues one), or give --registration-url <url> if it registers clients elsewhere.`,
+  })
 }
 
 function resolveExistingRegistration(ctx: Context, name: string, config: ReturnType<Context['config']>): string | undefined {

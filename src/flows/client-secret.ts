@@ -2,7 +2,7 @@ import {updateConfig} from '../config.js'
 import type {Context} from '../context.js'
 import type {ProviderEntry} from '../providers/custom.js'
 import type {OptionValues} from '../providers/options.js'
-import type {ProviderPreset} from '../providers/preset.js'
+import type {ClientAuthMethod, ProviderPreset} from '../providers/preset.js'
 import {registerSecret} from '../redact.js'
 import type {TokenStore} from '../store/token-store.js'
 
@@ -44,7 +44,7 @@ export async function rememberLoginSettings(
   ctx: Context,
   store: TokenStore,
   preset: ProviderPreset,
-  input: {clientId: string; clientIdGiven: boolean; clientSecret?: string; clientSecretGiven: boolean; options: OptionValues},
+  input: {clientId: string; clientIdGiven: boolean; clientSecret?: string; clientSecretGiven: boolean; options: OptionValues; clientAuth?: ClientAuthMethod},
 ): Promise<string[]> {
   const said: string[] = []
   if (input.clientSecret && input.clientSecretGiven) {
@@ -53,14 +53,17 @@ export async function rememberLoginSettings(
   }
   const saveId = input.clientIdGiven && input.clientId !== preset.clientId
   const saveOptions = Object.keys(input.options).length > 0
-  if (!saveId && !saveOptions) return said
+  const saveAuth = input.clientAuth !== undefined
+  if (!saveId && !saveOptions && !saveAuth) return said
   await updateConfig(ctx.configDir, (config) => {
     const entry: ProviderEntry = {...(config.providers?.[preset.name] as ProviderEntry | undefined)}
     if (saveId) entry.clientId = input.clientId
     if (saveOptions) entry.optionValues = {...entry.optionValues, ...input.options}
+    if (saveAuth) entry.clientAuth = input.clientAuth
     config.providers = {...config.providers, [preset.name]: entry as Record<string, unknown>}
   })
   if (saveId) said.push(`Client id ${input.clientId} saved for ${preset.name}.`)
+  if (saveAuth) said.push(`Client authentication ${input.clientAuth} saved for ${preset.name}: refreshes use it too.`)
   if (saveOptions) {
     const flags = Object.entries(input.options).map(([key, value]) => `--${preset.options?.[key]?.flag ?? key} ${value}`)
     said.push(`Saved ${flags.join(' ')} for ${preset.name}: later logins, refreshes and API calls use it.`)

@@ -1,7 +1,7 @@
 import {AuthorizationError, ConfigError, InterruptedError, OauthctlError} from '../errors.js'
 import {hintForError, type ProviderPreset} from '../providers/preset.js'
 import {registerSecret} from '../redact.js'
-import {describeOAuthError, oauthErrorCode} from './oauth-errors.js'
+import {describeOAuthError, hintForOAuthFailure, oauthErrorCode, oauthErrorDescription} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
 import {joinScopes} from './loopback-login.js'
 import {printable} from './paste-login.js'
@@ -92,9 +92,7 @@ export async function loginWithDevice(input: DeviceLoginInput, deps: DeviceLogin
   } catch (error) {
     throw new AuthorizationError(`${preset.displayName} refused the device authorization request: ${describeOAuthError(error)}`, {
       error: oauthErrorCode(error),
-      hint:
-        hintForError(preset, (error as {error_description?: string}).error_description) ??
-        'Check the client id and the scopes; the app must have the device flow enabled.',
+      hint: hintForError(preset, oauthErrorDescription(error)) ?? hintForOAuthFailure(error, preset.deviceAuthorizationEndpoint ?? preset.tokenEndpoint, 'Check the client id and the scopes; the app must have the device flow enabled.'),
       cause: error,
     })
   }
@@ -162,7 +160,7 @@ function toDeviceError(error: unknown, code: string | undefined, preset: Provide
   return new AuthorizationError(`${preset.displayName} did not issue tokens: ${describeOAuthError(error)}`, {
     error: code,
     errorDescription: description,
-    hint: hintForError(preset, description) ?? 'Run the login again; if it keeps failing, check the app settings at the provider.',
+    hint: hintForError(preset, description) ?? hintForOAuthFailure(error, preset.tokenEndpoint, 'Run the login again; if it keeps failing, check the app settings at the provider.'),
     cause: error,
   })
 }

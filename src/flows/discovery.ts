@@ -4,6 +4,7 @@ import {isLoopbackUrl} from '../providers/preset.js'
 import {toStandardResponse} from '../http/lite.js'
 import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {describeOAuthError} from './oauth-errors.js'
+import {withoutPrototypeMembers} from '../util/safe-object.js'
 import type {FetchFn} from './oauth-client.js'
 
 /** Which well-known document the metadata came from. */
@@ -55,7 +56,7 @@ export async function discoverServer(issuerText: string, deps: {fetch?: FetchFn;
   const customFetch: Client.CustomFetch = (url, options) => {
     const headers = new Headers(options.headers)
     headers.set('user-agent', DEFAULT_USER_AGENT)
-    return baseFetch(url, {...options, headers}).then(toStandardResponse)
+    return baseFetch(url, {...options, headers}).then(toStandardResponse).then(withoutPrototypeMembers)
   }
   const insecure = issuer.protocol === 'http:'
   const failures: string[] = []

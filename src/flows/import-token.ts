@@ -4,6 +4,7 @@ import type {ProviderPreset} from '../providers/preset.js'
 import {registerSecret} from '../redact.js'
 import {applyPresetApiHeaders} from '../providers/quirks.js'
 import {identityFromClaims, userOfAnswer, type Identity, type TokenResponseLike} from './token-response.js'
+import {parseJsonSafely} from '../util/safe-object.js'
 
 /**
  * Parses what `login --with-token` read from stdin: a bare token (one line, no spaces), or a JSON token
@@ -14,7 +15,7 @@ export function parseImportedToken(text: string): TokenResponseLike {
   if (trimmed.startsWith('{')) {
     let data: unknown
     try {
-      data = JSON.parse(trimmed)
+      data = parseJsonSafely(trimmed)
     } catch (error) {
       throw new UsageError(`the JSON on stdin does not parse (${(error as Error).message})`, {
         hint: 'Pass a bare token, or JSON like {"access_token": "...", "refresh_token": "...", "expires_in": 3600}.',

@@ -1,6 +1,7 @@
 import type {Context} from '../context.js'
 import type {OptionValues} from '../providers/options.js'
 import type {ProviderPreset} from '../providers/preset.js'
+import type {KnownIssuer} from './issuer-check.js'
 import {registerSecret} from '../redact.js'
 import {rememberLoginSettings} from './client-secret.js'
 import {loginWithClientCredentials} from './client-credentials.js'
@@ -46,7 +47,7 @@ export function presetForMode(preset: ProviderPreset, mode: LoginMode | undefine
 export async function obtainTokensWithoutListener(
   ctx: Context,
   mode: 'device' | 'paste',
-  input: {preset: ProviderPreset; credentials: ClientCredentials; scopes: string[]; port?: number},
+  input: {preset: ProviderPreset; credentials: ClientCredentials; scopes: string[]; port?: number; knownIssuers?: readonly KnownIssuer[]},
 ): Promise<TokenResponseLike> {
   if (mode === 'device') {
     return loginWithDevice(

@@ -1,14 +1,15 @@
 import {assertWritableConfigDir, type LoginRecord} from '../config.js'
 import type {Context} from '../context.js'
 import {ConfigError} from '../errors.js'
-import type {ProviderPreset} from '../providers/preset.js'
+import type {ClientAuthMethod, ProviderPreset} from '../providers/preset.js'
 import {optionValuesFromFlags} from '../providers/options.js'
 import {apiBaseFromTokenResponse} from '../providers/quirks.js'
-import {resolveProvider} from '../providers/registry.js'
+import {listProviders, resolveProvider} from '../providers/registry.js'
 import {registerSecret} from '../redact.js'
 import {readClientSecret, rememberLoginSettings} from './client-secret.js'
 import type {ClientCredentials} from './oauth-client.js'
 import {identifyUser} from './identify.js'
+import type {KnownIssuer} from './issuer-check.js'
 import {grantOfMode, loginWithoutAuthorization, obtainTokensWithoutListener, presetForMode, type LoginMode} from './login-modes.js'
 import {loginWithLoopback, redirectUriFor} from './loopback-login.js'
 import {saveLogin, type Target} from './session.js'
@@ -28,6 +29,8 @@ export interface LoginInput {
   mode?: LoginMode
   /** `--pkce`: send PKCE even where the preset has it off (LinkedIn apps enabled for the native flow). */
   pkce?: boolean
+  /** How the client authenticates at the token endpoint, instead of the preset's (`--client-auth`). */
+  clientAuth?: ClientAuthMethod
 }
 
 export interface LoginResult {
@@ -70,8 +73,9 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const config = ctx.config()
   const named = resolveProvider(input.target.provider, config, ctx.env)
   const options = optionValuesFromFlags(named, input.providerFlags ?? {})
-  const withOptions = Object.keys(options).length > 0 ? resolveProvider(named.name, config, ctx.env, options) : named
-  const preset = input.pkce ? {...withOptions, pkce: 'required' as const} : withOptions
+  const resolved = Object.keys(options).length > 0 ? resolveProvider(named.name, config, ctx.env, options) : named
+  const withPkce = input.pkce ? {...resolved, pkce: 'required' as const} : resolved
+  const preset = input.clientAuth ? {...withPkce, clientAuth: input.clientAuth} : withPkce
   if (input.mode === 'token' || input.mode === 'client-credentials') {
     return loginWithoutAuthorization(ctx, input.mode, preset, input, options)
   }
@@ -87,10 +91,11 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const storedSecret = secretGiven ? undefined : await readClientSecret(store, preset.name, clientId)
   const credentials = resolveClientCredentials(presetForMode(preset, input.mode), {...input, storedSecret}, ctx.env)
   const scopes = input.scopes && input.scopes.length > 0 ? input.scopes : preset.defaultScopes
+  const knownIssuers = issuersOfOtherProviders(ctx, preset.name)
   const tokens = input.mode === 'device' || input.mode === 'paste'
-    ? await obtainTokensWithoutListener(ctx, input.mode, {preset, credentials, scopes, port: input.port})
+    ? await obtainTokensWithoutListener(ctx, input.mode, {preset, credentials, scopes, port: input.port, knownIssuers})
     : await loginWithLoopback(
-    {preset, credentials, scopes, port: input.port, timeoutMs: input.timeoutMs, openBrowser: input.openBrowser},
+    {preset, credentials, scopes, port: input.port, timeoutMs: input.timeoutMs, openBrowser: input.openBrowser, knownIssuers},
     {
       startCallbackServer: ctx.startCallbackServer,
       browser: ctx.browser,
@@ -122,7 +127,20 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     clientSecret: credentials.clientSecret,
     clientSecretGiven: secretGiven !== undefined,
     options,
+    clientAuth: input.clientAuth !== undefined && input.clientAuth !== resolved.clientAuth ? input.clientAuth : undefined,
   })
   for (const line of saved) ctx.io.say(line)
   return {record, identity, storeKind: store.kind, storeLocation: store.location}
+}
+
+/** The issuers of every other provider oauthctl knows (built-in and configured), for issuerForResponse. */
+function issuersOfOtherProviders(ctx: Context, name: string): KnownIssuer[] {
+  try {
+    return listProviders(ctx.config(), ctx.env)
+      .filter((provider) => provider.name !== name && provider.issuer !== undefined)
+      .map((provider) => ({issuer: provider.issuer as string, tokenEndpoint: provider.tokenEndpoint}))
+  } catch {
+    // A broken entry elsewhere in the config must not stop this login; its issuer is simply not known.
+    return []
+  }
 }

@@ -2,7 +2,8 @@ import type {Browser} from '../callback/browser.js'
 import type {CallbackServer, CallbackServerOptions} from '../callback/callback-server.js'
 import {AuthorizationError, OauthctlError} from '../errors.js'
 import {hintForError, usesPkce, type ProviderPreset} from '../providers/preset.js'
-import {describeOAuthError, oauthErrorCode} from './oauth-errors.js'
+import {issuerForResponse, type KnownIssuer} from './issuer-check.js'
+import {describeOAuthError, hintForOAuthFailure, isUnreachable, oauthErrorCode, oauthErrorDescription} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
 import type {TokenResponseLike} from './token-response.js'
 
@@ -14,6 +15,8 @@ export interface LoopbackLoginInput {
   port?: number
   timeoutMs: number
   openBrowser: boolean
+  /** The other providers oauthctl knows by issuer, for the RFC 9207 §2.4 uniqueness rule (issuer-check.ts). */
+  knownIssuers?: readonly KnownIssuer[]
 }
 
 export interface LoopbackLoginDeps {
@@ -39,12 +42,12 @@ export function joinScopes(preset: ProviderPreset, scopes: string[]): string {
 }
 
 /**
- * The authorization request parameters (RFC 6749 §4.1.1 + PKCE RFC 7636 §4.3 + the preset's extras). No
- * `codeChallenge` means no PKCE (a preset with `pkce: 'off'`).
+ * The authorization request parameters (RFC 6749 §4.1.1 + PKCE RFC 7636 §4.3 + OIDC `nonce` + the preset's
+ * extras). No `codeChallenge` means no PKCE (a preset with `pkce: 'off'`).
  */
 export function authorizationParameters(
   preset: ProviderPreset,
-  input: {redirectUri: string; scopes: string[]; state: string; codeChallenge?: string},
+  input: {redirectUri: string; scopes: string[]; state: string; codeChallenge?: string; nonce?: string},
 ): Record<string, string> {
   const params: Record<string, string> = {
     redirect_uri: input.redirectUri,
@@ -54,6 +57,7 @@ export function authorizationParameters(
     ...preset.authorizeParams,
   }
   if (input.scopes.length > 0) params[preset.scopeParameter ?? 'scope'] = joinScopes(preset, input.scopes)
+  if (input.nonce !== undefined) params.nonce = input.nonce
   return params
 }
 
@@ -72,40 +76,47 @@ export interface AuthorizationAttempt {
 /**
  * Starts an authorization-code attempt, with PKCE S256 (RFC 7636) unless the preset has it `off` (a server
  * that rejects `code_verifier`, as standard LinkedIn apps do): shared by the loopback and paste logins.
+ * When `openid` is among the scopes a fresh `nonce` is sent (OIDC Core §3.1.2.1; some servers, Glewlwyd
+ * among them, refuse an OpenID request without one) and the ID token must carry it (§3.1.3.7 step 11),
+ * whenever the ID token can be checked at all (a known issuer, see issuerForResponse).
  */
 export async function beginAuthorization(
   preset: ProviderPreset,
   credentials: ClientCredentials,
   scopes: string[],
   fetch?: FetchFn,
+  knownIssuers: readonly KnownIssuer[] = [],
 ): Promise<AuthorizationAttempt> {
   const client = await import('openid-client')
   const config = await createOAuthConfig(preset, credentials, {fetch})
   const codeVerifier = usesPkce(preset) ? client.randomPKCECodeVerifier() : undefined
   const codeChallenge = codeVerifier ? await client.calculatePKCECodeChallenge(codeVerifier) : undefined
   const state = client.randomState()
+  const nonce = scopes.includes('openid') ? client.randomNonce() : undefined
   return {
     state,
     authorizeUrl: (redirectUri) =>
-      client.buildAuthorizationUrl(config, authorizationParameters(preset, {redirectUri, scopes, state, codeChallenge})),
+      client.buildAuthorizationUrl(config, authorizationParameters(preset, {redirectUri, scopes, state, codeChallenge, nonce})),
     async exchange(callbackUrl, redirectUri, hint) {
       try {
+        const issuer = issuerForResponse(preset, callbackUrl, knownIssuers)
+        const exchangeConfig = issuer === preset.issuer ? config : await createOAuthConfig(preset, credentials, {fetch, issuer})
+        // An ID token is only kept (and so only required to carry the nonce) when its issuer can be checked.
+        const idTokenChecked = nonce !== undefined && issuer !== undefined && !preset.quirks?.multiTenantIssuer
         return await client.authorizationCodeGrant(
-          config,
+          exchangeConfig,
           callbackUrl,
-          {pkceCodeVerifier: codeVerifier, expectedState: state},
+          {pkceCodeVerifier: codeVerifier, expectedState: state, ...(idTokenChecked ? {expectedNonce: nonce} : {})},
           {redirect_uri: redirectUri},
         )
       } catch (error) {
         if (error instanceof OauthctlError) throw error
         const code = oauthErrorCode(error)
-        const description = (error as {error_description?: string}).error_description
-        throw new AuthorizationError(`${preset.displayName} did not issue tokens: ${describeOAuthError(error)}`, {
+        const what = isUnreachable(error) ? `could not reach ${new URL(preset.tokenEndpoint).host} to exchange the code` : `${preset.displayName} did not issue tokens`
+        throw new AuthorizationError(`${what}: ${describeOAuthError(error)}`, {
           error: code,
-          errorDescription: description,
-          hint:
-            hintForError(preset, description) ??
-            (code === 'invalid_client' ? 'Check --client-id and --client-secret (or OAUTHCTL_CLIENT_ID / OAUTHCTL_CLIENT_SECRET).' : hint),
+          errorDescription: oauthErrorDescription(error),
+          hint: hintForError(preset, oauthErrorDescription(error)) ?? hintForOAuthFailure(error, preset.tokenEndpoint, hint),
           cause: error,
         })
       }
@@ -120,7 +131,7 @@ export async function beginAuthorization(
  */
 export async function loginWithLoopback(input: LoopbackLoginInput, deps: LoopbackLoginDeps): Promise<TokenResponseLike> {
   const {preset} = input
-  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps.fetch)
+  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps.fetch, input.knownIssuers)
   const port = input.port ?? (preset.loopback.anyPort ? 0 : preset.loopback.defaultPort)
   const server = await deps.startCallbackServer({
     bindHost: preset.loopback.host === '[::1]' ? '::1' : '127.0.0.1',

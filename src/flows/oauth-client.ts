@@ -33,11 +33,16 @@ export function endpointsOf(preset: ProviderPreset): string[] {
  * Builds openid-client's Configuration from static preset data (no discovery round trip on every call).
  * Plain http is allowed only when every endpoint is on a loopback host (the sandbox), never elsewhere.
  * Provider quirks are applied through openid-client's `customFetch` hook, not by forking the protocol.
+ *
+ * The issuer is the preset's, or `options.issuer` (the `iss` an authorization response named, see
+ * issuerForResponse). Without either, none is invented: openid-client needs a value, so it gets the
+ * authorization endpoint's origin, but it is never compared with anything, because an ID token (whose
+ * `iss` would be) is then dropped from token responses and `iss` is not accepted from a response.
  */
 export async function createOAuthConfig(
   preset: ProviderPreset,
   credentials: ClientCredentials,
-  options: {fetch?: FetchFn; userAgent?: string} = {},
+  options: {fetch?: FetchFn; userAgent?: string; issuer?: string} = {},
 ): Promise<Client.Configuration> {
   const client = await loadOpenIdClient()
   const endpoints = endpointsOf(preset)
@@ -49,7 +54,7 @@ export async function createOAuthConfig(
     )
   }
   const server: Client.ServerMetadata = {
-    issuer: preset.issuer ?? new URL(preset.authorizationEndpoint).origin,
+    issuer: options.issuer ?? preset.issuer ?? new URL(preset.authorizationEndpoint).origin,
     authorization_endpoint: preset.authorizationEndpoint,
     token_endpoint: preset.tokenEndpoint,
     revocation_endpoint: preset.revocationEndpoint,
@@ -60,6 +65,7 @@ export async function createOAuthConfig(
     jwks_uri: preset.jwksUri,
     authorization_response_iss_parameter_supported: preset.issParameterSupported ?? false,
   }
+  const issuer = options.issuer ?? preset.issuer
   const secret = credentials.clientSecret
   let auth: Client.ClientAuth
   switch (preset.clientAuth) {
@@ -78,6 +84,6 @@ export async function createOAuthConfig(
   if (preset.idTokenSigningAlg) metadata.id_token_signed_response_alg = preset.idTokenSigningAlg
   const config = new client.Configuration(server, credentials.clientId, metadata, auth)
   if (insecure.length > 0) client.allowInsecureRequests(config)
-  config[client.customFetch] = createQuirkFetch(preset, options.fetch ?? fetch, options.userAgent)
+  config[client.customFetch] = createQuirkFetch({...preset, issuer}, options.fetch ?? fetch, options.userAgent)
   return config
 }

@@ -6,6 +6,7 @@ import {bodyStylesFor, isUnsupportedStyle, nextFromBody, parseLinkNext, slurpEle
 import type {PreparedRequest} from '../http/request-body.js'
 import {describeGiveUp} from '../http/retry.js'
 import type {PaginationStyle} from '../providers/preset.js'
+import {parseJsonSafely} from '../util/safe-object.js'
 
 export interface PaginateInput {
   first: PreparedRequest
@@ -75,7 +76,7 @@ export async function paginate(ctx: Context, input: PaginateInput): Promise<void
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text)
+    return parseJsonSafely(text)
   } catch {
     return undefined
   }

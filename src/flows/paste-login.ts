@@ -1,6 +1,7 @@
 import {randomInt} from 'node:crypto'
 import {AuthorizationError, UsageError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
+import type {KnownIssuer} from './issuer-check.js'
 import type {ClientCredentials, FetchFn} from './oauth-client.js'
 import {beginAuthorization, redirectUriFor} from './loopback-login.js'
 import type {TokenResponseLike} from './token-response.js'
@@ -11,6 +12,8 @@ export interface PasteLoginInput {
   scopes: string[]
   /** Fixed port of the registered redirect URI; otherwise the preset's, or a random one when any port works. */
   port?: number
+  /** The other providers oauthctl knows by issuer, for the RFC 9207 §2.4 uniqueness rule (issuer-check.ts). */
+  knownIssuers?: readonly KnownIssuer[]
 }
 
 export interface PasteLoginDeps {
@@ -40,7 +43,7 @@ export function pasteRedirectUri(preset: ProviderPreset, port?: number): string 
  */
 export async function loginWithPaste(input: PasteLoginInput, deps: PasteLoginDeps): Promise<TokenResponseLike> {
   const {preset} = input
-  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps.fetch)
+  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps.fetch, input.knownIssuers)
   const redirectUri = pasteRedirectUri(preset, input.port)
   const url = attempt.authorizeUrl(redirectUri)
   deps.say(`Open this URL in a browser (on any machine) to log in to ${preset.displayName}:`)

@@ -3,9 +3,15 @@ import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {redact, registerSecret} from '../redact.js'
 import {checkServerUrl} from './discovery.js'
 import type {FetchFn} from './oauth-client.js'
+import {parseJsonSafely} from '../util/safe-object.js'
 
 /** The redirect URI oauthctl registers: loopback IP, any port (RFC 8252 §7.3). */
 export const REGISTERED_REDIRECT_URI = 'http://127.0.0.1/callback'
+
+/** The redirect URI to register: any port, or the fixed one for servers that match ports exactly. */
+export function registeredRedirectUri(port?: number): string {
+  return port === undefined ? REGISTERED_REDIRECT_URI : `http://127.0.0.1:${port}/callback`
+}
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 
@@ -17,6 +23,8 @@ export interface RegistrationInput {
   deviceFlow?: boolean
   /** RFC 7591 §3 initial access token, for servers that do not allow open registration. */
   initialAccessToken?: string
+  /** Register `http://127.0.0.1:<port>/callback` instead of the any-port URI. */
+  port?: number
 }
 
 export interface RegisteredClient {
@@ -41,7 +49,7 @@ export async function registerClient(input: RegistrationInput, deps: {fetch?: Fe
   const body: Record<string, unknown> = {
     client_name: 'oauthctl',
     application_type: 'native',
-    redirect_uris: [REGISTERED_REDIRECT_URI],
+    redirect_uris: [registeredRedirectUri(input.port)],
     token_endpoint_auth_method: 'none',
     grant_types: ['authorization_code', 'refresh_token', ...(input.deviceFlow ? [DEVICE_CODE_GRANT] : [])],
     response_types: ['code'],
@@ -71,7 +79,7 @@ export async function registerClient(input: RegistrationInput, deps: {fetch?: Fe
   const text = await response.text()
   let answer: Record<string, unknown> | undefined
   try {
-    const parsed: unknown = JSON.parse(text)
+    const parsed: unknown = parseJsonSafely(text)
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) answer = parsed as Record<string, unknown>
   } catch {
     answer = undefined

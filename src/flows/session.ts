@@ -6,6 +6,7 @@ import type {ProviderPreset} from '../providers/preset.js'
 import {resolveProvider} from '../providers/registry.js'
 import {lockDir} from '../paths.js'
 import {registerSecret} from '../redact.js'
+import {checkProfileName} from '../util/profile-name.js'
 import type {TokenSecrets, TokenStore} from '../store/token-store.js'
 
 /** Which login a command acts on. */
@@ -43,7 +44,7 @@ export function resolveTarget(config: ConfigData, provider?: string, profile?: s
       hint: 'Run `oauthctl login <provider>` first (try `oauthctl login sandbox` with `oauthctl sandbox` running).',
     })
   }
-  const chosen = profile ?? config.defaultProfiles?.[name] ?? DEFAULT_PROFILE
+  const chosen = (profile === undefined ? undefined : checkProfileName(profile)) ?? config.defaultProfiles?.[name] ?? DEFAULT_PROFILE
   return {provider: name, profile: chosen, key: loginKey(name, chosen)}
 }
 

@@ -2,6 +2,7 @@ import {loginKey, updateConfig} from '../config.js'
 import type {Context} from '../context.js'
 import {NotLoggedInError} from '../errors.js'
 import {loginCommand, type Target} from './session.js'
+import {checkProfileName} from '../util/profile-name.js'
 
 /**
  * `oauthctl switch <provider> [profile]`: makes a stored login the default for commands that name no
@@ -10,6 +11,7 @@ import {loginCommand, type Target} from './session.js'
  * @throws NotLoggedInError (exit 4) when there is no such login.
  */
 export async function switchDefault(ctx: Context, input: {provider: string; profile?: string}): Promise<Target> {
+  if (input.profile !== undefined) checkProfileName(input.profile)
   const config = ctx.config()
   const profiles = Object.values(config.logins ?? {})
     .filter((record) => record.provider === input.provider)

@@ -1,4 +1,5 @@
 import {UsageError} from '../errors.js'
+import {createDictionary, isPrototypeKey} from '../util/safe-object.js'
 
 /**
  * `-f key=value` (raw string) and `-F key=value` (typed) request fields, as `gh api` reads them.
@@ -30,7 +31,14 @@ function parseKey(key: string, arg: string): string[] {
   const match = KEY.exec(key)
   if (!match) throw new UsageError(`bad field key in "${arg}": use name, name[sub] or name[]`)
   const brackets = [...(match[2] ?? '').matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1] ?? '')
-  return [match[1] ?? '', ...brackets]
+  const path = [match[1] ?? '', ...brackets]
+  const reserved = path.find(isPrototypeKey)
+  if (reserved !== undefined) {
+    throw new UsageError(`bad field key in "${arg}": "${reserved}" cannot be a key`, {
+      hint: '__proto__, constructor and prototype are refused as field names; send such a body with --data.',
+    })
+  }
+  return path
 }
 
 /**
@@ -74,9 +82,12 @@ function isPlainObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** The JSON request body the fields describe. */
+/**
+ * The JSON request body the fields describe. Its objects have no prototype, so no key can reach
+ * `Object.prototype` (parseFields already refuses `__proto__`, `constructor` and `prototype`).
+ */
 export function buildJsonBody(fields: Field[]): JsonObject {
-  const root: JsonObject = {}
+  const root: JsonObject = createDictionary()
   for (const field of fields) insertField(root, field)
   return root
 }
@@ -95,7 +106,7 @@ function insertField(root: JsonObject, field: Field): void {
     const segment = rest[i] as string
     if (segment !== '') {
       const existing = holder[key]
-      if (existing === undefined) holder[key] = {}
+      if (existing === undefined) holder[key] = createDictionary()
       else if (!isPlainObject(existing)) throw conflict(field)
       holder = holder[key] as JsonObject
       key = segment
@@ -116,7 +127,7 @@ function insertField(root: JsonObject, field: Field): void {
     const last = array.at(-1)
     if (isPlainObject(last) && !(next in last)) holder = last
     else {
-      holder = {}
+      holder = createDictionary()
       array.push(holder)
     }
     key = next

@@ -1,4 +1,5 @@
 import {Buffer} from 'node:buffer'
+import {parseJsonSafely} from '../util/safe-object.js'
 
 /**
  * Minimal `Headers` and `Response` for oauthctl's own HTTP path. Node 20 implements the standard ones in
@@ -108,7 +109,7 @@ export class LiteResponse {
   }
 
   async json(): Promise<unknown> {
-    return JSON.parse(await this.text())
+    return parseJsonSafely(await this.text())
   }
 
   async #bytes(): Promise<Buffer> {

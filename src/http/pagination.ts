@@ -1,5 +1,6 @@
 import type {PaginationStyle} from '../providers/preset.js'
 import {arrayElements, memberValueStart, skipWhitespace} from './json-text.js'
+import {ownValue} from '../util/safe-object.js'
 
 /**
  * Where the next page is. `Link: <...>; rel="next"` is always honoured; after that the body is searched
@@ -54,20 +55,27 @@ export function nextFromBody(body: unknown, current: URL, styles: BodyStyle[]): 
   return undefined
 }
 
+/** The member at `path` (own members only: a page never inherits a next link). */
+function member(body: unknown, ...path: string[]): unknown {
+  let value = body
+  for (const key of path) value = isObject(value) ? ownValue(value, key) : undefined
+  return value
+}
+
 function nextForStyle(body: Record<string, unknown>, current: URL, style: BodyStyle): URL | undefined {
   switch (style) {
     case 'odata-next-link':
-      return linkTo(body['@odata.nextLink'], current)
+      return linkTo(member(body, '@odata.nextLink'), current)
     case 'next-url':
-      return linkTo(body.next, current)
+      return linkTo(member(body, 'next'), current)
     case 'next-cursor':
-      return withParam(current, 'cursor', isObject(body.response_metadata) ? body.response_metadata.next_cursor : undefined)
+      return withParam(current, 'cursor', member(body, 'response_metadata', 'next_cursor'))
     case 'next-page-token':
-      return withParam(current, 'pageToken', body.nextPageToken)
+      return withParam(current, 'pageToken', member(body, 'nextPageToken'))
     case 'meta-next-token':
-      return withParam(current, 'pagination_token', isObject(body.meta) ? body.meta.next_token : undefined)
+      return withParam(current, 'pagination_token', member(body, 'meta', 'next_token'))
     case 'next-page-token-snake':
-      return withParam(current, 'next_page_token', body.next_page_token)
+      return withParam(current, 'next_page_token', member(body, 'next_page_token'))
     case 'offset-limit':
       return nextOffset(body, current)
   }
@@ -75,9 +83,9 @@ function nextForStyle(body: Record<string, unknown>, current: URL, style: BodySt
 
 /** Box: `next_marker` (marker paging), else `offset + limit` while below `total_count`. */
 function nextOffset(body: Record<string, unknown>, current: URL): URL | undefined {
-  const marker = withParam(current, 'marker', body.next_marker)
+  const marker = withParam(current, 'marker', member(body, 'next_marker'))
   if (marker) return marker
-  const {offset, limit, total_count: total} = body
+  const [offset, limit, total] = ['offset', 'limit', 'total_count'].map((key) => member(body, key))
   if (typeof offset !== 'number' || typeof limit !== 'number' || typeof total !== 'number' || limit <= 0) return undefined
   return offset + limit < total ? withParam(current, 'offset', String(offset + limit)) : undefined
 }
@@ -117,7 +125,7 @@ export function slurpElements(text: string, parsed: unknown, style?: PaginationS
   if (isObject(parsed)) {
     const preferred = style ? ITEMS_KEY[style] : undefined
     const arrays = Object.keys(parsed).filter((key) => Array.isArray(parsed[key]))
-    const key = preferred && Array.isArray(parsed[preferred]) ? preferred : arrays.length === 1 ? arrays[0] : undefined
+    const key = preferred && Array.isArray(member(parsed, preferred)) ? preferred : arrays.length === 1 ? arrays[0] : undefined
     if (key !== undefined) return arrayElements(text, memberValueStart(text, key))
   }
   return [text.trim()]

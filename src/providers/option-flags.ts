@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import type {OptionFlag} from '@oclif/core/interfaces'
+import type {ClientAuthMethod} from './preset.js'
 import {staticPresets} from './presets.js'
 
 /**
@@ -27,4 +28,23 @@ export function pickProviderOptionFlags(flags: Record<string, unknown>): Record<
   return Object.fromEntries(
     Object.keys(providerOptionFlags).map((flag) => [flag, typeof flags[flag] === 'string' ? (flags[flag] as string) : undefined]),
   )
+}
+
+/** `--client-auth` values and the token endpoint authentication method each stands for (RFC 6749 §2.3.1, OIDC Core §9). */
+export const CLIENT_AUTH_VALUES: Record<string, ClientAuthMethod> = {
+  basic: 'client_secret_basic',
+  post: 'client_secret_post',
+  none: 'none',
+}
+
+/** `--client-auth basic|post|none`, shared by `login` and `providers add`. */
+export const clientAuthFlag = Flags.string({
+  description:
+    'How the app authenticates at the token endpoint: basic (HTTP Basic, client_secret_basic), post (client_secret in the form body, client_secret_post) or none (public client).',
+  options: Object.keys(CLIENT_AUTH_VALUES),
+})
+
+/** The method a `--client-auth` value stands for; undefined when the flag was not given. */
+export function clientAuthFromFlag(value: string | undefined): ClientAuthMethod | undefined {
+  return value === undefined ? undefined : CLIENT_AUTH_VALUES[value]
 }

@@ -1,5 +1,6 @@
 import {ConfigError} from '../errors.js'
 import type {ProviderPreset} from './preset.js'
+import {ownValue} from '../util/safe-object.js'
 
 /**
  * Parameterised presets (Microsoft `{tenant}`, GitLab `{host}`, Salesforce `{loginHost}`) are data with
@@ -20,7 +21,7 @@ export function resolveOptionValues(preset: ProviderPreset, saved: OptionValues 
   for (const [key, option] of Object.entries(declared)) values[key] = option.default
   for (const [source, entries] of [['config', saved], ['command line', given]] as const) {
     for (const [key, value] of Object.entries(entries)) {
-      const option = declared[key]
+      const option = ownValue(declared, key) as (typeof declared)[string] | undefined
       if (!option) {
         const flags = Object.values(declared).map((candidate) => `--${candidate.flag}`)
         throw new ConfigError(`${preset.displayName} has no "${key}" option (from the ${source})`, {

@@ -1,5 +1,6 @@
 import {toStandardResponse} from '../http/lite.js'
 import {isLoopbackUrl, type ProviderPreset} from './preset.js'
+import {createDictionary, ownValue, parseJsonSafely, withoutPrototypeMembers} from '../util/safe-object.js'
 
 type FetchFn = typeof fetch
 type CustomFetch = (url: string, options: RequestInit & {headers: Headers | Record<string, string>}) => Promise<Response>
@@ -39,7 +40,7 @@ export function createQuirkFetch(preset: ProviderPreset, baseFetch: FetchFn, use
     }
     const response = await baseFetch(url, {...options, headers, body})
     // openid-client checks that it got a standard Response; oauthctl's own fetch returns a lighter one.
-    if (!isToken) return toStandardResponse(response)
+    if (!isToken) return withoutPrototypeMembers(toStandardResponse(response))
     return normalizeTokenResponse(response, preset)
   }
 }
@@ -109,10 +110,10 @@ export async function normalizeTokenResponse(response: Response, preset: Provide
   const text = await response.text()
   let body: Record<string, unknown> | undefined
   if (contentType.includes('application/x-www-form-urlencoded') || (!contentType.includes('json') && /^[\w.-]+=/.test(text))) {
-    body = Object.fromEntries(new URLSearchParams(text))
+    body = createDictionary(new URLSearchParams(text))
   } else {
     try {
-      const parsed: unknown = JSON.parse(text)
+      const parsed: unknown = parseJsonSafely(text)
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>
     } catch {
       body = undefined
@@ -122,7 +123,7 @@ export async function normalizeTokenResponse(response: Response, preset: Provide
   if (body) {
     const path = preset.quirks?.tokenResponsePath
     if (path && status < 400) {
-      const nested = path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], body)
+      const nested = path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? ownValue(value, key) : undefined), body)
       if (nested && typeof nested === 'object') body = {...body, ...(nested as Record<string, unknown>)}
     }
     if (status === 200 && (typeof body.error === 'string' || body.ok === false)) {
@@ -141,8 +142,9 @@ export async function normalizeTokenResponse(response: Response, preset: Provide
       if (type === undefined || (preset.quirks?.nonStandardTokenType && type !== 'bearer' && type !== 'dpop')) {
         body.token_type = 'Bearer'
       }
-      // Its `iss` names the user's tenant, never the templated issuer: it cannot be validated, so drop it.
-      if (preset.quirks?.multiTenantIssuer) delete body.id_token
+      // Its `iss` names the user's tenant, never the templated issuer, or there is no known issuer at all
+      // (a provider added by hand): it cannot be validated (OIDC Core §3.1.3.7), so drop it.
+      if (preset.quirks?.multiTenantIssuer || preset.issuer === undefined) delete body.id_token
     }
   }
   const headers = new Headers(response.headers)

@@ -7,6 +7,7 @@ import {tokenDir} from '../paths.js'
 import {ensurePrivateDir, writeFileAtomic} from '../util/atomic-write.js'
 import {isTokenSecrets} from './token-store.js'
 import type {TokenSecrets, TokenStore} from './token-store.js'
+import {parseJsonSafely} from '../util/safe-object.js'
 
 /** Bumped if the on-disk record ever changes shape; readers refuse versions they do not know. */
 const FORMAT_VERSION = 1
@@ -108,7 +109,7 @@ export class FileTokenStore implements TokenStore {
 function parseTokenFile(text: string, key: string, path: string): TokenSecrets {
   let parsed: unknown
   try {
-    parsed = JSON.parse(text)
+    parsed = parseJsonSafely(text)
   } catch {
     // JSON.parse's message quotes the file's contents, which are secrets: say only what kind of damage it is.
     throw corrupt(path, text.trim() === '' ? 'the file is empty' : 'not valid JSON')

@@ -3,6 +3,7 @@ import {CredentialStoreError} from '../errors.js'
 import {checkSessionBus, formatSeconds} from './dbus-preflight.js'
 import {isTokenSecrets, KEYRING_SERVICE} from './token-store.js'
 import type {TokenSecrets, TokenStore} from './token-store.js'
+import {parseJsonSafely} from '../util/safe-object.js'
 
 /**
  * The keytar-shaped subset of an OS keyring that oauthctl uses. The default is the native keyring
@@ -86,9 +87,9 @@ export class KeyringTokenStore implements TokenStore {
     if (value === undefined) return undefined
     let parsed: unknown
     try {
-      const head: unknown = JSON.parse(value)
+      const head: unknown = parseJsonSafely(value)
       const chunks = chunkHeader(head)
-      parsed = chunks ? JSON.parse(await this.#readChunks(key, chunks)) : head
+      parsed = chunks ? parseJsonSafely(await this.#readChunks(key, chunks)) : head
     } catch (error) {
       if (error instanceof CredentialStoreError) throw error
       parsed = undefined
@@ -146,7 +147,7 @@ export class KeyringTokenStore implements TokenStore {
     const value = await this.#read(key)
     if (value === undefined) return undefined
     try {
-      return chunkHeader(JSON.parse(value))
+      return chunkHeader(parseJsonSafely(value))
     } catch {
       return undefined
     }

@@ -1,4 +1,5 @@
 import type {TokenSecrets, TokenStore} from './token-store.js'
+import {parseJsonSafely} from '../util/safe-object.js'
 
 /**
  * A {@link TokenStore} that lives and dies with the process: for tests and for Context fakes. Records are
@@ -16,7 +17,7 @@ export class MemoryTokenStore implements TokenStore {
 
   async get(key: string): Promise<TokenSecrets | undefined> {
     const value = this.#entries.get(key)
-    return value === undefined ? undefined : (JSON.parse(value) as TokenSecrets)
+    return value === undefined ? undefined : (parseJsonSafely(value) as TokenSecrets)
   }
 
   async set(key: string, secrets: TokenSecrets): Promise<void> {

@@ -17,8 +17,9 @@ function isUsageError(pattern: RegExp) {
   return (error: unknown) => error instanceof UsageError && error.exitCode === ExitCode.usage && pattern.test(error.message)
 }
 
+/** The body as it is sent (JSON text, parsed back): buildJsonBody's objects have no prototype. */
 async function body(raw: string[], typed: string[] = [], sources = noSources): Promise<unknown> {
-  return buildJsonBody(await parseFields(raw, typed, sources))
+  return JSON.parse(JSON.stringify(buildJsonBody(await parseFields(raw, typed, sources))))
 }
 
 describe('typed fields (-F)', () => {

@@ -163,3 +163,14 @@ export function sandboxBrowser(): Browser & {opened: URL[]} {
     },
   }
 }
+
+/**
+ * An ID token as a real OpenID provider would send it from the token endpoint, with a dummy signature:
+ * openid-client does not verify the signature of an ID token received directly over TLS from the token
+ * endpoint (OIDC Core §3.1.3.7 step 6), only its header algorithm and claims.
+ */
+export function fakeIdToken(claims: Record<string, unknown>): string {
+  const now = Math.floor(Date.now() / 1000)
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
+  return `${part({alg: 'RS256', typ: 'JWT'})}.${part({iat: now, exp: now + 300, ...claims})}.c2lnbmF0dXJl`
+}

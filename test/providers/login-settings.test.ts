@@ -6,7 +6,7 @@ import {clientSecretKey} from '../../src/flows/client-secret.js'
 import {login, type LoginInput} from '../../src/flows/login.js'
 import {resolveTarget} from '../../src/flows/session.js'
 import {updateConfig} from '../../src/config.js'
-import {makeTestContext, sendJson, startFake, type FakeServer} from './helpers.js'
+import {fakeIdToken, makeTestContext, sendJson, startFake, type FakeServer} from './helpers.js'
 
 const servers: FakeServer[] = []
 after(() => Promise.all(servers.map((server) => server.close())))
@@ -135,8 +135,10 @@ describe('login: provider options and API base from the token response', () => {
 
   it('--host is used for the login and saved, so that later logins and refreshes go to the same host', async () => {
     // The preset says https://{host}; the test's fetch carries that host to a local plain-http fake.
+    // GitLab answers the default `openid` scope with an ID token that carries the login's nonce.
+    const idToken = () => fakeIdToken({iss: 'https://git.example.test', aud: 'gl-app', sub: '42', name: 'Ada', nonce: t.browser.opened[0]?.searchParams.get('nonce')})
     const server = await startFake((request, res) => {
-      if (request.path === '/oauth/token') sendJson(res, 200, {access_token: 'glpat', refresh_token: 'glrt', token_type: 'Bearer', expires_in: 7200})
+      if (request.path === '/oauth/token') sendJson(res, 200, {access_token: 'glpat', refresh_token: 'glrt', token_type: 'Bearer', expires_in: 7200, id_token: idToken()})
       else if (request.path === '/api/v4/user') sendJson(res, 200, {id: 42, username: 'ada', name: 'Ada'})
       else sendJson(res, 404, {})
     })

@@ -2,14 +2,16 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../base-command.js'
 import {addProvider} from '../../flows/add-provider.js'
 import {formatAddedProvider} from '../../flows/providers.js'
-import {pickProviderOptionFlags, providerOptionFlags} from '../../providers/option-flags.js'
+import {clientAuthFlag, clientAuthFromFlag, pickProviderOptionFlags, providerOptionFlags} from '../../providers/option-flags.js'
 
 export default class ProvidersAdd extends BaseCommand {
   static override summary = 'Add your own provider (discovery, RFC 8414 or endpoints by hand), or set your app for a built-in one.'
-  static override description = `With --issuer, the endpoints come from OpenID Connect discovery, else RFC 8414 metadata. Without metadata give --authorize-url, --token-url and --api-base. --register registers oauthctl at the server (RFC 7591) as a native public client with the redirect URI http://127.0.0.1/callback. Client ids go to the config file; client secrets only to the secret store. For a built-in name, only your app's settings are saved (client id, secret, scopes). The endpoints found go to stderr; --json prints the provider on stdout.`
+  static override description = `With --issuer, the endpoints come from OpenID Connect discovery, else RFC 8414 metadata. Without metadata give --authorize-url, --token-url and --api-base (and --issuer if you know the server's issuer identifier: then the iss it sends and its ID tokens are checked against it). --register registers oauthctl at the server (RFC 7591) as a native public client with the redirect URI http://127.0.0.1/callback (or http://127.0.0.1:<port>/callback with --port). Client ids go to the config file; client secrets only to the secret store. For a built-in name, only your app's settings are saved (client id, secret, scopes). The endpoints found go to stderr; --json prints the provider on stdout.`
   static override examples = [
     '<%= config.bin %> providers add corp --issuer https://id.corp.example --register',
+    '<%= config.bin %> providers add corp --issuer https://id.corp.example --register --port 8400',
     '<%= config.bin %> providers add legacy --authorize-url https://sso.example/oauth/authorize --token-url https://sso.example/oauth/token --api-base https://api.example --client-id abc',
+    '<%= config.bin %> providers add legacy --authorize-url https://sso.example/oauth/authorize --token-url https://sso.example/oauth/token --introspection-url https://sso.example/oauth/introspect --revocation-url https://sso.example/oauth/revoke --issuer https://sso.example --api-base https://api.example --client-id abc --client-secret "$SECRET" --client-auth post',
     '<%= config.bin %> providers add work-gitlab --preset gitlab --host gitlab.corp.example --client-id 1a2b',
     '<%= config.bin %> providers add github --client-id Iv1.abc --client-secret "$GH_SECRET"',
   ]
@@ -17,11 +19,12 @@ export default class ProvidersAdd extends BaseCommand {
     name: Args.string({description: 'Name to use on the command line (lower-case letters, digits, . _ -).', required: true}),
   }
   static override flags = {
-    issuer: Flags.string({description: 'Issuer URL: discover the endpoints (OIDC, then RFC 8414).'}),
+    issuer: Flags.string({description: 'Issuer URL: discover the endpoints (OIDC, then RFC 8414); with --authorize-url and --token-url, the issuer identifier to check iss and ID tokens against (no discovery).'}),
     preset: Flags.string({description: 'Make a named variant of a built-in preset (with --host, --tenant, --login-host).'}),
     'authorize-url': Flags.string({description: 'Authorization endpoint, for servers without metadata.'}),
     'token-url': Flags.string({description: 'Token endpoint, for servers without metadata.'}),
     'revocation-url': Flags.string({description: 'Revocation endpoint (RFC 7009).'}),
+    'introspection-url': Flags.string({description: 'Introspection endpoint (RFC 7662), for `oauthctl introspect` and `status --check`.'}),
     'userinfo-url': Flags.string({description: 'OpenID Connect userinfo endpoint.'}),
     'device-url': Flags.string({description: 'Device authorization endpoint (RFC 8628).'}),
     'registration-url': Flags.string({description: 'Dynamic client registration endpoint (RFC 7591), for --register.'}),
@@ -31,6 +34,8 @@ export default class ProvidersAdd extends BaseCommand {
     'client-secret': Flags.string({description: 'Client secret of your app (kept in the secret store, never in the config).'}),
     scope: Flags.string({description: 'Default scope (repeatable).', multiple: true, multipleNonGreedy: true}),
     register: Flags.boolean({description: 'Register oauthctl at the server (RFC 7591 dynamic client registration).'}),
+    port: Flags.integer({description: 'With --register: register http://127.0.0.1:<port>/callback (for servers that match the port exactly); login then uses it.', min: 1, max: 65535}),
+    'client-auth': clientAuthFlag,
     force: Flags.boolean({description: 'Replace an existing custom provider of that name.'}),
     json: Flags.boolean({description: 'Print the provider (no secrets) as JSON on stdout.'}),
     ...providerOptionFlags,
@@ -46,6 +51,7 @@ export default class ProvidersAdd extends BaseCommand {
       authorizeUrl: flags['authorize-url'],
       tokenUrl: flags['token-url'],
       revocationUrl: flags['revocation-url'],
+      introspectionUrl: flags['introspection-url'],
       userinfoUrl: flags['userinfo-url'],
       deviceUrl: flags['device-url'],
       registrationUrl: flags['registration-url'],
@@ -55,6 +61,8 @@ export default class ProvidersAdd extends BaseCommand {
       clientSecret: flags['client-secret'],
       scopes: flags.scope,
       register: flags.register,
+      port: flags.port,
+      clientAuth: clientAuthFromFlag(flags['client-auth']),
       force: flags.force,
     })
     for (const line of formatAddedProvider(result)) this.ctx.io.say(line)

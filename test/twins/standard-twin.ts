@@ -95,11 +95,11 @@ export function createStandardTwin(rules: StandardTwinRules): StandardTwin {
   const signer = new TwinSigner()
   const expiry = () => (rules.expiresIn === null ? {} : {expires_in: rules.expiresIn ?? 3600})
 
-  function issue(res: ServerResponse, clientId: string, scope: string): void {
+  function issue(res: ServerResponse, clientId: string, scope: string, nonce?: string): void {
     const tokens = grants.issueTokens({clientId, scope, user: rules.name}, rules.refresh !== 'none')
     const now = Math.floor(Date.now() / 1000)
     const idToken = rules.idTokenIssuer && scope.split(' ').includes('openid')
-      ? {id_token: signer.sign({iss: rules.idTokenIssuer, aud: clientId, sub: `${rules.name}-user`, iat: now, exp: now + 600})}
+      ? {id_token: signer.sign({iss: rules.idTokenIssuer, aud: clientId, sub: `${rules.name}-user`, iat: now, exp: now + 600, ...(nonce ? {nonce} : {})})}
       : {}
     sendJson(res, 200, {...tokens, token_type: 'bearer', ...expiry(), scope, ...idToken, ...rules.tokenExtras})
   }
@@ -134,7 +134,8 @@ export function createStandardTwin(rules: StandardTwinRules): StandardTwin {
     if (rules.pkce !== 'ignored' && grant.codeChallenge && s256(f.get('code_verifier') ?? '') !== grant.codeChallenge) {
       return fail(res, 400, 'invalid_grant', 'code_verifier does not match the code_challenge')
     }
-    issue(res, client, grant.scope)
+    // OIDC Core §3.1.3.6 / §2: the ID token echoes the authorization request's nonce.
+    issue(res, client, grant.scope, grant.nonce)
   }
 
   function authorize(req: TwinRequest, res: ServerResponse): void {
@@ -150,7 +151,7 @@ export function createStandardTwin(rules: StandardTwinRules): StandardTwin {
       if (q.get(key) !== value) return redirectWith(res, redirectUri, {error: 'invalid_request', error_description: `${key}=${value} is required`, state})
     }
     const scope = (q.get('scope') ?? '').split(rules.scopeSeparator ?? ' ').filter(Boolean).join(' ')
-    const code = grants.issueCode({clientId: app.clientId, redirectUri, scope, codeChallenge: q.get('code_challenge') ?? undefined})
+    const code = grants.issueCode({clientId: app.clientId, redirectUri, scope, codeChallenge: q.get('code_challenge') ?? undefined, nonce: q.get('nonce') ?? undefined})
     redirectWith(res, redirectUri, {code, state})
   }
 

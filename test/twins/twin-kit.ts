@@ -83,6 +83,8 @@ export interface CodeGrant {
   scope: string
   codeChallenge?: string
   codeChallengeMethod?: string
+  /** OIDC Core §3.1.2.1: the `nonce` of the authorization request, echoed in the ID token (§2). */
+  nonce?: string
 }
 
 export interface TokenGrant {

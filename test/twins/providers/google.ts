@@ -25,11 +25,11 @@ export function createGoogleTwin(app: GoogleApp): GoogleTwin {
   const signer = new TwinSigner()
   const devices = new Map<string, {scope: string; polls: number}>()
 
-  function issue(res: ServerResponse, scope: string, withRefresh: boolean): void {
+  function issue(res: ServerResponse, scope: string, withRefresh: boolean, nonce?: string): void {
     const now = Math.floor(Date.now() / 1000)
     const tokens = grants.issueTokens({clientId: app.clientId, scope, user: USER.sub}, withRefresh)
     const idToken = scope.split(' ').includes('openid')
-      ? signer.sign({iss: 'https://accounts.google.com', aud: app.clientId, azp: app.clientId, iat: now, exp: now + 3600, sub: USER.sub, email: USER.email, name: USER.name})
+      ? signer.sign({iss: 'https://accounts.google.com', aud: app.clientId, azp: app.clientId, iat: now, exp: now + 3600, sub: USER.sub, email: USER.email, name: USER.name, ...(nonce ? {nonce} : {})})
       : undefined
     sendJson(res, 200, {...tokens, expires_in: 3599, scope, token_type: 'Bearer', ...(idToken ? {id_token: idToken} : {})})
   }
@@ -60,8 +60,9 @@ export function createGoogleTwin(app: GoogleApp): GoogleTwin {
     if (!grant || f.get('redirect_uri') !== grant.redirectUri) return sendJson(res, 400, {error: 'invalid_grant', error_description: 'Bad Request'})
     // NATIVE: PKCE is supported; a challenge must be answered by its verifier.
     if (grant.codeChallenge && s256(f.get('code_verifier') ?? '') !== grant.codeChallenge) return sendJson(res, 400, {error: 'invalid_grant', error_description: 'Invalid code verifier.'})
-    // NATIVE: access_type=offline (and prompt=consent) gives a refresh token.
-    issue(res, grant.scope, true)
+    // NATIVE: access_type=offline (and prompt=consent) gives a refresh token. The ID token carries the request's
+    // nonce (https://developers.google.com/identity/openid-connect/openid-connect#an-id-tokens-payload).
+    issue(res, grant.scope, true, grant.nonce)
   }
 
   function authorize(req: TwinRequest, res: ServerResponse): void {
@@ -72,7 +73,7 @@ export function createGoogleTwin(app: GoogleApp): GoogleTwin {
     if (!redirect || redirect.protocol !== 'http:' || !['127.0.0.1', '[::1]', 'localhost'].includes(redirect.hostname)) {
       return sendText(res, 400, '<h1>Error 400: redirect_uri_mismatch</h1>')
     }
-    const code = grants.issueCode({clientId: app.clientId, redirectUri: redirect.href, scope: q.get('scope') ?? '', codeChallenge: q.get('code_challenge') ?? undefined})
+    const code = grants.issueCode({clientId: app.clientId, redirectUri: redirect.href, scope: q.get('scope') ?? '', codeChallenge: q.get('code_challenge') ?? undefined, nonce: q.get('nonce') ?? undefined})
     redirectWith(res, redirect.href, {code, state: q.get('state') ?? undefined, scope: q.get('scope') ?? undefined})
   }
 

@@ -3,7 +3,7 @@ import type {Context} from '../context.js'
 import {ConfigError} from '../errors.js'
 import type {ClientAuthMethod, ProviderPreset} from '../providers/preset.js'
 import {optionValuesFromFlags} from '../providers/options.js'
-import {apiBaseFromTokenResponse} from '../providers/quirks.js'
+import {apiBaseFromTokenResponse, withClientId} from '../providers/quirks.js'
 import {listProviders, resolveProvider} from '../providers/registry.js'
 import {registerSecret} from '../redact.js'
 import {readClientSecret, rememberLoginSettings} from './client-secret.js'
@@ -109,7 +109,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   registerSecret(tokens.refresh_token)
   // Salesforce and the like name the API host in the token response; identify the user there already.
   const apiBase = apiBaseFromTokenResponse(preset, tokens as unknown as Record<string, unknown>)
-  const identity = await identifyUser(ctx, apiBase ? {...preset, apiBase} : preset, tokens)
+  const identity = await identifyUser(ctx, withClientId(apiBase ? {...preset, apiBase} : preset, credentials.clientId), tokens)
   const secrets = secretsFromTokenResponse(tokens, ctx.now())
   if (credentials.clientSecret) secrets.clientSecret = credentials.clientSecret
   const granted = typeof tokens.scope === 'string' && tokens.scope ? tokens.scope.split(/[ ,]+/) : scopes

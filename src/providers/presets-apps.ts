@@ -76,7 +76,9 @@ export const notionPreset: ProviderPreset = {
   pkce: 'off',
   // Every request names the API version (https://developers.notion.com/reference/versioning).
   apiHeaders: {'Notion-Version': NOTION_VERSION},
-  quirks: {jsonTokenRequests: true, tokenRequestHeaders: {'Notion-Version': NOTION_VERSION}},
+  // Client ids are UUIDs: Basic carries base64(client_id:client_secret) as is, without RFC 6749 §2.3.1's
+  // form-encoding of their `-` (the reference shows the plain pair).
+  quirks: {jsonTokenRequests: true, tokenRequestHeaders: {'Notion-Version': NOTION_VERSION}, plainBasicCredentials: true},
   notes: [
     'Create a public integration with the redirect URI below; if Notion refuses an http://localhost redirect, use login --paste with an https page you control.',
     'Lists page with `next_cursor` and `has_more` in the body: pass start_cursor=NEXT_CURSOR.',

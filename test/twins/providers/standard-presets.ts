@@ -10,7 +10,7 @@ import {createStandardTwin, type StandardTwin} from '../standard-twin.js'
  */
 
 /** An API handler from a table of `path -> body`; a missing or revoked token is `unauthorized`. */
-function apiTable(routes: Record<string, (req: TwinRequest) => unknown>, unauthorized: {status: number; body: unknown}) {
+export function apiTable(routes: Record<string, (req: TwinRequest) => unknown>, unauthorized: {status: number; body: unknown}) {
   return (req: TwinRequest, res: ServerResponse, grant: TokenGrant | undefined) => {
     if (!grant) return sendJson(res, unauthorized.status, unauthorized.body)
     const route = routes[`${req.method} ${req.host}${req.url.pathname}`]

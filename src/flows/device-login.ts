@@ -1,5 +1,5 @@
 import {AuthorizationError, ConfigError, InterruptedError, OauthctlError} from '../errors.js'
-import {hintForError, type ProviderPreset} from '../providers/preset.js'
+import {hintForError, nonEmptyParams, type ProviderPreset} from '../providers/preset.js'
 import {registerSecret} from '../redact.js'
 import {describeOAuthError, hintForOAuthFailure, oauthErrorCode, oauthErrorDescription} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
@@ -72,7 +72,8 @@ export async function loginWithDevice(input: DeviceLoginInput, deps: DeviceLogin
   }
   const client = await import('openid-client')
   const config = await createOAuthConfig(preset, input.credentials, {fetch: deps.fetch, signal: deps.signal})
-  const parameters: Record<string, string> = {}
+  // Provider extras first (Auth0 `audience`, RFC 8628 §3.1 allows extension parameters).
+  const parameters: Record<string, string> = nonEmptyParams(preset.deviceAuthorizationParams)
   if (input.scopes.length > 0) parameters[preset.scopeParameter ?? 'scope'] = joinScopes(preset, input.scopes)
   let authorization: Awaited<ReturnType<typeof client.initiateDeviceAuthorization>>
   try {

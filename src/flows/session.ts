@@ -4,6 +4,7 @@ import type {Context} from '../context.js'
 import {ConfigError, CredentialStoreError, InterruptedError, NotLoggedInError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {resolveProvider} from '../providers/registry.js'
+import {withClientId} from '../providers/quirks.js'
 import {configFile, lockDir} from '../paths.js'
 import {registerSecret} from '../redact.js'
 import {checkProfileName} from '../util/profile-name.js'
@@ -84,7 +85,8 @@ export async function loadLogin(ctx: Context, target: Target, config = ctx.confi
     })
   }
   const store = await ctx.openStoreOfKind(record.store)
-  return {target, preset, record, store}
+  // Headers that carry the app's client id (Twitch `Client-Id`) are filled from the login.
+  return {target, preset: withClientId(preset, record.clientId), record, store}
 }
 
 /**

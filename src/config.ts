@@ -42,6 +42,16 @@ export interface ConfigData {
   providers?: Record<string, Record<string, unknown>>
   /** Keyed by {@link loginKey}. */
   logins?: Record<string, LoginRecord>
+  /** `oauthctl setup-git`: which login answers git for a host (`github.com`, `gitlab.example.com:8443`). */
+  gitHosts?: Record<string, GitHostLogin>
+}
+
+/** The login `oauthctl git-credential` uses for one host, and the user name that host expects. */
+export interface GitHostLogin {
+  provider: string
+  /** Absent: the provider's default profile at the time git asks. */
+  profile?: string
+  username: string
 }
 
 export const DEFAULT_PROFILE = 'default'
@@ -94,7 +104,7 @@ export function readConfig(dir: string): ConfigData {
  * dropped `__proto__`, `constructor` and `prototype` members.
  */
 function withDictionaries(config: ConfigData): ConfigData {
-  for (const key of ['defaultProfiles', 'providers', 'logins'] as const) {
+  for (const key of ['defaultProfiles', 'providers', 'logins', 'gitHosts'] as const) {
     const map = config[key] as Record<string, never> | undefined
     if (map !== undefined) config[key] = createDictionary(Object.entries(map))
   }
@@ -112,8 +122,16 @@ function validateConfig(data: unknown, file: string): asserts data is ConfigData
   if (config.defaultProvider !== undefined && typeof config.defaultProvider !== 'string') {
     fail('defaultProvider', 'a string')
   }
-  for (const key of ['defaultProfiles', 'providers', 'logins'] as const) {
+  for (const key of ['defaultProfiles', 'providers', 'logins', 'gitHosts'] as const) {
     if (config[key] !== undefined && !isObject(config[key])) fail(key, 'an object')
+  }
+  for (const [host, entry] of Object.entries((config.gitHosts ?? {}) as Record<string, unknown>)) {
+    if (!isObject(entry)) fail(`gitHosts.${host}`, 'an object')
+    const record = entry as Record<string, unknown>
+    for (const field of ['provider', 'username'] as const) {
+      if (typeof record[field] !== 'string') fail(`gitHosts.${host}.${field}`, 'a string')
+    }
+    if (record.profile !== undefined && typeof record.profile !== 'string') fail(`gitHosts.${host}.profile`, 'a string')
   }
   for (const [name, profile] of Object.entries((config.defaultProfiles ?? {}) as Record<string, unknown>)) {
     if (typeof profile !== 'string') fail(`defaultProfiles.${name}`, 'a string')

@@ -6,7 +6,13 @@ import {redact} from './redact.js'
  * The one place where failures become stderr text and an exit code (see errors.ts for the table).
  * oclif's own parse errors (unknown flag, missing argument) are usage errors: exit 2.
  */
-export function reportError(error: unknown, io: IO, debug: boolean, commandId?: string): number {
+export function reportError(error: unknown, io: IO, debug: boolean, commandId?: string, options: {oneLine?: boolean} = {}): number {
+  if (error instanceof OauthctlError && options.oneLine) {
+    // Helpers that other programs run (git, exec): one line, which git shows as is.
+    io.say(`oauthctl: ${redact(error.message)}${error.hint ? `. ${redact(error.hint)}` : ''}`)
+    if (debug && error.cause instanceof Error) io.say(redact(`cause: ${error.cause.stack ?? error.cause.message}`))
+    return error.exitCode
+  }
   if (error instanceof OauthctlError) {
     io.say(`error: ${redact(error.message)}`)
     if (error.hint) io.say(redact(error.hint))

@@ -13,6 +13,7 @@ export function toOclifFlags(specs: Record<string, FlagSpec>): Record<string, an
       hidden: spec.hidden,
       helpValue: spec.helpValue,
       required: spec.required,
+      exclusive: spec.exclusive,
       // One value per occurrence (`-H a -H b`), so a repeatable flag never swallows the positional argument.
       ...(spec.multiple ? {multipleNonGreedy: true} : {}),
     }

@@ -12,7 +12,7 @@ export default class Exec extends BaseCommand {
   ]
   static override strict = false
   static override oneLineErrors = true
-  static override args = {provider: Args.string({description: 'Provider name; defaults to the last one logged in to.'})}
+  static override args = {provider: Args.string({description: 'Provider name; defaults to the last one logged in to.', ignoreStdin: true})}
   static override flags = {
     provider: Flags.string({char: 'p', description: 'Provider name (instead of the argument).'}),
     profile: Flags.string({description: 'Profile name.'}),

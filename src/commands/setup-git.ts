@@ -10,7 +10,7 @@ export default class SetupGit extends BaseCommand {
     '<%= config.bin %> setup-git --host gitlab.example.com gitlab',
     '<%= config.bin %> setup-git --host github.com github --profile work',
   ]
-  static override args = {provider: Args.string({description: "Provider name; defaults to the host's provider, else the default login."})}
+  static override args = {provider: Args.string({description: "Provider name; defaults to the host's provider, else the default login.", ignoreStdin: true})}
   static override flags = {
     host: Flags.string({description: "Git host (default: the provider's git host).", helpValue: 'HOST'}),
     profile: Flags.string({description: "Profile name (default: the provider's default profile when git asks)."}),

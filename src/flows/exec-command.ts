@@ -1,4 +1,4 @@
-import {spawn} from 'node:child_process'
+import {spawn, type ChildProcess} from 'node:child_process'
 import {constants} from 'node:os'
 import type {Context} from '../context.js'
 import {UsageError} from '../errors.js'
@@ -38,9 +38,12 @@ export async function execWithToken(ctx: Context, input: ExecInput): Promise<num
   const {secrets} = await getFreshToken(ctx, input)
   const env = {...ctx.env, [envName]: secrets.accessToken}
   return new Promise((resolve) => {
-    const child = spawn(program, args, {stdio: 'inherit', env})
-    const forward = (signal: NodeJS.Signals) => void child.kill(signal)
+    // Handlers first: the command shares our stdout, so whoever watches it can signal us as soon as the
+    // command has started, before the line after spawn() runs; a signal then must not kill oauthctl.
+    let child: ChildProcess | undefined
+    const forward = (signal: NodeJS.Signals) => void child?.kill(signal)
     for (const signal of FORWARDED) process.on(signal, forward)
+    child = spawn(program, args, {stdio: 'inherit', env})
     const done = (code: number) => {
       for (const signal of FORWARDED) process.off(signal, forward)
       resolve(code)

@@ -147,8 +147,9 @@ describe('oauthctl exec', () => {
     assert.deepEqual([missing.code, missing.stdout, missing.stderr], [127, '', 'oauthctl: no-such-command-oauthctl: command not found\n'])
   })
 
-  it('forwards SIGTERM to the command and waits for it', async () => {
-    const script = 'trap "echo got-TERM; exit 7" TERM; echo ready; while :; do sleep 0.1; done'
+  it('forwards SIGTERM to the command and waits for it, even when it comes the moment the command starts', async () => {
+    // Bounded (10 s), so that a lost signal fails the test instead of leaving a shell behind.
+    const script = 'trap "echo got-TERM; exit 7" TERM; echo ready; i=0; while [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; exit 9'
     const child = spawn(process.execPath, [cliPath, 'exec', '--', 'sh', '-c', script], {env: suite.user.env, stdio: ['ignore', 'pipe', 'pipe']})
     let stdout = ''
     await new Promise<void>((resolve) =>

@@ -15,6 +15,9 @@ export abstract class BaseCommand extends Command {
     }),
   }
 
+  /** Report failures in one line (`oauthctl: ...`): for commands other programs run (git helpers, exec). */
+  static oneLineErrors = false
+
   protected ctx!: Context
 
   override async init(): Promise<void> {
@@ -27,7 +30,8 @@ export abstract class BaseCommand extends Command {
     // oclif's this.exit() throws an ExitError; let it through untouched.
     if (error.oclif?.exit !== undefined && error.constructor?.name === 'ExitError') throw error
     const io = this.ctx?.io ?? createProcessIO()
-    const code = reportError(suggestFlag(error, this.ctor, this.id) ?? error, io, this.ctx?.debugEnabled ?? false, this.id)
+    const oneLine = (this.constructor as typeof BaseCommand).oneLineErrors
+    const code = reportError(suggestFlag(error, this.ctor, this.id) ?? error, io, this.ctx?.debugEnabled ?? false, this.id, undefined, {oneLine})
     this.exit(code)
   }
 }

@@ -44,6 +44,16 @@ export interface ConfigData {
   logins?: Record<string, LoginRecord>
   /** Registry host -> login, for `oauthctl docker-credential` (written by `oauthctl setup-docker`). */
   dockerRegistries?: Record<string, DockerRegistryLogin>
+  /** `oauthctl setup-git`: which login answers git for a host (`github.com`, `gitlab.example.com:8443`). */
+  gitHosts?: Record<string, GitHostLogin>
+}
+
+/** The login `oauthctl git-credential` uses for one host, and the user name that host expects. */
+export interface GitHostLogin {
+  provider: string
+  /** Absent: the provider's default profile at the time git asks. */
+  profile?: string
+  username: string
 }
 
 /** Which login answers docker's credential helper for one registry, and the user name it sends. */
@@ -133,7 +143,7 @@ function loadConfig(dir: string): {config: ConfigData; skipped: Record<string, S
  * dropped `__proto__`, `constructor` and `prototype` members.
  */
 function withDictionaries(config: ConfigData): ConfigData {
-  for (const key of ['defaultProfiles', 'providers', 'logins', 'dockerRegistries'] as const) {
+  for (const key of ['defaultProfiles', 'providers', 'logins', 'dockerRegistries', 'gitHosts'] as const) {
     const map = config[key] as Record<string, never> | undefined
     if (map !== undefined) config[key] = createDictionary(Object.entries(map))
   }
@@ -151,8 +161,16 @@ function validateConfig(data: unknown, file: string): asserts data is ConfigData
   if (config.defaultProvider !== undefined && typeof config.defaultProvider !== 'string') {
     fail('defaultProvider', 'a string')
   }
-  for (const key of ['defaultProfiles', 'providers', 'logins', 'dockerRegistries'] as const) {
+  for (const key of ['defaultProfiles', 'providers', 'logins', 'dockerRegistries', 'gitHosts'] as const) {
     if (config[key] !== undefined && !isObject(config[key])) fail(key, 'an object')
+  }
+  for (const [host, entry] of Object.entries((config.gitHosts ?? {}) as Record<string, unknown>)) {
+    if (!isObject(entry)) fail(`gitHosts.${host}`, 'an object')
+    const record = entry as Record<string, unknown>
+    for (const field of ['provider', 'username'] as const) {
+      if (typeof record[field] !== 'string') fail(`gitHosts.${host}.${field}`, 'a string')
+    }
+    if (record.profile !== undefined && typeof record.profile !== 'string') fail(`gitHosts.${host}.profile`, 'a string')
   }
   for (const [name, profile] of Object.entries((config.defaultProfiles ?? {}) as Record<string, unknown>)) {
     if (typeof profile !== 'string') fail(`defaultProfiles.${name}`, 'a string')

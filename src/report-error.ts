@@ -20,7 +20,20 @@ function cleanOclifMessage(message: string): string {
  * oclif's own parse errors (unknown flag, missing argument) are usage errors: exit 2.
  * `argv` is the command line as typed, for the corrected command of a "Did you mean this?".
  */
-export function reportError(error: unknown, io: IO, debug: boolean, commandId?: string, argv: readonly string[] = process.argv.slice(2)): number {
+export function reportError(
+  error: unknown,
+  io: IO,
+  debug: boolean,
+  commandId?: string,
+  argv: readonly string[] = process.argv.slice(2),
+  options: {oneLine?: boolean} = {},
+): number {
+  if (error instanceof OauthctlError && options.oneLine) {
+    // Helpers that other programs run (git, exec): one line, which git shows as is.
+    io.say(`oauthctl: ${redact(error.message)}${error.hint ? `. ${redact(error.hint)}` : ''}`)
+    if (debug && error.cause instanceof Error) io.say(redact(`cause: ${error.cause.stack ?? error.cause.message}`))
+    return error.exitCode
+  }
   if (error instanceof OauthctlError) {
     io.say(`error: ${redact(error.message)}`)
     const suggestion = error.suggest && suggestionHint(argv, error.suggest.wrong, error.suggest.candidates)

@@ -30,6 +30,8 @@ export function parseFast(spec: CommandSpec, argv: string[], env: NodeJS.Process
     if (seen.has(name) && !all[name]?.multiple) return undefined
     seen.add(name)
   }
+  // Flags that exclude each other: oclif names the conflict.
+  for (const name of seen) if (all[name]?.exclusive?.some((other) => seen.has(other))) return undefined
   if (parsed.positionals.length > spec.args.length) return undefined
   const args: Record<string, string | undefined> = {}
   for (const [index, arg] of spec.args.entries()) {

@@ -21,6 +21,8 @@ export interface FlagSpec {
   options?: string[]
   helpGroup?: string
   hidden?: boolean
+  /** Flags that cannot be given together with this one (oclif says so, exit 2). */
+  exclusive?: string[]
 }
 
 export interface ArgSpec {

@@ -13,6 +13,7 @@ export function toOclifFlags(specs: Record<string, FlagSpec>): Record<string, an
       hidden: spec.hidden,
       helpValue: spec.helpValue,
       required: spec.required,
+      exclusive: spec.exclusive,
       // One value per occurrence (`-H a -H b`), so a repeatable flag never swallows the positional argument.
       ...(spec.multiple ? {multipleNonGreedy: true} : {}),
     }
@@ -28,5 +29,8 @@ export function toOclifFlags(specs: Record<string, FlagSpec>): Record<string, an
 }
 
 export function toOclifArgs(specs: ArgSpec[]): Record<string, any> {
-  return Object.fromEntries(specs.map((spec) => [spec.name, Args.string({description: spec.description, required: spec.required})]))
+  // ignoreStdin: oclif would otherwise take a missing argument from piped stdin (`echo x | oauthctl token`).
+  return Object.fromEntries(
+    specs.map((spec) => [spec.name, Args.string({description: spec.description, required: spec.required, ignoreStdin: true})]),
+  )
 }

@@ -1,22 +1,25 @@
 import type {Context} from '../context.js'
 import {toIsoTime} from '../util/time.js'
-import {getAccessToken, loadLogin, resolveTarget} from './session.js'
+import {getFreshToken} from './fresh-token.js'
+import {formatToken, type TokenFormat} from './token-formats.js'
 
-/** `oauthctl token`: the access token and a newline on stdout (or JSON metadata + token), nothing else. */
-export async function printToken(ctx: Context, input: {provider?: string; profile?: string; json?: boolean}): Promise<void> {
-  if (ctx.tokenOverride && !input.json) {
-    ctx.io.out(`${ctx.tokenOverride}\n`)
+/** `oauthctl token`: the access token and a newline on stdout (or JSON metadata + token, or a line for curl), nothing else. */
+export async function printToken(
+  ctx: Context,
+  input: {provider?: string; profile?: string; json?: boolean; format?: TokenFormat; host?: string},
+): Promise<void> {
+  const format = input.format ?? 'plain'
+  // A given token needs no provider, except for the netrc user name.
+  if (ctx.tokenOverride && !input.json && (format !== 'netrc' || input.provider === undefined)) {
+    ctx.io.out(formatToken(ctx.tokenOverride, format, {provider: input.provider ?? 'given', host: input.host}))
     return
   }
-  const config = ctx.config()
-  const target = resolveTarget(config, input.provider, input.profile, ctx.tokenOverride)
-  const login = await loadLogin(ctx, target, config)
-  const secrets = await getAccessToken(ctx, login)
+  const {login, secrets} = await getFreshToken(ctx, input)
   if (!input.json) {
-    ctx.io.out(`${secrets.accessToken}\n`)
+    ctx.io.out(formatToken(secrets.accessToken, format, {provider: login.target.provider, preset: login.preset, host: input.host}))
     return
   }
-  const {record} = login
+  const {record, target} = login
   const document = {
     provider: target.provider,
     profile: target.profile,

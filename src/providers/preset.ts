@@ -129,6 +129,12 @@ export interface RevocationApi {
   url: string
 }
 
+/** See {@link ProviderPreset.passwordLogin}. */
+export interface PasswordLogin {
+  username: string
+  gitHost?: string
+}
+
 export interface ProviderPreset {
   /** Lower-case identifier used on the command line: `oauthctl login <name>`. */
   name: string
@@ -195,6 +201,11 @@ export interface ProviderPreset {
   errorHints?: ErrorHint[]
   /** Parameters substituted into `{key}` placeholders (see {@link PresetOption}). */
   options?: Record<string, PresetOption>
+  /**
+   * How tools that send a user name and password (git over HTTPS, `.netrc`) pass the access token: as the
+   * password, with this user name; `gitHost` is the provider's git server (for `oauthctl setup-git`).
+   */
+  passwordLogin?: PasswordLogin
   /** Facts a person should know that the data above cannot express (non-standard revocation, ...). */
   notes?: string[]
   /** Where this preset's facts come from. */

@@ -117,6 +117,8 @@ export const githubPreset: ProviderPreset = {
   pkce: 'optional',
   // https://docs.github.com/rest/about-the-rest-api/api-versions and /rest/using-the-rest-api/getting-started-with-the-rest-api#media-types
   apiHeaders: {Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28'},
+  // https://docs.github.com/apps/creating-github-apps/authenticating-with-a-github-app/authenticating-as-a-github-app-installation (`x-access-token:TOKEN`)
+  passwordLogin: {username: 'x-access-token', gitHost: 'github.com'},
   notes: [
     'Refresh tokens exist only for GitHub Apps with expiring user tokens (8 h access, 6 months refresh, rotating).',
     'Revocation is DELETE https://api.github.com/applications/{client_id}/token with Basic auth (not RFC 7009); logout uses it when the client secret is known.',
@@ -189,6 +191,9 @@ export const microsoftPreset: ProviderPreset = {
   pagination: 'odata-next-link',
   supportsDeviceFlow: true,
   quirks: {multiTenantIssuer: true},
+  // Azure Repos takes a Microsoft identity OAuth token as the git password (Git Credential Manager,
+  // docs/azrepos-users-and-tokens.md); the token needs the Azure DevOps scope, the user name is not checked.
+  passwordLogin: {username: 'oauthctl', gitHost: 'dev.azure.com'},
   errorHints: [
     {
       // https://learn.microsoft.com/troubleshoot/entra/entra-id/app-integration/confidential-client-application-authentication-error-aadsts7000218
@@ -244,6 +249,8 @@ export const gitlabPreset: ProviderPreset = {
   options: {
     host: {flag: 'host', description: 'Host of a self-managed GitLab instance.', default: 'gitlab.com', pattern: HOST_PATTERN},
   },
+  // https://docs.gitlab.com/api/oauth2/ ("git clone https://oauth2:<token>@gitlab.example.com/...")
+  passwordLogin: {username: 'oauth2', gitHost: '{host}'},
   notes: ['Create the application with "Confidential" unchecked to log in without a client secret; access tokens last 2 h.'],
   docsUrl: 'https://docs.gitlab.com/api/oauth2/',
   checked: {date: '2026-12-03', source: 'https://docs.gitlab.com/api/oauth2/'},

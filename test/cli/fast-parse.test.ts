@@ -43,6 +43,9 @@ describe('the fast parser agrees with oclif on every argv it accepts, and declin
     [demo, ['--debug', '/x']],
     [tokenSpec, []],
     [tokenSpec, ['linkedin', '--profile', 'work', '--json']],
+    [tokenSpec, ['github', '--header']],
+    [tokenSpec, ['--curl-config']],
+    [tokenSpec, ['--netrc', 'api.github.com', 'github']],
   ]
   for (const [spec, argv] of cases) {
     it(`${spec.id} ${argv.join(' ')}`, async () => {
@@ -66,10 +69,14 @@ describe('the fast parser agrees with oclif on every argv it accepts, and declin
     [demo, ['-p', 'a', '-p', 'b', '/x'], 'a single-value flag given twice'],
     [demo, ['--help'], 'help'],
     [tokenSpec, ['-h'], 'help'],
+    [tokenSpec, ['--header', '--json'], 'output formats exclude each other'],
+    [tokenSpec, ['--curl-config', '--netrc', 'h'], 'output formats exclude each other'],
+    [tokenSpec, ['--netrc=h', '--header'], 'output formats exclude each other'],
   ]
   for (const [spec, argv, why] of declined) {
-    it(`declines ${spec.id} ${argv.join(' ')} (${why}) so oclif prints its own message`, () => {
+    it(`declines ${spec.id} ${argv.join(' ')} (${why}) so oclif prints its own message`, async () => {
       assert.equal(parseFast(spec, argv, {}), undefined)
+      if (why === 'output formats exclude each other') assert.equal(await oclifParse(spec, argv), undefined, 'oclif refuses it too')
     })
   }
 

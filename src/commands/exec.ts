@@ -7,8 +7,8 @@ export default class Exec extends BaseCommand {
   static override description =
     "Refreshes the token first when it expires within 60 s (under the same lock as `token`), then runs the command with it in OAUTH_TOKEN (or --env NAME), sharing stdin, stdout and stderr and passing on SIGINT, SIGTERM and SIGHUP. Exits with the command's exit code (128 + N when signal N ended it, 127 when it is not found). A missing login or a failed refresh is exit 4 and the command does not run."
   static override examples = [
-    '<%= config.bin %> exec github --env GITHUB_TOKEN -- gh api /user',
-    '<%= config.bin %> exec -- sh -c \'curl -sf -H "Authorization: Bearer $OAUTH_TOKEN" https://api.example.com/me\'',
+    '<%= config.bin %> exec sandbox --env API_TOKEN -- sh -c \'test -n "$API_TOKEN" && echo token received\'',
+    '<%= config.bin %> exec -- sh -c \'printf "header = \\"Authorization: Bearer %s\\"" "$OAUTH_TOKEN" | curl -sf -K - http://127.0.0.1:9000/api/v2/me\'',
   ]
   static override strict = false
   static override oneLineErrors = true

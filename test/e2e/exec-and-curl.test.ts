@@ -173,9 +173,10 @@ describe('oauthctl exec', () => {
   })
 
   it('a token that cannot be refreshed: exit 4, one line on stderr, and the command never runs', async () => {
-    // A token that expires within the refresh window and has no refresh token.
-    const imported = JSON.stringify({access_token: token, expires_in: 30})
+    // A token without a refresh token that is past its refresh window (half of its 1 s lifetime) by the time exec runs.
+    const imported = JSON.stringify({access_token: token, expires_in: 1})
     assert.equal((await runCli(['login', 'sandbox', '--with-token', '--profile', 'stale'], suite.user.env, imported)).code, 0)
+    await new Promise((resolve) => setTimeout(resolve, 1_100))
     const marker = join(dir, 'ran-stale')
     const result = await runCli(['exec', '-p', 'sandbox', '--profile', 'stale', '--', 'touch', marker], suite.user.env)
     assert.deepEqual([result.code, result.stdout], [4, ''])
@@ -202,12 +203,16 @@ describe('oauthctl exec', () => {
 })
 
 describe('oauthctl exec refreshes first, under the refresh lock, like token', () => {
-  const suite = sandboxSuite(['--auto-approve', '--access-token-ttl', '5'])
+  // 2 s tokens: the refresh-ahead window is half the lifetime (1 s), so each token is due 1.1 s after it was issued.
+  const suite = sandboxSuite(['--auto-approve', '--access-token-ttl', '2'])
 
-  it('hands the command a refreshed token when the stored one expires within 60 s', async () => {
+  it('hands the command a refreshed token when the stored one is within its refresh window', async () => {
     assert.equal((await runCli(['login', 'sandbox'], suite.user.env)).code, 0)
     const before = (await sandboxStats(suite.sandbox.issuer)).refreshGrants
+    const due = () => new Promise((resolve) => setTimeout(resolve, 1_100))
+    await due()
     const first = await runCli(['exec', '--', 'sh', '-c', 'printf %s "$OAUTH_TOKEN"'], suite.user.env)
+    await due()
     const second = await runCli(['exec', '--', 'sh', '-c', 'printf %s "$OAUTH_TOKEN"'], suite.user.env)
     assert.equal(first.code, 0, first.stderr)
     assert.equal(second.code, 0, second.stderr)

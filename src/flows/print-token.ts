@@ -1,5 +1,6 @@
 import type {Context} from '../context.js'
-import {getAccessToken, loadLogin, resolveTarget} from './session.js'
+import {getAccessToken} from './access-token.js'
+import {loadLogin, resolveTarget} from './session.js'
 
 /** `oauthctl token`: the access token and a newline on stdout (or JSON metadata + token), nothing else. */
 export async function printToken(ctx: Context, input: {provider?: string; profile?: string; json?: boolean}): Promise<void> {

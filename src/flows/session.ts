@@ -1,10 +1,8 @@
-import {join} from 'node:path'
 import {DEFAULT_PROFILE, loginKey, updateConfig, type ConfigData, type LoginRecord} from '../config.js'
 import type {Context} from '../context.js'
 import {ConfigError, NotLoggedInError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {resolveProvider} from '../providers/registry.js'
-import {lockDir} from '../paths.js'
 import {registerSecret} from '../redact.js'
 import {checkProfileName} from '../util/profile-name.js'
 import type {TokenSecrets, TokenStore} from '../store/token-store.js'
@@ -190,39 +188,4 @@ async function writeWithFallback(
     ctx.io.warn(keyringFallbackWarning(error.reason, file.location))
     return {store: file, undo: await setUndoably(file, key, secrets)}
   }
-}
-
-/** Path of the cross-process lock that serialises refreshes of one login. */
-export function refreshLockPath(ctx: Context, target: Target): string {
-  return join(lockDir(ctx.configDir), `refresh-${encodeURIComponent(target.key)}.lock`)
-}
-
-export interface AccessOptions {
-  /** Refresh even when the token looks valid, because the API rejected this access token (401). */
-  rejectedAccessToken?: string
-}
-
-/**
- * A usable access token for the login: the stored one while it is valid for at least 60 s, otherwise a
- * refreshed one. Refreshes are serialised across processes: after taking the lock the store is read again,
- * and if another process has already refreshed, its token is used and no second refresh is sent (a rotating
- * refresh token can be used only once).
- */
-export async function getAccessToken(ctx: Context, login: LoadedLogin, options: AccessOptions = {}): Promise<TokenSecrets> {
-  const current = await readSecrets(login)
-  if (!needsRefresh(current, ctx.now(), options)) return current
-  const [{withLock}, {refreshTokens}] = await Promise.all([import('../util/lock.js'), import('./refresh.js')])
-  return withLock(refreshLockPath(ctx, login.target), async () => {
-    const fresh = await readSecrets(login)
-    if (!needsRefresh(fresh, ctx.now(), options)) {
-      ctx.debug(`another process already refreshed ${login.target.key}`)
-      return fresh
-    }
-    return refreshTokens(ctx, login, fresh)
-  })
-}
-
-function needsRefresh(secrets: TokenSecrets, now: number, options: AccessOptions): boolean {
-  if (options.rejectedAccessToken !== undefined) return secrets.accessToken === options.rejectedAccessToken
-  return expiresWithin(secrets, now, REFRESH_AHEAD_MS)
 }

@@ -1,8 +1,8 @@
 import type {IncomingMessage} from 'node:http'
-import {isIP} from 'node:net'
 import {Readable} from 'node:stream'
 import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {LiteHeaders, LiteResponse} from './lite.js'
+import {loadNet} from '../util/lazy-builtins.js'
 
 /**
  * A `fetch` for oauthctl's own requests, on node:http / node:https. Node 20's built-in fetch (undici)
@@ -161,7 +161,7 @@ async function viaProxy(url: URL, proxy: URL, headers: Record<string, string>, s
     createConnection: () => {
       const host = url.hostname.replace(/^\[|\]$/g, '')
       // SNI carries host names only (RFC 6066 §3).
-      const secure = tls.connect({socket, servername: isIP(host) ? undefined : host})
+      const secure = tls.connect({socket, servername: loadNet().isIP(host) ? undefined : host})
       secure.once('close', () => socket.destroy())
       return secure
     },

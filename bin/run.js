@@ -10,16 +10,28 @@ process.stdout.on('error', (error) => {
 })
 
 async function main() {
-  // Hot commands (`token`, `get`, ...; the list is src/cli/fast-commands.ts) skip @oclif/core: they run
-  // from one CommonJS bundle (see scripts/bundle-fast-path.mjs and src/cli/fast-path.ts).
+  const argv = process.argv.slice(2)
+  // `oauthctl --debug get /x` means `oauthctl get /x --debug` (OAUTHCTL_DEBUG=1 is the same switch).
+  while (argv[0] === '--debug') {
+    argv.shift()
+    process.env.OAUTHCTL_DEBUG = '1'
+  }
+
+  // Hot commands (`token`, `get`, ...; the one list is src/cli/fast-commands.ts, built into
+  // dist/cli/fast-commands.cjs) skip @oclif/core: they run from one CommonJS bundle (see
+  // scripts/bundle-fast-path.mjs and src/cli/fast-path.ts). `__complete` (shell completion,
+  // src/cli/complete.ts) never loads oclif either.
   const {FAST_COMMANDS} = require('../dist/cli/fast-commands.cjs')
   let code
-  if (FAST_COMMANDS.includes(process.argv[2])) {
-    code = await require('../dist/cli/fast-path.bundle.cjs').runFast(process.argv.slice(2))
+  if (argv[0] === '__complete') {
+    const {runComplete} = await import('../dist/cli/complete.js')
+    code = runComplete(argv.slice(1))
+  } else if (FAST_COMMANDS.includes(argv[0])) {
+    code = await require('../dist/cli/fast-path.bundle.cjs').runFast(argv)
   }
   if (code === undefined) {
     const {execute} = await import('@oclif/core')
-    await execute({dir: require('node:path').join(__dirname, '..')})
+    await execute({dir: require('node:path').join(__dirname, '..'), args: argv})
   } else {
     process.exitCode = code
   }

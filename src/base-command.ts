@@ -1,5 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 import {createContext, type Context} from './context.js'
+import {UsageError} from './errors.js'
 import {createProcessIO} from './io.js'
 import {reportError} from './report-error.js'
 
@@ -26,7 +27,22 @@ export abstract class BaseCommand extends Command {
     // oclif's this.exit() throws an ExitError; let it through untouched.
     if (error.oclif?.exit !== undefined && error.constructor?.name === 'ExitError') throw error
     const io = this.ctx?.io ?? createProcessIO()
-    const code = reportError(error, io, this.ctx?.debugEnabled ?? false, this.id)
+    const code = reportError(suggestFlag(error, this.ctor, this.id) ?? error, io, this.ctx?.debugEnabled ?? false, this.id)
     this.exit(code)
   }
+}
+
+/** oclif's "Nonexistent flag: --paginat" as a usage error that names the closest real flag. */
+function suggestFlag(error: Error & {flags?: unknown}, command: Command.Class, id: string | undefined): UsageError | undefined {
+  if (!error.message.startsWith('Nonexistent flag') || !Array.isArray(error.flags) || error.flags.length !== 1) return undefined
+  const wrong = String(error.flags[0]).split('=')[0]
+  if (!wrong.startsWith('--')) return undefined
+  const flags = {...command.baseFlags, ...command.flags} as Record<string, {allowNo?: boolean; hidden?: boolean}>
+  const candidates = Object.entries(flags)
+    .filter(([, flag]) => !flag.hidden)
+    .flatMap(([name, flag]) => (flag.allowNo ? [`--${name}`, `--no-${name}`] : [`--${name}`]))
+  return new UsageError(`unknown flag ${wrong}`, {
+    suggest: {wrong, candidates: [...candidates, '--help']},
+    hint: `See \`oauthctl ${id ? `${id.replaceAll(':', ' ')} ` : ''}--help\`.`,
+  })
 }

@@ -5,6 +5,7 @@ import {createProcessIO, type IO} from './io.js'
 import {resolveConfigDir} from './paths.js'
 import {keyringNamespace, namespacedStore} from './store/namespaced-store.js'
 import {redact} from './redact.js'
+import {DEFAULT_TIMEOUTS, type HttpTimeouts} from './http/timeouts.js'
 import type {StoreKind, TokenStore} from './store/token-store.js'
 
 /**
@@ -17,7 +18,10 @@ export interface Context {
   configDir: string
   io: IO
   now(): number
+  /** oauthctl's HTTP client (node:http), with {@link Context.timeouts}. */
   fetch: typeof fetch
+  /** Connect and idle timeouts of every request `fetch` makes (the API commands' --timeout flags set them). */
+  timeouts: HttpTimeouts
   debugEnabled: boolean
   /**
    * A token given by `OAUTHCTL_TOKEN` or `--token`: used as is, no store is read or written, no refresh
@@ -56,7 +60,8 @@ export function createContext(overrides: ContextOverrides = {}): Context {
     now: Date.now,
     // node:http rather than the built-in fetch: see src/http/node-fetch.ts for the ~70 ms it saves a call.
     fetch: ((input: string | URL | Request, init?: RequestInit) =>
-      import('./http/node-fetch.js').then(({nodeFetch}) => nodeFetch(input, init))) as typeof fetch,
+      import('./http/node-fetch.js').then(({nodeFetch}) => nodeFetch(input, init, ctx.timeouts))) as typeof fetch,
+    timeouts: {...DEFAULT_TIMEOUTS},
     debugEnabled,
     tokenOverride: env.OAUTHCTL_TOKEN || undefined,
     debug(line) {

@@ -22,10 +22,13 @@ export interface ErrorOptions {
   /** One line telling the user what to do next, e.g. the exact `oauthctl login ...` to run. */
   hint?: string
   cause?: unknown
+  /** A mistyped name and what it could have been: reported as "Did you mean this?" with the corrected command. */
+  suggest?: {wrong: string; candidates: readonly string[]}
 }
 
 export class OauthctlError extends Error {
   readonly hint?: string
+  readonly suggest?: ErrorOptions['suggest']
   constructor(
     message: string,
     readonly code: string,
@@ -35,6 +38,7 @@ export class OauthctlError extends Error {
     super(message, {cause: options.cause})
     this.name = new.target.name
     this.hint = options.hint
+    this.suggest = options.suggest
   }
 }
 

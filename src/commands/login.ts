@@ -1,31 +1,34 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
+import type {LoginRecord} from '../config.js'
+import {pickProvider} from '../cli/provider-flag.js'
+import {providerFlag} from '../cli/oclif-provider-flags.js'
 import {login} from '../flows/login.js'
 import {LOGIN_MODE_FLAGS, loginModeFromFlags} from '../flows/login-modes.js'
+import {MAX_LOGIN_TIMEOUT_S} from '../flows/loopback-login.js'
 import {resolveTarget} from '../flows/session.js'
 import {clientAuthFlag, clientAuthFromFlag, pickProviderOptionFlags, providerOptionFlags} from '../providers/option-flags.js'
 
 export default class Login extends BaseCommand {
   static override summary = 'Log in to a provider in the browser and store the tokens.'
-  static override description = `Starts a one-shot listener on 127.0.0.1, opens the browser at the provider's authorize URL (always printed on stderr too), catches the code on the redirect, checks state, PKCE and the issuer, exchanges the code and keeps the tokens in the OS keyring (or a 0600 file when no keyring is available). The provider becomes the default.`
+  static override description = `Starts a one-shot listener on 127.0.0.1 (every loopback address for a localhost redirect), opens the browser at the provider's authorize URL (always printed on stderr too), catches the code on the redirect, checks state, PKCE and the issuer, exchanges the code and keeps the tokens in the OS keyring (or a 0600 file when no keyring is available). The provider becomes the default.`
   static override examples = [
     '<%= config.bin %> login sandbox',
-    '<%= config.bin %> login linkedin --client-id 86abc --client-secret "$LI_SECRET" --port 8085',
-    '<%= config.bin %> login github --scope repo --scope read:org --no-browser',
-    '<%= config.bin %> login github --device',
-    '<%= config.bin %> login google --no-browser --paste',
-    'echo "$GITHUB_PAT" | <%= config.bin %> login github --with-token',
+    '<%= config.bin %> login -p sandbox --profile work --scope openid --scope offline_access',
+    '<%= config.bin %> login sandbox --device',
+    '<%= config.bin %> login sandbox --no-browser --paste',
+    '<%= config.bin %> token sandbox | <%= config.bin %> login sandbox --profile copy --with-token',
     '<%= config.bin %> login sandbox --client-credentials --client-id oauthctl-machine --client-secret sandbox-secret --scope api',
-    '<%= config.bin %> login microsoft --tenant contoso.onmicrosoft.com --client-id 7f3c...',
   ]
   static override args = {
-    provider: Args.string({description: 'Provider name (see `oauthctl providers list`).', required: true}),
+    provider: Args.string({description: 'Provider name (see `oauthctl providers list`); or -p NAME.'}),
   }
   static override flags = {
+    provider: providerFlag,
     profile: Flags.string({description: 'Profile name, to keep several accounts of one provider.', default: 'default'}),
     scope: Flags.string({description: "Scope to request (repeatable); replaces the provider's defaults.", multiple: true, multipleNonGreedy: true}),
     port: Flags.integer({description: 'Fixed loopback port, for providers that need a registered one.', min: 1, max: 65535}),
-    timeout: Flags.integer({description: 'Seconds to wait for the browser redirect.', default: 300, min: 1}),
+    timeout: Flags.integer({description: 'Seconds to wait for the browser redirect (at most 86400, one day).', default: 300, min: 1, max: MAX_LOGIN_TIMEOUT_S}),
     browser: Flags.boolean({description: 'Open the browser (--no-browser only prints the URL).', default: true, allowNo: true}),
     'client-id': Flags.string({description: 'Client id of your own OAuth app.', env: 'OAUTHCTL_CLIENT_ID'}),
     'client-secret': Flags.string({description: 'Client secret of your own OAuth app.', env: 'OAUTHCTL_CLIENT_SECRET'}),
@@ -41,7 +44,7 @@ export default class Login extends BaseCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Login)
-    const target = resolveTarget(this.ctx.config(), args.provider, flags.profile)
+    const target = resolveTarget(this.ctx.config(), pickProvider(args.provider, flags.provider, true), flags.profile)
     this.ctx.trapInterrupts()
     const result = await login(this.ctx, {
       target,
@@ -60,6 +63,12 @@ export default class Login extends BaseCommand {
     const subject = result.identity.subject && result.identity.subject !== who ? ` (${result.identity.subject})` : ''
     this.ctx.io.say(`Logged in to ${target.provider} as ${who}${subject}, profile ${target.profile}.`)
     this.ctx.io.say(`Tokens stored in ${result.storeLocation}.`)
-    if (flags.json) this.ctx.io.out(`${JSON.stringify(result.record, null, 2)}\n`)
+    if (flags.json) this.ctx.io.out(`${JSON.stringify(loginRecordJson(result.record), null, 2)}\n`)
   }
+}
+
+/** The stored login as `--json` prints it: dates as ISO 8601, as `status --json` and `token --json` do. */
+function loginRecordJson(record: LoginRecord): Record<string, unknown> {
+  const iso = (epochMs: number | undefined) => (epochMs === undefined ? undefined : new Date(epochMs).toISOString())
+  return {...record, expiresAt: iso(record.expiresAt) ?? null, obtainedAt: iso(record.obtainedAt)}
 }

@@ -8,7 +8,7 @@ export default class Sandbox extends BaseCommand {
   static override description = `A real authorization server (oidc-provider) with a public native client "oauthctl", PKCE, rotating refresh tokens, a login page (any user name, password "sandbox") and a protected demo API under /api (GET /api/v2/me, /api/items). Prints its issuer URL on stdout when ready; logs go to stderr.`
   static override examples = [
     '<%= config.bin %> sandbox &',
-    '<%= config.bin %> sandbox --port 9100 --auto-approve --access-token-ttl 5',
+    '<%= config.bin %> sandbox --port 9100 --auto-approve --access-token-ttl 5 &',
   ]
   static override flags = {
     port: Flags.integer({description: 'Port to listen on (127.0.0.1); default: the port of OAUTHCTL_SANDBOX_ISSUER, else 9000. 0 picks a free one.', min: 0, max: 65535}),

@@ -1,10 +1,13 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
-import {formatStatus, listStatus} from '../flows/status.js'
+import {listingWidth, printListing, truncateLine} from '../cli/listing.js'
+import {NotLoggedInError} from '../errors.js'
+import {formatStatus, listStatus, type StatusEntry} from '../flows/status.js'
 
 export default class Status extends BaseCommand {
   static override summary = 'Show every stored login: provider, profile, subject, scopes, expiry, store.'
-  static override description = 'Never prints a secret. The human listing goes to stderr; --json prints a JSON array on stdout. `*` marks the default.'
+  static override description =
+    'Never prints a secret. The listing goes to stdout (--json: a JSON array with "default": true on the default login); `*` marks the default login, the one used when no provider is named. Exit 4 when nothing is stored (--json still prints []).'
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --json | jq -r ".[].provider"', '<%= config.bin %> status --check || <%= config.bin %> login sandbox']
   static override flags = {
     json: Flags.boolean({description: 'Print a JSON array on stdout.'}),
@@ -14,16 +17,29 @@ export default class Status extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Status)
     const entries = listStatus(this.ctx)
-    if (flags.check && entries.length > 0) {
+    if (entries.length === 0) {
+      if (flags.json) this.ctx.io.out('[]\n')
+      throw new NotLoggedInError('not logged in to any provider', {
+        hint: 'Run `oauthctl login <provider>` (try `oauthctl login sandbox` with `oauthctl sandbox` running).',
+      })
+    }
+    if (flags.check) {
       const {checkLogins, failedCheckError, formatCheck} = await import('../flows/status-check.js')
       const checked = await checkLogins(this.ctx, entries)
       if (flags.json) this.ctx.io.out(`${JSON.stringify(checked, null, 2)}\n`)
-      else for (const entry of checked) for (const line of [...formatStatus([entry], this.ctx.now()), formatCheck(entry.check)]) this.ctx.io.say(line)
+      else this.print(checked, (entry) => [formatCheck(entry.check)])
       const failure = failedCheckError(checked)
       if (failure) throw failure
       return
     }
     if (flags.json) this.ctx.io.out(`${JSON.stringify(entries, null, 2)}\n`)
-    else for (const line of formatStatus(entries, this.ctx.now())) this.ctx.io.say(line)
+    else this.print(entries, () => [])
+  }
+
+  private print<T extends StatusEntry>(entries: T[], extra: (entry: T) => string[]): void {
+    const width = listingWidth(this.ctx.io)
+    const lines = entries.flatMap((entry) => [...formatStatus([entry], this.ctx.now()), ...extra(entry)])
+    if (entries.some((entry) => entry.default)) lines.push('* the default login: used when no provider is named')
+    printListing(this.ctx.io, this.ctx.io.stdoutIsTTY ? lines.map((line) => truncateLine(line, width)) : lines)
   }
 }

@@ -3,8 +3,10 @@ import {ApiError, UsageError} from '../errors.js'
 import {checkAllowHosts, checkTokenDestination, resolveApiUrl, sendAuthorized, tokenOrigins} from '../http/api-client.js'
 import {ResponsePrinter} from '../http/output.js'
 import {describeErrorInOk, inspectProviderAnswer} from '../http/provider-answer.js'
+import {unfollowedRedirect} from '../http/redirects.js'
 import {prepareRequest, type PreparedRequest} from '../http/request-body.js'
 import {describeGiveUp} from '../http/retry.js'
+import type {HttpTimeouts} from '../http/timeouts.js'
 import {colorEnabled} from '../io.js'
 import {loadLogin, resolveTarget} from './session.js'
 
@@ -32,6 +34,8 @@ export interface ApiRequestInput {
   silent?: boolean
   paginate?: boolean
   slurp?: boolean
+  /** `--timeout`, `--connect-timeout`: for every request of the command (the API's and a refresh). */
+  timeouts?: HttpTimeouts
 }
 
 /** Flag combinations that make no sense are usage errors (exit 2), found before anything is read or sent. */
@@ -49,6 +53,7 @@ function checkCombinations(input: ApiRequestInput): void {
  */
 export async function runApiRequest(ctx: Context, input: ApiRequestInput): Promise<void> {
   checkCombinations(input)
+  if (input.timeouts) ctx.timeouts = input.timeouts
   const build = await prepareRequest(
     {
       method: input.method,
@@ -100,4 +105,6 @@ export async function runApiRequest(ctx: Context, input: ApiRequestInput): Promi
     const hint = known ?? describeGiveUp(request.method, response, ctx.now())
     throw new ApiError(response.status, response.statusText, hint ? {hint} : undefined)
   }
+  const redirect = unfollowedRedirect(request.method, response.url || request.url.href, response)
+  if (redirect) throw redirect
 }

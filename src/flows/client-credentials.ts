@@ -10,6 +10,7 @@ import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-c
 import {joinScopes} from './loopback-login.js'
 import {loginCommand, saveLogin, type LoadedLogin, type Target} from './session.js'
 import {secretsFromTokenResponse, type TokenResponseLike} from './token-response.js'
+import {throwIfInterrupted} from '../util/interrupt.js'
 
 export const CLIENT_CREDENTIALS_GRANT = 'client_credentials'
 
@@ -21,15 +22,16 @@ export function asConfidentialClient(preset: ProviderPreset, clientSecret: strin
   return clientSecret && preset.clientAuth === 'none' ? {...preset, clientAuth: 'client_secret_basic'} : preset
 }
 
-/** One client credentials grant (RFC 6749 §4.4). */
+/** One client credentials grant (RFC 6749 §4.4); `signal` (Ctrl-C) aborts it. */
 export async function requestClientCredentials(
   preset: ProviderPreset,
   credentials: ClientCredentials,
   scopes: string[],
   fetch?: FetchFn,
+  signal?: AbortSignal,
 ): Promise<TokenResponseLike> {
   const client = await import('openid-client')
-  const config = await createOAuthConfig(asConfidentialClient(preset, credentials.clientSecret), credentials, {fetch})
+  const config = await createOAuthConfig(asConfidentialClient(preset, credentials.clientSecret), credentials, {fetch, signal})
   const parameters: Record<string, string> = {}
   if (scopes.length > 0) parameters.scope = joinScopes(preset, scopes)
   const tokens = await client.clientCredentialsGrant(config, parameters)
@@ -73,8 +75,9 @@ export async function loginWithClientCredentials(ctx: Context, preset: ProviderP
   const scopes = input.scopes ?? []
   let tokens: TokenResponseLike
   try {
-    tokens = await requestClientCredentials(preset, {clientId, clientSecret}, scopes, ctx.fetch)
+    tokens = await requestClientCredentials(preset, {clientId, clientSecret}, scopes, ctx.fetch, ctx.signal)
   } catch (error) {
+    throwIfInterrupted(ctx.signal, 'login interrupted during the client credentials grant; nothing was stored')
     throw grantError(error, preset)
   }
   const secrets = {...secretsFromTokenResponse(tokens, ctx.now()), clientSecret}

@@ -6,6 +6,7 @@ import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-c
 import {joinScopes} from './loopback-login.js'
 import {printable} from './paste-login.js'
 import type {TokenResponseLike} from './token-response.js'
+import {sleep, timerDelay} from '../util/timers.js'
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 
@@ -48,22 +49,6 @@ export function pollIntervalFromEnv(env: NodeJS.ProcessEnv): number | undefined 
   return value
 }
 
-/** An abortable timer. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, {once: true})
-  })
-}
-
 /**
  * RFC 8628 device authorization grant: asks for a device and user code, shows the verification URL and
  * the code on stderr, then polls the token endpoint at the server's interval (5 s when it sends none),
@@ -83,13 +68,14 @@ export async function loginWithDevice(input: DeviceLoginInput, deps: DeviceLogin
     })
   }
   const client = await import('openid-client')
-  const config = await createOAuthConfig(preset, input.credentials, {fetch: deps.fetch})
+  const config = await createOAuthConfig(preset, input.credentials, {fetch: deps.fetch, signal: deps.signal})
   const parameters: Record<string, string> = {}
   if (input.scopes.length > 0) parameters[preset.scopeParameter ?? 'scope'] = joinScopes(preset, input.scopes)
   let authorization: Awaited<ReturnType<typeof client.initiateDeviceAuthorization>>
   try {
     authorization = await client.initiateDeviceAuthorization(config, parameters)
   } catch (error) {
+    if (deps.signal?.aborted) throw interrupted()
     throw new AuthorizationError(`${preset.displayName} refused the device authorization request: ${describeOAuthError(error)}`, {
       error: oauthErrorCode(error),
       hint: hintForError(preset, oauthErrorDescription(error)) ?? hintForOAuthFailure(error, preset.deviceAuthorizationEndpoint ?? preset.tokenEndpoint, 'Check the client id and the scopes; the app must have the device flow enabled.'),
@@ -109,16 +95,17 @@ export async function loginWithDevice(input: DeviceLoginInput, deps: DeviceLogin
   const deadline = deps.now() + authorization.expires_in * 1000
   for (;;) {
     try {
-      await wait(intervalS * 1000, deps.signal)
+      // Never sleep past the code's expiry: a server's huge `interval` must not outlive it (or overflow).
+      await wait(timerDelay(Math.min(intervalS * 1000, Math.max(deadline - deps.now(), 0))), deps.signal)
     } catch {
-      throw new InterruptedError('login interrupted while waiting for the device approval')
+      throw interrupted()
     }
     if (deps.now() >= deadline) throw expired(preset)
     try {
       const tokens = await client.genericGrantRequest(config, DEVICE_CODE_GRANT, {device_code: authorization.device_code})
       return tokens as TokenResponseLike
     } catch (error) {
-      if (deps.signal?.aborted) throw new InterruptedError('login interrupted while waiting for the device approval')
+      if (deps.signal?.aborted) throw interrupted()
       const code = oauthErrorCode(error)
       if (code === 'authorization_pending') continue
       if (code === 'slow_down') {
@@ -137,6 +124,10 @@ export async function loginWithDevice(input: DeviceLoginInput, deps: DeviceLogin
 export async function renderQrCode(text: string): Promise<string> {
   const {renderUnicodeCompact} = await import('uqr')
   return renderUnicodeCompact(text, {border: 2})
+}
+
+function interrupted(): InterruptedError {
+  return new InterruptedError('login interrupted while waiting for the device approval')
 }
 
 function expired(preset: ProviderPreset): AuthorizationError {

@@ -1,6 +1,7 @@
 import type {Context} from '../context.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {applyPresetApiHeaders} from '../providers/quirks.js'
+import {interruptibleTimeout} from '../util/interrupt.js'
 import {identityFromClaims, userOfAnswer, type Identity, type TokenResponseLike} from './token-response.js'
 
 /**
@@ -18,7 +19,7 @@ export async function identifyUser(ctx: Context, preset: ProviderPreset, tokens:
     applyPresetApiHeaders(preset, headers)
     const response = await ctx.fetch(url, {
       headers,
-      signal: AbortSignal.timeout(10_000),
+      signal: interruptibleTimeout(ctx.signal, 10_000),
     })
     if (!response.ok) {
       ctx.debug(`identity lookup at ${url} answered ${response.status}`)

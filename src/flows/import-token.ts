@@ -6,6 +6,7 @@ import {errorInOkAnswer} from '../http/provider-answer.js'
 import {applyPresetApiHeaders} from '../providers/quirks.js'
 import {identityFromClaims, userOfAnswer, type Identity, type TokenResponseLike} from './token-response.js'
 import {parseJsonSafely} from '../util/safe-object.js'
+import {interruptibleTimeout} from '../util/interrupt.js'
 
 /**
  * Parses what `login --with-token` read from stdin: a bare token (one line, no spaces), or a JSON token
@@ -77,7 +78,7 @@ export async function checkAccessToken(ctx: Context, preset: ProviderPreset, acc
     applyPresetApiHeaders(preset, headers)
     const response = await ctx.fetch(url, {
       headers,
-      signal: AbortSignal.timeout(10_000),
+      signal: interruptibleTimeout(ctx.signal, 10_000),
     })
     if (response.status === 401) {
       await response.body?.cancel()

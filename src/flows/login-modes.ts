@@ -12,6 +12,7 @@ import type {ClientCredentials} from './oauth-client.js'
 import {loginWithPaste} from './paste-login.js'
 import {saveLogin} from './session.js'
 import {readInput} from './stdin.js'
+import {throwIfInterrupted} from '../util/interrupt.js'
 import {secretsFromTokenResponse, type TokenResponseLike} from './token-response.js'
 
 export type {LoginMode} from './login-types.js'
@@ -54,6 +55,7 @@ export async function obtainTokensWithoutListener(
     say: ctx.io.say,
     stdinIsTTY: ctx.io.stdinIsTTY,
     fetch: ctx.fetch,
+    signal: ctx.signal,
     readPaste: () => readInput(ctx.io.stdin, {firstLine: true, signal: ctx.signal}),
   })
 }
@@ -90,6 +92,7 @@ export async function loginWithoutAuthorization(
     })
   }
   const {tokens, identity} = await importToken(ctx, preset, text)
+  throwIfInterrupted(ctx.signal, 'login interrupted before the token was stored; nothing was stored')
   const secrets = secretsFromTokenResponse(tokens, ctx.now())
   const clientSecret = input.clientSecret ?? ctx.env.OAUTHCTL_CLIENT_SECRET
   if (clientSecret) {

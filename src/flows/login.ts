@@ -15,6 +15,7 @@ import type {LoginInput, LoginResult} from './login-types.js'
 import {loginWithLoopback, redirectUriFor} from './loopback-login.js'
 import {saveLogin} from './session.js'
 import {secretsFromTokenResponse} from './token-response.js'
+import {throwIfInterrupted} from '../util/interrupt.js'
 
 export type {LoginInput, LoginResult} from './login-types.js'
 
@@ -78,6 +79,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
       startCallbackServer: ctx.startCallbackServer,
       browser: ctx.browser,
       say: ctx.io.say,
+      warn: ctx.io.warn,
       debug: ctx.debug,
       signal: ctx.signal,
       fetch: ctx.fetch,
@@ -88,6 +90,8 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   // Salesforce and the like name the API host in the token response; identify the user there already.
   const apiBase = apiBaseFromTokenResponse(preset, tokens as unknown as Record<string, unknown>)
   const identity = await identifyUser(ctx, apiBase ? {...preset, apiBase} : preset, tokens)
+  // The identity lookup is best effort and swallows an abort: check before anything is written.
+  throwIfInterrupted(ctx.signal, 'login interrupted before the tokens were stored; nothing was stored')
   const secrets = secretsFromTokenResponse(tokens, ctx.now())
   if (credentials.clientSecret) secrets.clientSecret = credentials.clientSecret
   const granted = typeof tokens.scope === 'string' && tokens.scope ? tokens.scope.split(/[ ,]+/) : scopes

@@ -1,6 +1,6 @@
 import type {Browser} from '../callback/browser.js'
 import type {CallbackServer, CallbackServerOptions} from '../callback/callback-server.js'
-import {AuthorizationError, OauthctlError} from '../errors.js'
+import {AuthorizationError, InterruptedError, OauthctlError} from '../errors.js'
 import {hintForError, usesPkce, type ProviderPreset} from '../providers/preset.js'
 import {issuerForResponse, type KnownIssuer} from './issuer-check.js'
 import {describeOAuthError, hintForOAuthFailure, isUnreachable, oauthErrorCode, oauthErrorDescription} from './oauth-errors.js'
@@ -23,11 +23,16 @@ export interface LoopbackLoginDeps {
   startCallbackServer(options: CallbackServerOptions): Promise<CallbackServer>
   browser(): Promise<Browser>
   say(line: string): void
+  /** Warnings (a response to the callback address that does not belong to this login); else `say`. */
+  warn?(line: string): void
   /** Redacted diagnostics (--debug). */
   debug?(line: string): void
   signal?: AbortSignal
   fetch?: FetchFn
 }
+
+/** The longest `login --timeout` (seconds): one day. */
+export const MAX_LOGIN_TIMEOUT_S = 86_400
 
 /** The redirect URI the user registers for a preset (`http://127.0.0.1/callback`, any port, per RFC 8252 §7.3). */
 export function redirectUriFor(preset: ProviderPreset, port?: number): string {
@@ -79,16 +84,18 @@ export interface AuthorizationAttempt {
  * When `openid` is among the scopes a fresh `nonce` is sent (OIDC Core §3.1.2.1; some servers, Glewlwyd
  * among them, refuse an OpenID request without one) and the ID token must carry it (§3.1.3.7 step 11),
  * whenever the ID token can be checked at all (a known issuer, see issuerForResponse).
+ * When `signal` aborts (Ctrl-C), a code exchange under way stops at once with InterruptedError (exit 130).
  */
 export async function beginAuthorization(
   preset: ProviderPreset,
   credentials: ClientCredentials,
   scopes: string[],
-  fetch?: FetchFn,
+  deps: {fetch?: FetchFn; signal?: AbortSignal} = {},
   knownIssuers: readonly KnownIssuer[] = [],
 ): Promise<AuthorizationAttempt> {
   const client = await import('openid-client')
-  const config = await createOAuthConfig(preset, credentials, {fetch})
+  const {signal} = deps
+  const config = await createOAuthConfig(preset, credentials, {fetch: deps.fetch, signal})
   const codeVerifier = usesPkce(preset) ? client.randomPKCECodeVerifier() : undefined
   const codeChallenge = codeVerifier ? await client.calculatePKCECodeChallenge(codeVerifier) : undefined
   const state = client.randomState()
@@ -98,9 +105,10 @@ export async function beginAuthorization(
     authorizeUrl: (redirectUri) =>
       client.buildAuthorizationUrl(config, authorizationParameters(preset, {redirectUri, scopes, state, codeChallenge, nonce})),
     async exchange(callbackUrl, redirectUri, hint) {
+      if (signal?.aborted) throw interruptedExchange()
       try {
         const issuer = issuerForResponse(preset, callbackUrl, knownIssuers)
-        const exchangeConfig = issuer === preset.issuer ? config : await createOAuthConfig(preset, credentials, {fetch, issuer})
+        const exchangeConfig = issuer === preset.issuer ? config : await createOAuthConfig(preset, credentials, {fetch: deps.fetch, signal, issuer})
         // An ID token is only kept (and so only required to carry the nonce) when its issuer can be checked.
         const idTokenChecked = nonce !== undefined && issuer !== undefined && !preset.quirks?.multiTenantIssuer
         return await client.authorizationCodeGrant(
@@ -111,6 +119,7 @@ export async function beginAuthorization(
         )
       } catch (error) {
         if (error instanceof OauthctlError) throw error
+        if (signal?.aborted) throw interruptedExchange()
         const code = oauthErrorCode(error)
         const what = isUnreachable(error) ? `could not reach ${new URL(preset.tokenEndpoint).host} to exchange the code` : `${preset.displayName} did not issue tokens`
         throw new AuthorizationError(`${what}: ${describeOAuthError(error)}`, {
@@ -131,7 +140,7 @@ export async function beginAuthorization(
  */
 export async function loginWithLoopback(input: LoopbackLoginInput, deps: LoopbackLoginDeps): Promise<TokenResponseLike> {
   const {preset} = input
-  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps.fetch, input.knownIssuers)
+  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps, input.knownIssuers)
   const port = input.port ?? (preset.loopback.anyPort ? 0 : preset.loopback.defaultPort)
   const server = await deps.startCallbackServer({
     bindHost: preset.loopback.host === '[::1]' ? '::1' : '127.0.0.1',
@@ -141,6 +150,7 @@ export async function loginWithLoopback(input: LoopbackLoginInput, deps: Loopbac
     expectedState: attempt.state,
     expectedIssuer: preset.issParameterSupported ? preset.issuer : undefined,
     timeoutMs: input.timeoutMs,
+    warn: deps.warn ?? deps.say,
   })
   try {
     const redirectUri = server.redirectUri.href
@@ -171,4 +181,8 @@ export async function loginWithLoopback(input: LoopbackLoginInput, deps: Loopbac
   } finally {
     await server.close()
   }
+}
+
+function interruptedExchange(): InterruptedError {
+  return new InterruptedError('login interrupted during the code exchange; nothing was stored')
 }

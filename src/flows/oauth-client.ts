@@ -38,11 +38,14 @@ export function endpointsOf(preset: ProviderPreset): string[] {
  * issuerForResponse). Without either, none is invented: openid-client needs a value, so it gets the
  * authorization endpoint's origin, but it is never compared with anything, because an ID token (whose
  * `iss` would be) is then dropped from token responses and `iss` is not accepted from a response.
+ *
+ * `signal` (Ctrl-C) aborts every request openid-client makes, on top of its own 30 s timeout: openid-client
+ * takes no signal per call, so it is joined to the one it passes to `customFetch`.
  */
 export async function createOAuthConfig(
   preset: ProviderPreset,
   credentials: ClientCredentials,
-  options: {fetch?: FetchFn; userAgent?: string; issuer?: string} = {},
+  options: {fetch?: FetchFn; userAgent?: string; issuer?: string; signal?: AbortSignal} = {},
 ): Promise<Client.Configuration> {
   const client = await loadOpenIdClient()
   const endpoints = endpointsOf(preset)
@@ -84,6 +87,10 @@ export async function createOAuthConfig(
   if (preset.idTokenSigningAlg) metadata.id_token_signed_response_alg = preset.idTokenSigningAlg
   const config = new client.Configuration(server, credentials.clientId, metadata, auth)
   if (insecure.length > 0) client.allowInsecureRequests(config)
-  config[client.customFetch] = createQuirkFetch({...preset, issuer}, options.fetch ?? fetch, options.userAgent)
+  const quirkFetch = createQuirkFetch({...preset, issuer}, options.fetch ?? fetch, options.userAgent)
+  const interrupt = options.signal
+  config[client.customFetch] = interrupt
+    ? (url, init) => quirkFetch(url, {...init, signal: init.signal ? AbortSignal.any([init.signal, interrupt]) : interrupt})
+    : quirkFetch
   return config
 }

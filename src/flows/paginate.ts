@@ -4,6 +4,7 @@ import type {ResponsePrinter} from '../http/output.js'
 import {readWhole} from '../http/output.js'
 import {bodyStylesFor, isUnsupportedStyle, nextFromBody, parseLinkNext, slurpElements} from '../http/pagination.js'
 import {describeErrorInOk, errorInOkAnswer} from '../http/provider-answer.js'
+import {ApiRedirectError, unfollowedRedirect} from '../http/redirects.js'
 import type {PreparedRequest} from '../http/request-body.js'
 import {describeGiveUp} from '../http/retry.js'
 import type {PaginationStyle} from '../providers/preset.js'
@@ -41,12 +42,14 @@ export async function paginate(ctx: Context, input: PaginateInput): Promise<void
   try {
     for (let page = 1; ; page++) {
       const response = await input.send(request)
-      if (response.status >= 400) {
+      const redirect = response.status < 400 && unfollowedRedirect(request.method, response.url || request.url.href, response)
+      if (response.status >= 400 || redirect) {
         await slurp?.close(false)
         await input.printer.head(response)
         await input.printer.body(response, {keep: false, page: true})
-        const giveUp = describeGiveUp(request.method, response, ctx.now())
         const written = page === 1 ? '' : `Pages 1-${page - 1} were written before it. `
+        if (redirect) throw new ApiRedirectError(redirect.message, `${written}${redirect.hint}`)
+        const giveUp = describeGiveUp(request.method, response, ctx.now())
         throw new ApiError(response.status, response.statusText, {hint: `${written}${giveUp ?? ''}`.trim() || undefined})
       }
       await input.printer.head(response)

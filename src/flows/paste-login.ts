@@ -23,6 +23,8 @@ export interface PasteLoginDeps {
   /** True when a person is typing: then a prompt is shown. */
   stdinIsTTY: boolean
   fetch?: FetchFn
+  /** Ctrl-C: ends the code exchange at once (exit 130). */
+  signal?: AbortSignal
 }
 
 /**
@@ -43,7 +45,7 @@ export function pasteRedirectUri(preset: ProviderPreset, port?: number): string 
  */
 export async function loginWithPaste(input: PasteLoginInput, deps: PasteLoginDeps): Promise<TokenResponseLike> {
   const {preset} = input
-  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps.fetch, input.knownIssuers)
+  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps, input.knownIssuers)
   const redirectUri = pasteRedirectUri(preset, input.port)
   const url = attempt.authorizeUrl(redirectUri)
   deps.say(`Open this URL in a browser (on any machine) to log in to ${preset.displayName}:`)

@@ -20,8 +20,8 @@ export interface ProviderDetails extends ProviderPreset {
   optionValues: OptionValues
   /** The metadata document a discovered provider came from. */
   metadataUrl?: string
-  /** When dynamic registration issued the client id (epoch ms). */
-  registeredAt?: number
+  /** When dynamic registration issued the client id (ISO 8601). */
+  registeredAt?: string
 }
 
 /** Details of one resolved provider; `port` shows the redirect URI for `login --port N`. */
@@ -40,7 +40,7 @@ export function describeProvider(resolved: ResolvedProvider, config: ConfigData,
     ...rest,
     optionValues,
     ...(entry?.metadataUrl ? {metadataUrl: entry.metadataUrl} : {}),
-    ...(entry?.registeredAt ? {registeredAt: entry.registeredAt} : {}),
+    ...(entry?.registeredAt ? {registeredAt: new Date(entry.registeredAt).toISOString()} : {}),
   }
 }
 
@@ -60,9 +60,10 @@ export function showProvider(
 const SOURCE_LABEL: Record<ProviderSource, string> = {builtin: 'built-in', override: 'built-in*', custom: 'custom'}
 
 function appLabel(details: ProviderDetails): string {
-  if (details.source === 'builtin' && details.clientId) return 'built in'
-  if (details.clientId) return details.clientSecretRequired ? 'yours (id saved; + secret)' : 'yours (id saved)'
-  return details.clientSecretRequired ? 'needs yours (id + secret)' : 'needs yours (id)'
+  if (details.source === 'builtin' && details.clientId) return 'not needed'
+  if (details.clientId) return 'saved'
+  return details.clientSecretRequired ? 'id + secret' : 'id'
+
 }
 
 function portLabel(details: ProviderDetails): string {
@@ -70,26 +71,38 @@ function portLabel(details: ProviderDetails): string {
   return details.loopback.host === 'localhost' ? '(port ignored by the provider)' : '(any port)'
 }
 
-/** The human table of `providers list`, for stderr. */
-export function formatProviderTable(list: ProviderDetails[]): string[] {
+/**
+ * The table of `providers list`, for stdout, laid out to fit `width` columns (80 when not a terminal):
+ * short labels; a long custom name is shortened with `…` first, the redirect URI only when that is not enough. Every
+ * detail is in `providers show NAME` and `--json`.
+ */
+export function formatProviderTable(list: ProviderDetails[], width = 80): string[] {
   const rows = [
-    ['NAME', 'SOURCE', 'CLIENT APP', 'DEVICE', 'REDIRECT URI TO REGISTER'],
+    ['NAME', 'SOURCE', 'YOUR APP', 'DEVICE', 'REDIRECT URI TO REGISTER'],
     ...list.map((details) => [
       details.name,
       SOURCE_LABEL[details.source],
       appLabel(details),
       details.supportsDeviceFlow ? 'yes' : 'no',
-      `${details.redirectUri} ${portLabel(details)}`,
+      details.redirectPort === 'any' ? `${details.redirectUri} (any port)` : details.redirectUri,
     ]),
   ]
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)))
-  const lines = rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  '))
+  // A long custom name gives way to the redirect URI, down to 8 characters; only then is the URI cut.
+  const others = widths.slice(1, -1).reduce((sum, size) => sum + size + 2, 2)
+  widths[0] = Math.max(8, Math.min(widths[0], width - others - widths.at(-1)!))
+  const cut = (cell: string, size: number) => (cell.length <= size ? cell : `${cell.slice(0, size - 1)}…`)
+  const lines = rows.map((row) => {
+    const left = row.slice(0, -1).map((cell, column) => cut(cell, widths[column]).padEnd(widths[column])).join('  ')
+    return `${left}  ${cut(row.at(-1)!, Math.max(10, width - left.length - 2))}`
+  })
   if (list.some((details) => details.source === 'override')) lines.push('* built-in preset with your settings from the config file')
-  lines.push('Details: oauthctl providers show <name>')
+  lines.push('YOUR APP: what login needs from your own app (--client-id, --client-secret).')
+  if (list.some((details) => details.redirectPort !== 'any')) lines.push('A URI with a port needs that port; login --port N changes it.')
   return lines
 }
 
-/** The human description of `providers show`, for stderr. */
+/** The human description of `providers show`, for stdout. */
 export function formatProviderDetails(details: ProviderDetails): string[] {
   const lines: string[] = []
   const row = (label: string, value: string | undefined) => {

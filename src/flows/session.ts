@@ -60,7 +60,9 @@ export async function loadLogin(ctx: Context, target: Target, config = ctx.confi
   const preset = resolveProvider(target.provider, config, ctx.env)
   const record = config.logins?.[target.key]
   if (!record) {
+    const profiles = Object.values(config.logins ?? {}).filter((login) => login.provider === target.provider).map((login) => login.profile)
     throw new NotLoggedInError(`not logged in to ${target.provider} (profile ${target.profile})`, {
+      suggest: {wrong: target.profile, candidates: profiles},
       hint: `Run: ${loginCommand(target)}`,
     })
   }

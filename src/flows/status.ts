@@ -48,13 +48,13 @@ export function relativeTime(iso: string, now: number): string {
   return delta >= 0 ? `in ${text}` : `${text} ago`
 }
 
-/** The human rendering of `status`, written to stderr. */
+/** The human rendering of `status`, written to stdout (the legend of `*` is the command's). */
 export function formatStatus(entries: StatusEntry[], now: number): string[] {
   if (entries.length === 0) return ['Not logged in to any provider. Run `oauthctl login <provider>`.']
   const lines: string[] = []
   for (const entry of entries) {
     const who = [entry.name, entry.subject && entry.subject !== entry.name ? `(${entry.subject})` : undefined].filter(Boolean).join(' ')
-    lines.push(`${entry.default ? '*' : ' '} ${entry.provider} [${entry.profile}]${who ? `: ${who}` : ''}`)
+    lines.push(`${entry.default ? '*' : ' '} ${entry.provider}, profile "${entry.profile}"${who ? `: ${who}` : ''}`)
     const expiry = entry.expiresAt === null ? 'no expiry given' : `${entry.expired ? 'expired' : 'expires'} ${relativeTime(entry.expiresAt, now)} (${entry.expiresAt})`
     lines.push(`    token: ${expiry}${entry.hasRefreshToken ? ', refreshable' : ''}; store: ${entry.store}`)
     lines.push(`    scopes: ${entry.scopes.join(' ') || '(none)'}`)

@@ -19,6 +19,7 @@ export async function switchDefault(ctx: Context, input: {provider: string; prof
     .sort()
   if (profiles.length === 0) {
     throw new NotLoggedInError(`not logged in to ${input.provider}`, {
+      suggest: {wrong: input.provider, candidates: [...new Set(Object.values(config.logins ?? {}).map((record) => record.provider))]},
       hint: `Run: ${loginCommand({provider: input.provider, profile: input.profile ?? 'default'})}`,
     })
   }
@@ -28,6 +29,7 @@ export async function switchDefault(ctx: Context, input: {provider: string; prof
     profile = current && profiles.includes(current) ? current : profiles.includes('default') ? 'default' : profiles[0]
   } else if (!profiles.includes(profile)) {
     throw new NotLoggedInError(`not logged in to ${input.provider} with profile ${profile}`, {
+      suggest: {wrong: profile, candidates: profiles},
       hint: `Logged-in profiles: ${profiles.join(', ')}. Or run: ${loginCommand({provider: input.provider, profile})}`,
     })
   }

@@ -5,6 +5,7 @@ import {getAccessToken} from '../flows/access-token.js'
 import {isLoopbackUrl} from '../providers/preset.js'
 import {applyPresetApiHeaders, DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {LiteHeaders} from './lite.js'
+import {REDIRECT_STATUSES, tooManyRedirects} from './redirects.js'
 import {fetchWithRetry, sleep} from './retry.js'
 
 /** Matches an origin against an allow-list entry; `https://*.googleapis.com` allows any subdomain. */
@@ -98,11 +99,10 @@ export interface SendOptions {
   method: string
   headers?: Headers
   body?: Uint8Array | string
-  /** Redirects are followed only for GET and HEAD. */
+  /** Redirects are followed only for GET and HEAD; a longer chain is exit 7. */
   maxRedirects?: number
 }
 
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 /** Headers that carry credentials: never sent to an origin the token was not meant for (as curl does). */
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization']
 
@@ -164,11 +164,12 @@ async function sendFollowingRedirects(ctx: Context, start: URL, options: SendOpt
     )
     ctx.debug(`-> HTTP ${response.status} ${response.statusText}`)
     const location = response.headers.get('location')
-    if (!follow || !REDIRECT_STATUSES.has(response.status) || !location || hop >= (options.maxRedirects ?? 10)) {
-      return response
-    }
+    // Anything not followed is the caller's answer; see unfollowedRedirect for why a 3xx then fails.
+    if (!follow || !REDIRECT_STATUSES.has(response.status) || !location) return response
     if (!URL.canParse(location, url.href) || !/^https?:$/.test(new URL(location, url).protocol)) return response
     await response.body?.cancel()
+    const maxRedirects = options.maxRedirects ?? 10
+    if (hop >= maxRedirects) throw tooManyRedirects(options.method, start, new URL(location, url), maxRedirects)
     url = new URL(location, url)
   }
 }

@@ -1,5 +1,6 @@
 import {tokenFlag, type FlagSpec, type FlagValue} from '../cli/flag-spec.js'
 import type {ApiRequestInput} from '../flows/api-request.js'
+import {resolveTimeouts} from './timeouts.js'
 
 /**
  * The flags of `get`, `post`, `put`, `patch`, `delete` and `request`, as plain data: the one definition
@@ -43,6 +44,18 @@ export const API_FLAG_SPECS = {
     helpValue: 'HOST',
     description: 'Also allow sending the token to this host or origin (repeatable; *.example.com for subdomains).',
   },
+  timeout: {
+    type: 'string',
+    helpValue: 'SECONDS',
+    env: 'OAUTHCTL_TIMEOUT',
+    description: 'Give up when the server sends nothing for this long (default 30, 0 for no limit; idempotent requests are retried first). Also for a refresh.',
+  },
+  'connect-timeout': {
+    type: 'string',
+    helpValue: 'SECONDS',
+    env: 'OAUTHCTL_CONNECT_TIMEOUT',
+    description: 'Give up when the connection is not made within this long (default 10, or --timeout if smaller).',
+  },
 } satisfies Record<string, FlagSpec>
 
 /** `request` only: the method. */
@@ -55,7 +68,7 @@ export const API_PATH_ARG = {name: 'path', required: true, description: 'API pat
 
 export const API_COMMAND_DESCRIPTION = `A path is resolved against the provider's API base; an absolute URL must be on the provider's API hosts (or --allow-host), otherwise exit 3 and nothing is sent.
 Fields (-f/-F) become a JSON body, or the query string for GET and HEAD. The body goes to stdout byte for byte when piped, pretty-printed JSON on a terminal.
-GET, HEAD, PUT and DELETE are retried up to 3 times after a connection reset or a 429/503 (waiting as Retry-After says, at most 60 s).
+GET, HEAD, PUT and DELETE are retried up to 3 times after a connection reset, a timeout (--connect-timeout, --timeout) or a 429/503 (waiting as Retry-After says, at most 60 s).
 A 401 triggers one refresh and one retry. Status >= 400 writes the body, the status line on stderr, and exits 7; no stored token exits 4.`
 
 /** The flow's input from parsed flags. */
@@ -78,5 +91,6 @@ export function apiRequestInput(method: string, pathOrUrl: string, flags: Record
     silent: flags.silent === true,
     paginate: flags.paginate === true,
     slurp: flags.slurp === true,
+    timeouts: resolveTimeouts({timeout: text('timeout'), connectTimeout: text('connect-timeout')}),
   }
 }

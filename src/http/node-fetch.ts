@@ -1,7 +1,8 @@
 import type {IncomingMessage} from 'node:http'
-import {Readable} from 'node:stream'
 import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {LiteHeaders, LiteResponse} from './lite.js'
+import {bodyStream, guardRequest, writeBody} from './request-timers.js'
+import {DEFAULT_TIMEOUTS, type HttpTimeouts} from './timeouts.js'
 import {loadNet} from '../util/lazy-builtins.js'
 
 /**
@@ -16,8 +17,13 @@ import {loadNet} from '../util/lazy-builtins.js'
  * Like fetch, network failures reject with `TypeError('fetch failed', {cause})` and the cause keeps the
  * system error code (ECONNREFUSED, ECONNRESET...). Unlike fetch, no `Accept-Encoding` is added, so bodies
  * arrive exactly as the server sent them.
+ *
+ * Unlike fetch, nothing waits forever: the connection must be made within `timeouts.connectMs`, and the
+ * server must send something within `timeouts.idleMs` whenever oauthctl is waiting for it (the answer, the
+ * next piece of the body) or sending to it; otherwise the request fails with an {@link HttpTimeoutError}
+ * (code `ETIMEDOUT`) as cause, or the body stream errors with it.
  */
-export async function nodeFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+export async function nodeFetch(input: string | URL | Request, init: RequestInit = {}, timeouts: HttpTimeouts = DEFAULT_TIMEOUTS): Promise<Response> {
   const body = init.body
   const simpleBody =
     body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array || body instanceof URLSearchParams || body instanceof ArrayBuffer
@@ -32,7 +38,7 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
   let method = (init.method ?? 'GET').toUpperCase()
   let payload = bytes
   for (let hop = 0; ; hop++) {
-    const response = await send(url, method, headers, payload, init.signal ?? undefined)
+    const response = await send(url, method, headers, payload, init.signal ?? undefined, timeouts)
     const location = response.headers.get('location')
     if ((init.redirect ?? 'follow') !== 'follow' || ![301, 302, 303, 307, 308].includes(response.status) || !location) {
       return response
@@ -60,7 +66,14 @@ function toBytes(body: RequestInit['body']): Uint8Array | undefined {
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304])
 
-async function send(url: URL, method: string, headers: LiteHeaders, body: Uint8Array | undefined, signal?: AbortSignal): Promise<Response> {
+async function send(
+  url: URL,
+  method: string,
+  headers: LiteHeaders,
+  body: Uint8Array | undefined,
+  signal: AbortSignal | undefined,
+  timeouts: HttpTimeouts,
+): Promise<Response> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new TypeError('fetch failed', {cause: new Error(`unsupported protocol ${url.protocol}`)})
   }
@@ -72,10 +85,11 @@ async function send(url: URL, method: string, headers: LiteHeaders, body: Uint8A
   if (!headers.has('user-agent')) outgoing['user-agent'] = DEFAULT_USER_AGENT
   if (body) outgoing['content-length'] = String(body.byteLength)
   const proxy = proxyFor(url, process.env)
-  const options = proxy ? await viaProxy(url, proxy, outgoing, signal) : {}
+  const options = proxy ? await viaProxy(url, proxy, outgoing, signal, timeouts) : {}
   const {request} = url.protocol === 'https:' ? await import('node:https') : await import('node:http')
   return new Promise<Response>((resolve, reject) => {
     const req = request(url, {method, headers: outgoing, signal, ...options})
+    const idle = guardRequest(req, url.host, timeouts)
     req.once('error', (error: NodeJS.ErrnoException) => {
       reject(error.name === 'AbortError' ? signal?.reason ?? error : new TypeError('fetch failed', {cause: error}))
     })
@@ -85,10 +99,12 @@ async function send(url: URL, method: string, headers: LiteHeaders, body: Uint8A
       const status = res.statusCode ?? 502
       const empty = method === 'HEAD' || NULL_BODY_STATUSES.has(status)
       if (empty) res.resume()
-      const stream = empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>)
+      const stream = empty ? null : bodyStream(res, url.host, timeouts.idleMs, signal)
       resolve(new LiteResponse(stream, status < 200 ? 200 : status, res.statusMessage ?? '', responseHeaders, url.href) as unknown as Response)
     })
-    req.end(body)
+    writeBody(req, body, idle).catch(() => {
+      // A failed write also fails the request: its 'error' handler above reports it.
+    })
   })
 }
 
@@ -127,7 +143,13 @@ function proxyAuthorization(proxy: URL): string | undefined {
  * Request options that send a request through an HTTP proxy: plain http in absolute form to the proxy;
  * https through a `CONNECT` tunnel, so TLS (and the token) stay end to end (RFC 9110 §9.3.6).
  */
-async function viaProxy(url: URL, proxy: URL, headers: Record<string, string>, signal?: AbortSignal): Promise<Record<string, unknown>> {
+async function viaProxy(
+  url: URL,
+  proxy: URL,
+  headers: Record<string, string>,
+  signal: AbortSignal | undefined,
+  timeouts: HttpTimeouts,
+): Promise<Record<string, unknown>> {
   const auth = proxyAuthorization(proxy)
   const proxyPort = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80))
   // The target's own Host header (node would derive it from the proxy, or from port 80 with no agent).
@@ -148,6 +170,7 @@ async function viaProxy(url: URL, proxy: URL, headers: Record<string, string>, s
       headers: {host: target, ...(auth ? {'proxy-authorization': auth} : {})},
       signal,
     })
+    guardRequest(connect, proxy.host, timeouts)
     connect.once('connect', (response, tunnel) => {
       if (response.statusCode === 200) return resolve(tunnel)
       tunnel.destroy()

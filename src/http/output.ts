@@ -1,6 +1,6 @@
 import type {IO} from '../io.js'
 import {formatJson, isJsonText, type JsonPainter} from './json-text.js'
-import {ApiUnreachableError, networkErrorCode} from './retry.js'
+import {ApiUnreachableError, describeNetworkFailure} from './retry.js'
 
 /**
  * How API responses reach stdout:
@@ -193,7 +193,7 @@ async function readChunks(response: Response, onChunk: (chunk: Uint8Array) => Pr
     } catch (error) {
       if ((error as Error)?.name === 'AbortError') throw error
       const host = URL.canParse(response.url) ? new URL(response.url).host : 'the API'
-      throw new ApiUnreachableError(`the connection to ${host} broke while reading the response (${networkErrorCode(error) ?? (error as Error).message})`, {
+      throw new ApiUnreachableError(`the connection to ${host} broke while reading the response (${describeNetworkFailure(error)})`, {
         hint: 'What was received so far is on stdout. Run the command again.',
         cause: error,
       })

@@ -1,4 +1,5 @@
 import {ExitCode, OauthctlError} from '../errors.js'
+import {findTimeout, formatSeconds} from './timeouts.js'
 
 /** Retries after the first attempt. */
 export const MAX_RETRIES = 3
@@ -71,6 +72,25 @@ export function systemErrorCode(error: unknown): string | undefined {
   return causeCodes(error, 5).find((code) => /^(E[A-Z0-9_]+|UND_ERR_[A-Z_]+)$/.test(code))
 }
 
+/**
+ * What went wrong on the network, in a few words: which timeout fired and after how long
+ * (`idle timeout: nothing received for 30 s`), else the system code (`ECONNRESET`) or the message.
+ */
+export function describeNetworkFailure(error: unknown): string {
+  const timeout = findTimeout(error)
+  if (timeout?.phase === 'connect') return `connect timeout: no connection within ${formatSeconds(timeout.ms)}`
+  if (timeout) return `idle timeout: nothing received for ${formatSeconds(timeout.ms)}`
+  return networkErrorCode(error) ?? (error as Error)?.message ?? 'network error'
+}
+
+/** The hint for an API that could not be reached, or did not answer in time. */
+export function unreachableHint(target: URL, error: unknown): string {
+  const timeout = findTimeout(error)
+  if (!timeout) return `Check that ${target.origin} is reachable, then run the command again.`
+  const flag = timeout.phase === 'connect' ? '--connect-timeout' : '--timeout'
+  return `Check that ${target.origin} is reachable and answering, or allow more time with ${flag} SECONDS.`
+}
+
 export function isTransientNetworkError(error: unknown): boolean {
   const code = networkErrorCode(error)
   return code !== undefined && TRANSIENT_CODES.has(code)
@@ -106,12 +126,13 @@ export async function fetchWithRetry(method: string, target: URL, attempt: () =>
       response = await attempt()
     } catch (error) {
       if ((error as Error)?.name === 'AbortError') throw error
-      const code = networkErrorCode(error) ?? (error as Error)?.message ?? 'network error'
+      const code = describeNetworkFailure(error)
+      const timeout = findTimeout(error)
       if (!isTransientNetworkError(error) || !retryable || retry >= MAX_RETRIES) {
         throw unreachable(method, target, code, error, retryable, retry)
       }
       const wait = backoff(retry)
-      deps.say(`retrying in ${seconds(wait)} (${code}, retry ${retry + 1} of ${MAX_RETRIES})`)
+      deps.say(`retrying in ${seconds(wait)} (${timeout ? `${timeout.phase} timeout` : code}, retry ${retry + 1} of ${MAX_RETRIES})`)
       await deps.sleep(wait)
       continue
     }
@@ -128,12 +149,12 @@ function unreachable(method: string, target: URL, code: string, cause: unknown, 
   const transient = isTransientNetworkError(cause)
   const why =
     transient && !retryable
-      ? ` (not retried: ${method} is not idempotent, and the server may have received it)`
+      ? ` (not retried: ${method} is not idempotent${findTimeout(cause)?.phase === 'connect' ? '' : ', and the server may have received it'})`
       : transient
         ? ` (after ${retries} ${retries === 1 ? 'retry' : 'retries'})`
         : ''
   return new ApiUnreachableError(`${method} ${target.host} failed: ${code}${why}`, {
-    hint: `Check that ${target.origin} is reachable, then run the command again.`,
+    hint: unreachableHint(target, cause),
     cause,
   })
 }

@@ -20,7 +20,10 @@ export type PaginationStyle =
   | 'none'
 
 export interface LoopbackRules {
-  /** The host written in the redirect URI. We always bind the IP; `localhost` only when the provider insists. */
+  /**
+   * The host written in the redirect URI: an IP literal, or `localhost` only when the provider insists (then
+   * every loopback address of localhost is bound, 127.0.0.1 and ::1 at least; see callback/loopback-listen.ts).
+   */
   host: '127.0.0.1' | 'localhost' | '[::1]'
   /** True when the provider accepts any port on the registered loopback redirect (RFC 8252 §7.3). */
   anyPort: boolean

@@ -55,6 +55,7 @@ export function resolveProviderDetails(
   if (!builtins.some((preset) => preset.name === name) && !config.providers?.[name]) {
     const known = [...builtins.map((preset) => preset.name), ...Object.keys(config.providers ?? {})]
     throw new ConfigError(`unknown provider "${name}"`, {
+      suggest: {wrong: name, candidates: known},
       hint: `Known providers: ${[...new Set(known)].join(', ')}. Add your own with \`oauthctl providers add ${name} --issuer <url>\`.`,
     })
   }

@@ -13,9 +13,9 @@ export async function get(url: URL | string, init: RequestInit = {}): Promise<An
 }
 
 /** A raw request, for what fetch refuses to send (a foreign Host header). */
-export function rawRequest(port: number, path: string, headers: Record<string, string>): Promise<Answer> {
+export function rawRequest(port: number, path: string, headers: Record<string, string>, host = '127.0.0.1'): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({host: '127.0.0.1', port, path, headers}, (res) => {
+    const req = request({host, port, path, headers}, (res) => {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (chunk: string) => (body += chunk))

@@ -5,6 +5,7 @@ import {createServer, type IncomingHttpHeaders, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
+import {startStallingServer, startUnconnectablePort} from '../http/fixtures/stalling-servers.js'
 import {cliPath, makeUserEnv, runCli, startSandboxProcess, type SandboxProcess} from './harness.js'
 
 /** Like runCli, but stdout as bytes (for byte-for-byte checks). */
@@ -49,6 +50,23 @@ async function startOtherOrigin(): Promise<{origin: string; seen: Seen[]; server
     }
     if (url.pathname === '/moved') {
       res.writeHead(302, {location: '/landing', 'content-length': '0'})
+      return res.end()
+    }
+    if (url.pathname === '/loop') {
+      res.writeHead(302, {location: `/loop?n=${Number(url.searchParams.get('n') ?? 0) + 1}`})
+      return res.end()
+    }
+    if (url.pathname === '/relocated') {
+      // Answers every method with a permanent, method-keeping redirect and a body.
+      res.writeHead(Number(url.searchParams.get('status') ?? 307), {location: `${origin}/landing`, 'content-type': 'application/json'})
+      return res.end('{"moved":true}')
+    }
+    if (url.pathname === '/nowhere') {
+      res.writeHead(302, {'content-type': 'text/plain'})
+      return res.end('no location')
+    }
+    if (url.pathname === '/unchanged') {
+      res.writeHead(304, {etag: '"v1"'})
       return res.end()
     }
     if (url.pathname === '/binary') {
@@ -277,12 +295,17 @@ describe('API requests against `oauthctl sandbox`', () => {
       assert.equal(seen.headers.authorization, 'present')
     })
 
-    it('POST is not redirected: the 302 is the answer', async () => {
+    it('POST is not redirected: the 302 is the answer, written as usual, and exit 7 says where it pointed', async () => {
       const before = other.seen.length
       const result = await runCli(['post', `${other.origin}/moved`, '--allow-host', otherHost, '-i', '--data', '{}'], user.env)
-      assert.equal(result.code, 0, result.stderr)
+      assert.equal(result.code, 7, result.stderr)
       assert.match(result.stdout, /^HTTP\/1\.1 302 Found\r\n/)
       assert.match(result.stdout, /\r\nlocation: \/landing\r\n/)
+      assert.equal(
+        result.stderr,
+        `error: the API redirected a POST to ${other.origin}/landing (HTTP 302 Found); oauthctl does not resend a request body with your token\n` +
+          'Repeat the request at that URL if you trust it (an absolute URL on another host needs --allow-host).\n',
+      )
       assert.deepEqual(other.seen.slice(before).map((r) => `${r.method} ${r.url}`), ['POST /moved'])
     })
   })
@@ -365,5 +388,121 @@ describe('API requests against `oauthctl sandbox`', () => {
       assert.equal(result.stdout, '')
       assert.match(result.stderr, /POST 127\.0\.0\.1:\d+ failed: (ECONNRESET|UND_ERR_SOCKET) \(not retried: POST is not idempotent/)
     })
+  })
+
+  describe('redirects that are not followed (they used to exit 0 with an empty body)', () => {
+    for (const [method, status] of [['post', 307], ['put', 308], ['delete', 301]] as const) {
+      it(`${method.toUpperCase()} answered ${status}: its body is written, exit 7 names the target, nothing is resent`, async () => {
+        const before = other.seen.length
+        const result = await runCli([method, `${other.origin}/relocated?status=${status}`, '--allow-host', otherHost, '--data', '{"a":1}'], user.env)
+        assert.equal(result.code, 7, result.stderr)
+        assert.equal(result.stdout, '{"moved":true}')
+        assert.match(
+          result.stderr,
+          new RegExp(`^error: the API redirected a ${method.toUpperCase()} to ${other.origin.replaceAll('.', '\\.')}/landing \\(HTTP ${status} [A-Za-z ]+\\); oauthctl does not resend a request body with your token\n`),
+        )
+        assert.deepEqual(other.seen.slice(before).map((r) => `${r.method} ${r.url}`), [`${method.toUpperCase()} /relocated?status=${status}`])
+      })
+    }
+
+    it('a redirect loop exits 7 naming the host, after 10 redirects', async () => {
+      const before = other.seen.length
+      const result = await runCli(['get', `${other.origin}/loop`, '--allow-host', otherHost], user.env)
+      assert.equal(result.code, 7, result.stderr)
+      assert.equal(result.stdout, '')
+      assert.equal(
+        result.stderr,
+        `error: GET ${otherHost}: more than 10 redirects (the last to ${other.origin}/loop?n=11); stopped\nThe API redirects in a loop; check the path, or ask its owner.\n`,
+      )
+      assert.equal(other.seen.length - before, 11)
+    })
+
+    it('a 302 without Location: the answer is written, exit 7', async () => {
+      const result = await runCli(['get', `${other.origin}/nowhere`, '--allow-host', otherHost], user.env)
+      assert.equal(result.code, 7)
+      assert.equal(result.stdout, 'no location')
+      assert.equal(result.stderr, 'error: the API answered HTTP 302 Found without a Location to follow\nNothing was followed; the answer is above.\n')
+    })
+
+    it('304 Not Modified (a conditional GET) is a success', async () => {
+      const result = await runCli(['get', `${other.origin}/unchanged`, '--allow-host', otherHost, '-H', 'If-None-Match: "v1"'], user.env)
+      assert.equal(result.code, 0, result.stderr)
+      assert.equal(result.stdout, '')
+      assert.equal(result.stderr, '')
+    })
+  })
+
+  describe('timeouts (a server that never answered used to keep oauthctl waiting forever)', () => {
+    let stalling: Awaited<ReturnType<typeof startStallingServer>>
+    before(async () => (stalling = await startStallingServer()))
+    after(() => stalling.close())
+
+    it('POST to a server that never answers: exit 7 after --timeout, naming the host and the timeout, not retried', async () => {
+      const result = await runCli(['post', `${stalling.origin}/never`, '--allow-host', stalling.host, '-f', 'a=1', '--timeout', '0.3'], user.env)
+      assert.equal(result.code, 7)
+      assert.equal(result.stdout, '')
+      assert.equal(
+        result.stderr,
+        `error: POST ${stalling.host} failed: idle timeout: nothing received for 0.3 s (not retried: POST is not idempotent, and the server may have received it)\n` +
+          `Check that ${stalling.origin} is reachable and answering, or allow more time with --timeout SECONDS.\n`,
+      )
+    })
+
+    it('GET is retried 3 times after a timeout, as the README says, then exit 7', async () => {
+      const before = stalling.hits.get('/never') ?? 0
+      const result = await runCli(['get', `${stalling.origin}/never`, '--allow-host', stalling.host, '--timeout', '0.3'], user.env)
+      assert.equal(result.code, 7)
+      assert.equal(
+        result.stderr,
+        'retrying in 1 s (idle timeout, retry 1 of 3)\nretrying in 2 s (idle timeout, retry 2 of 3)\nretrying in 4 s (idle timeout, retry 3 of 3)\n' +
+          `error: GET ${stalling.host} failed: idle timeout: nothing received for 0.3 s (after 3 retries)\n` +
+          `Check that ${stalling.origin} is reachable and answering, or allow more time with --timeout SECONDS.\n`,
+      )
+      assert.equal((stalling.hits.get('/never') ?? 0) - before, 4)
+    })
+
+    it('headers, then a body that stalls (OAUTHCTL_TIMEOUT): what arrived is on stdout, exit 7', async () => {
+      const result = await runCli(['get', `${stalling.origin}/stall`, '--allow-host', stalling.host], {...user.env, OAUTHCTL_TIMEOUT: '0.3'})
+      assert.equal(result.code, 7)
+      assert.equal(result.stdout, '{"partial":')
+      assert.equal(
+        result.stderr,
+        `error: the connection to ${stalling.host} broke while reading the response (idle timeout: nothing received for 0.3 s)\nWhat was received so far is on stdout. Run the command again.\n`,
+      )
+    })
+
+    it('a connection that cannot be made: exit 7 after --connect-timeout', async () => {
+      const port = await startUnconnectablePort()
+      try {
+        const host = `127.0.0.1:${port.port}`
+        const result = await runCli(['post', `${port.origin}/x`, '--allow-host', host, '--connect-timeout', '0.3'], user.env)
+        assert.equal(result.code, 7)
+        assert.equal(
+          result.stderr,
+          `error: POST ${host} failed: connect timeout: no connection within 0.3 s (not retried: POST is not idempotent)\n` +
+            `Check that ${port.origin} is reachable and answering, or allow more time with --connect-timeout SECONDS.\n`,
+        )
+      } finally {
+        port.close()
+      }
+    })
+
+    for (const [args, env] of [
+      [['--timeout', 'soon'], {}],
+      [['--timeout', '99999999999'], {}],
+      [['--connect-timeout', '-1'], {}],
+      [[], {OAUTHCTL_TIMEOUT: '1e9'}],
+    ] as const) {
+      it(`a bad timeout (${[...args, ...Object.entries(env).map(([k, v]) => `${k}=${v}`)].join(' ')}) is exit 2, nothing sent`, async () => {
+        const before = stalling.hits.get('/ok') ?? 0
+        const result = await runCli(['get', `${stalling.origin}/ok`, '--allow-host', stalling.host, ...args], {...user.env, ...env})
+        assert.equal(result.code, 2)
+        assert.match(
+          result.stderr,
+          /^error: bad --(connect-)?timeout "[^"]*": expected seconds \(30, 0\.5; 0 for no limit\), at most 2147483\nIt comes from --(connect-)?timeout or the OAUTHCTL_(CONNECT_)?TIMEOUT variable\.\n$/,
+        )
+        assert.equal(stalling.hits.get('/ok') ?? 0, before)
+      })
+    }
   })
 })

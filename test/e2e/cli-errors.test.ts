@@ -37,12 +37,13 @@ describe('bad input gets a clear message and a documented exit code', () => {
     }
   })
 
-  it('status with no logins says so, exit 0, nothing on stdout', async () => {
+  it('status with no logins says so on stderr and exits 4 (--json still prints [])', async () => {
     const result = await runCli(['status'], user.env)
-    assert.equal(result.code, 0)
+    assert.equal(result.code, 4)
     assert.equal(result.stdout, '')
-    assert.match(result.stderr, /Not logged in/)
+    assert.match(result.stderr, /^error: not logged in to any provider\nRun `oauthctl login <provider>`/)
     const json = await runCli(['status', '--json'], user.env)
+    assert.equal(json.code, 4)
     assert.deepEqual(JSON.parse(json.stdout), [])
   })
 

@@ -59,9 +59,10 @@ describe('end to end against `oauthctl sandbox` (file store)', () => {
     assert.ok(entry.scopes.includes('offline_access'))
     assert.ok(!json.stdout.includes(token))
     const human = await runCli(['status'], suite.user.env)
-    assert.equal(human.stdout, '')
-    assert.match(human.stderr, /\* sandbox \[default\]: Demo User \(demo\)/)
-    assert.ok(!human.stderr.includes(token))
+    assert.equal(human.stderr, '')
+    assert.match(human.stdout, /^\* sandbox, profile "default": Demo User \(demo\)$/m)
+    assert.match(human.stdout, /^\* the default login: used when no provider is named$/m)
+    assert.ok(!human.stdout.includes(token))
   })
 
   it('keeps the config and token files private', () => {

@@ -198,8 +198,8 @@ describe('logout revocation, introspection, status --check and UMA against the s
     assert.match(failed.stderr, /1 of 2 logins failed the check: sandbox \[revoked\]/)
     const human = await runCli(['status', '--check'], suite.user.env)
     assert.equal(human.code, 4)
-    assert.equal(human.stdout, '')
-    assert.match(human.stderr, /check: FAILED \(userinfo: rejected by .*HTTP 401/)
+    assert.match(human.stdout, /check: FAILED \(userinfo: rejected by .*HTTP 401/)
+    assert.match(human.stderr, /1 of 2 logins failed the check/)
     assert.equal((await runCli(['logout', 'sandbox', '--profile', 'revoked', '--no-revoke'], suite.user.env)).code, 0)
   })
 

@@ -7,12 +7,12 @@ import {makeUserEnv, runCli, sandboxStats, sandboxSuite} from './harness.js'
 describe('oauthctl providers / switch, end to end against `oauthctl sandbox`', () => {
   const suite = sandboxSuite(['--auto-approve'])
 
-  it('providers list: the table on stderr only; --json is data on stdout only', async () => {
+  it('providers list: the table on stdout, the hint on stderr; --json is data on stdout only', async () => {
     const human = await runCli(['providers', 'list'], suite.user.env)
     assert.equal(human.code, 0, human.stderr)
-    assert.equal(human.stdout, '')
-    assert.match(human.stderr, /^NAME +SOURCE +CLIENT APP +DEVICE +REDIRECT URI TO REGISTER$/m)
-    assert.match(human.stderr, /^linkedin +built-in +needs yours \(id \+ secret\) +no +http:\/\/127\.0\.0\.1:8085\/callback/m)
+    assert.equal(human.stderr, 'Details: oauthctl providers show <name>\n')
+    assert.match(human.stdout, /^NAME +SOURCE +YOUR APP +DEVICE +REDIRECT URI TO REGISTER$/m)
+    assert.match(human.stdout, /^linkedin +built-in +id \+ secret +no +http:\/\/127\.0\.0\.1:8085\/callback$/m)
     const json = await runCli(['providers', 'list', '--json'], suite.user.env)
     assert.equal(json.code, 0, json.stderr)
     assert.equal(json.stderr, '')
@@ -32,8 +32,8 @@ describe('oauthctl providers / switch, end to end against `oauthctl sandbox`', (
     assert.equal(details.tokenEndpoint, 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token')
     assert.equal(details.clientAuth, 'none')
     const port = await runCli(['providers', 'show', 'linkedin', '--port', '9123'], suite.user.env)
-    assert.equal(port.stdout, '')
-    assert.match(port.stderr, /Redirect URI to register: +http:\/\/127\.0\.0\.1:9123\/callback/)
+    assert.equal(port.stderr, '')
+    assert.match(port.stdout, /Redirect URI to register: +http:\/\/127\.0\.0\.1:9123\/callback/)
     const unknown = await runCli(['providers', 'show', 'nope'], suite.user.env)
     assert.equal(unknown.code, 3)
     assert.match(unknown.stderr, /unknown provider "nope"/)

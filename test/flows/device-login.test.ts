@@ -21,6 +21,9 @@ let origin: string
 let deviceResponse: Record<string, unknown>
 let script: Scripted[]
 let tokenRequests: URLSearchParams[]
+/** Endpoints that never answer (Ctrl-C tests); their requests are kept here. */
+let hang: {device: boolean; token: boolean}
+const hanging: Array<{destroy(): void}> = []
 
 before(async () => {
   server = createServer((req, res) => {
@@ -31,9 +34,10 @@ before(async () => {
         res.writeHead(status, {'content-type': 'application/json', 'cache-control': 'no-store'})
         res.end(JSON.stringify(json))
       }
-      if (req.url === '/device') return send(200, deviceResponse)
+      if (req.url === '/device') return hang.device ? void hanging.push(res) : send(200, deviceResponse)
       if (req.url === '/token') {
         tokenRequests.push(new URLSearchParams(body))
+        if (hang.token) return void hanging.push(res)
         const next = script.shift() ?? {status: 500, body: {error: 'server_error', error_description: 'script exhausted'}}
         return send(next.status, next.body)
       }
@@ -43,11 +47,15 @@ before(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })
-after(() => new Promise<void>((resolve) => server.close(() => resolve())))
+after(() => {
+  for (const res of hanging) res.destroy()
+  return new Promise<void>((resolve) => server.close(() => resolve()))
+})
 beforeEach(() => {
   deviceResponse = {device_code: 'device-code-123456', user_code: 'WDJB-MJHT', verification_uri: `${origin}/activate`, expires_in: 600}
   script = []
   tokenRequests = []
+  hang = {device: false, token: false}
 })
 
 function preset(overrides: Partial<ProviderPreset> = {}): ProviderPreset {
@@ -182,6 +190,36 @@ describe('device flow polling (RFC 8628 §3.5)', () => {
     })
     assert.equal(tokenRequests.length, 0)
   })
+
+  it('a huge server interval is cut to the time left before expires_in (no timer overflow, no early poll)', async () => {
+    deviceResponse.interval = 1e10
+    script = [tokens]
+    const deps = fakeDeps()
+    await assert.rejects(loginWithDevice(input(), deps), {code: 'expired_token'})
+    assert.deepEqual(deps.waits, [600_000])
+    assert.equal(tokenRequests.length, 0)
+  })
+
+  for (const endpoint of ['device', 'token'] as const) {
+    it(`Ctrl-C while the ${endpoint === 'device' ? 'device authorization request' : 'poll'} hangs is exit 130 at once (not after openid-client's 30 s)`, async () => {
+      // Given an authorization server that never answers, and real (short) waits
+      hang[endpoint] = true
+      const controller = new AbortController()
+      const deps = {...fakeDeps(controller.signal), sleep: undefined}
+      const started = Date.now()
+      const login = loginWithDevice({...input(), pollIntervalS: 0.01}, deps)
+      // When the user presses Ctrl-C while the request is under way
+      setTimeout(() => controller.abort(), 200)
+      // Then the login stops at once with exit 130
+      await assert.rejects(login, (error: unknown) => {
+        assert.ok(error instanceof InterruptedError)
+        assert.equal(error.exitCode, ExitCode.interrupted)
+        return true
+      })
+      assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`)
+      if (endpoint === 'token') assert.equal(tokenRequests.length, 1)
+    })
+  }
 
   it('a preset without the device flow is a configuration error (exit 3) before any request', async () => {
     await assert.rejects(loginWithDevice({...input(), preset: preset({supportsDeviceFlow: false})}, fakeDeps()), (error: unknown) => {

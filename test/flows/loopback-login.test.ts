@@ -4,7 +4,9 @@ import {createServer, type Server} from 'node:http'
 import {after, before, describe, it} from 'node:test'
 import {startCallbackServer} from '../../src/callback/callback-server.js'
 import type {Browser} from '../../src/callback/browser.js'
+import {InterruptedError} from '../../src/errors.js'
 import {loginWithLoopback} from '../../src/flows/loopback-login.js'
+import {loginWithPaste} from '../../src/flows/paste-login.js'
 import type {ProviderPreset} from '../../src/providers/preset.js'
 import {fakePreset} from './helpers.js'
 
@@ -18,6 +20,8 @@ describe('loginWithLoopback: PKCE S256, state and the code exchange', () => {
   const tokenRequests: URLSearchParams[] = []
   const authorizeRequests: URL[] = []
   let tokenAnswer: {status: number; body: object} = {status: 200, body: {}}
+  /** status 0: the token endpoint never answers. */
+  const hanging: Array<{destroy(): void}> = []
 
   before(async () => {
     server = createServer(async (req, res) => {
@@ -33,12 +37,16 @@ describe('loginWithLoopback: PKCE S256, state and the code exchange', () => {
       let body = ''
       for await (const chunk of req) body += chunk
       tokenRequests.push(new URLSearchParams(body))
+      if (tokenAnswer.status === 0) return void hanging.push(res)
       res.writeHead(tokenAnswer.status, {'content-type': 'application/json'}).end(JSON.stringify(tokenAnswer.body))
     })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     issuer = `http://127.0.0.1:${(server.address() as {port: number}).port}`
   })
-  after(() => server.close())
+  after(() => {
+    for (const res of hanging) res.destroy()
+    server.close()
+  })
 
   const preset = (): ProviderPreset => fakePreset(issuer)
 
@@ -97,5 +105,59 @@ describe('loginWithLoopback: PKCE S256, state and the code exchange', () => {
       assert.match(error.message, /invalid_grant: code expired/)
       return true
     })
+  })
+
+  /** Aborts `controller` as soon as the token endpoint has the request. */
+  function abortOnTokenRequest(controller: AbortController): void {
+    const before = tokenRequests.length
+    const timer = setInterval(() => {
+      if (tokenRequests.length > before) {
+        clearInterval(timer)
+        controller.abort()
+      }
+    }, 10)
+  }
+
+  it('Ctrl-C during a code exchange that never answers is exit 130 at once (loopback)', async () => {
+    tokenAnswer = {status: 0, body: {}}
+    const controller = new AbortController()
+    abortOnTokenRequest(controller)
+    const started = Date.now()
+    await assert.rejects(
+      loginWithLoopback(
+        {preset: preset(), credentials: {clientId: 'cli'}, scopes: [], timeoutMs: 5000, openBrowser: true},
+        {startCallbackServer, browser: async () => httpBrowser, say: () => {}, signal: controller.signal},
+      ),
+      (error: unknown) => {
+        assert.ok(error instanceof InterruptedError)
+        assert.equal(error.message, 'login interrupted during the code exchange; nothing was stored')
+        return true
+      },
+    )
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`)
+  })
+
+  it('Ctrl-C during a code exchange that never answers is exit 130 at once (paste)', async () => {
+    tokenAnswer = {status: 0, body: {}}
+    const controller = new AbortController()
+    abortOnTokenRequest(controller)
+    let state = ''
+    const started = Date.now()
+    await assert.rejects(
+      loginWithPaste(
+        {preset: preset(), credentials: {clientId: 'cli'}, scopes: [], port: 50_123},
+        {
+          say: (line) => {
+            const match = /state=([^&\s]+)/.exec(line)
+            if (match) state = match[1]
+          },
+          stdinIsTTY: false,
+          signal: controller.signal,
+          readPaste: async () => `http://127.0.0.1:50123/callback?code=abc&state=${state}`,
+        },
+      ),
+      InterruptedError,
+    )
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`)
   })
 })

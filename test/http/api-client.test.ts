@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
+import {ExitCode, OauthctlError} from '../../src/errors.js'
 import {sendAuthorized} from '../../src/http/api-client.js'
 import {API_ORIGIN, captureIO, fakeContext, fakeLogin, json} from './helpers.js'
 
@@ -42,9 +43,26 @@ describe('sendAuthorized: redirects', () => {
     assert.equal(scheme.sent.length, 1)
   })
 
-  it('stops after 10 redirects and returns the last one', async () => {
+  it('a redirect loop (more than 10 redirects) is exit 7 naming the host, not an empty success', async () => {
     const {ctx, sent} = fakeContext((_r, i) => redirect(`/api/hop${i + 1}`))
-    assert.equal((await sendAuthorized(ctx, fakeLogin(), new URL(`${API_ORIGIN}/api/hop0`), {method: 'GET'})).status, 302)
+    const error = await sendAuthorized(ctx, fakeLogin(), new URL(`${API_ORIGIN}/api/hop0`), {method: 'GET'}).catch((e: unknown) => e)
+    assert.ok(error instanceof OauthctlError)
+    assert.equal(error.exitCode, ExitCode.api)
+    assert.equal(error.message, `GET 127.0.0.1:9000: more than 10 redirects (the last to ${API_ORIGIN}/api/hop11); stopped`)
+    assert.equal(sent.length, 11)
+  })
+
+  it('exactly 10 redirects are still followed', async () => {
+    const {ctx, sent} = fakeContext((_r, i) => (i < 10 ? redirect(`/api/hop${i + 1}`) : json({ok: true})))
+    assert.equal((await sendAuthorized(ctx, fakeLogin(), new URL(`${API_ORIGIN}/api/hop0`), {method: 'GET'})).status, 200)
+    assert.equal(sent.length, 11)
+  })
+
+  it('a loop back to the same URL is caught the same way', async () => {
+    const {ctx, sent} = fakeContext(() => redirect('/api/self', 307))
+    const error = await sendAuthorized(ctx, fakeLogin(), new URL(`${API_ORIGIN}/api/self`), {method: 'HEAD'}).catch((e: unknown) => e)
+    assert.equal((error as OauthctlError).exitCode, ExitCode.api)
+    assert.match((error as Error).message, /^HEAD 127\.0\.0\.1:9000: more than 10 redirects/)
     assert.equal(sent.length, 11)
   })
 })

@@ -61,6 +61,9 @@ describe('nodeFetch through a proxy', () => {
       res.end(`proxied ${req.url}`)
     })
     proxy.on('connect', (req: IncomingMessage, client: Socket) => {
+      // The child may close its end first; data still in flight from the TLS server (close_notify) must
+      // not crash this test process ("This socket has been ended by the other party").
+      client.on('error', () => {})
       tunnels.push(`${req.url} ${req.headers['proxy-authorization'] ?? ''}`)
       if (!req.url?.startsWith('api.example.test:')) return client.end('HTTP/1.1 403 Forbidden\r\n\r\n')
       const upstream = connect(tlsPort, '127.0.0.1', () => {
@@ -68,6 +71,7 @@ describe('nodeFetch through a proxy', () => {
         upstream.pipe(client)
         client.pipe(upstream)
       })
+      upstream.on('error', () => client.destroy())
     })
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
   })

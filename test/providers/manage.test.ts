@@ -256,10 +256,23 @@ describe('providers list / show', () => {
     const list = listProviderDetails({providers: {github: {clientId: 'Iv1.x'}}}, {OAUTHCTL_SANDBOX_ISSUER: 'http://127.0.0.1:9000'})
     assert.equal(list.length, 17)
     const table = formatProviderTable(list)
-    assert.match(table[0], /^NAME +SOURCE +CLIENT APP +DEVICE +REDIRECT URI TO REGISTER$/)
-    assert.ok(table.some((line) => /^github +built-in\* +yours \(id saved; \+ secret\) +yes +http:\/\/127\.0\.0\.1\/callback \(any port\)$/.test(line)))
-    assert.ok(table.some((line) => /^sandbox +built-in +built in +yes/.test(line)))
+    assert.match(table[0], /^NAME +SOURCE +YOUR APP +DEVICE +REDIRECT URI TO REGISTER$/)
+    assert.ok(table.some((line) => /^github +built-in\* +saved +yes +http:\/\/127\.0\.0\.1\/callback \(any port\)$/.test(line)))
+    assert.ok(table.some((line) => /^sandbox +built-in +not needed +yes/.test(line)))
     assert.ok(table.some((line) => line.startsWith('* built-in preset with your settings')))
+    for (const line of table) assert.ok(line.length <= 80, `${line.length}: ${line}`)
+  })
+
+  it('the list fits 80 columns even with a long custom name (cut with …; details in show and --json)', () => {
+    const name = 'a-very-long-company-identity-provider-name'
+    const entry = {authorizeUrl: 'https://sso.example/authorize', tokenUrl: 'https://sso.example/token', apiBase: 'https://api.example', clientId: 'x'}
+    const list = listProviderDetails({providers: {[name]: entry}}, {})
+    const table = formatProviderTable(list)
+    for (const line of table) assert.ok([...line].length <= 80, `${line.length}: ${line}`)
+    assert.ok(table.some((line) => /^a-very-lon… +custom +saved +no +http:\/\/127\.0\.0\.1\/callback \(any port\)$/.test(line)), table.join('\n'))
+    const narrow = formatProviderTable(list, 60).slice(0, list.length + 1)
+    for (const line of narrow) assert.ok([...line].length <= 60, `${line.length}: ${line}`)
+    assert.ok(narrow.some((line) => line.endsWith('…')), 'at 60 columns the redirect URIs are cut')
   })
 })
 

@@ -29,28 +29,28 @@ function apiCommand(id: string, method: string | undefined, summary: string, exa
 export const apiCommands = {
   get: apiCommand('get', 'GET', 'GET an API path with the stored token and print the response body.', [
     '<%= config.bin %> get /v2/me | jq .id',
-    '<%= config.bin %> get -p github /user/repos -q per_page=100 --paginate --slurp | jq length',
-    "<%= config.bin %> get -i /items -H 'Accept: application/vnd.github+json'",
+    '<%= config.bin %> get -p sandbox /items -q per_page=5 --paginate --slurp | jq length',
+    "<%= config.bin %> get -i /items -H 'Accept: application/json'",
   ]),
   post: apiCommand('post', 'POST', 'POST to an API path with the stored token: fields as a JSON body, or --data.', [
-    "<%= config.bin %> post -p github /repos/o/r/issues -f title=Bug -F draft=false -f 'labels[]=bug'",
-    '<%= config.bin %> post /upload --data @photo.jpg --content-type image/jpeg',
-    `jq -n '{name: "x"}' | <%= config.bin %> post /things --data -`,
+    "<%= config.bin %> post -p sandbox /echo -f title=Bug -F draft=false -f 'labels[]=bug'",
+    'echo hello | <%= config.bin %> post /echo --data @- --content-type text/plain',
+    `jq -n '{name: "x"}' | <%= config.bin %> post /echo --data -`,
   ]),
   put: apiCommand('put', 'PUT', 'PUT to an API path with the stored token (fields as a JSON body, or --data).', [
-    '<%= config.bin %> put -p github /user/starred/o/r',
-    '<%= config.bin %> put /things/1 -F count=3 -F enabled=true',
+    '<%= config.bin %> put -p sandbox /echo',
+    '<%= config.bin %> put /echo -F count=3 -F enabled=true',
   ]),
   patch: apiCommand('patch', 'PATCH', 'PATCH an API path with the stored token (fields as a JSON body, or --data).', [
-    '<%= config.bin %> patch /things/1 -f name=new --content-type application/merge-patch+json',
+    '<%= config.bin %> patch /echo -f name=new --content-type application/merge-patch+json',
   ]),
   delete: apiCommand('delete', 'DELETE', 'DELETE an API path with the stored token.', [
-    '<%= config.bin %> delete /things/1',
-    '<%= config.bin %> delete /things/1 -q force=true --silent',
+    '<%= config.bin %> delete /echo',
+    '<%= config.bin %> delete /echo -q force=true --silent',
   ]),
   request: apiCommand('request', undefined, 'Send a request with any method (-X) to an API path with the stored token.', [
-    '<%= config.bin %> request -X OPTIONS /things',
-    '<%= config.bin %> request -X HEAD -i /things/1',
-    '<%= config.bin %> request -X PROPFIND /dav/ --data @query.xml --content-type application/xml',
+    '<%= config.bin %> request -X OPTIONS /echo',
+    '<%= config.bin %> request -X HEAD -i /items',
+    "<%= config.bin %> request -X PROPFIND /echo --data '<propfind xmlns=\"DAV:\"/>' --content-type application/xml",
   ]),
 } satisfies Record<string, ApiCommand>

@@ -8,12 +8,12 @@ export default class ProvidersAdd extends BaseCommand {
   static override summary = 'Add your own provider (discovery, RFC 8414 or endpoints by hand), or set your app for a built-in one.'
   static override description = `With --issuer, the endpoints come from OpenID Connect discovery, else RFC 8414 metadata. Without metadata give --authorize-url, --token-url and --api-base (and --issuer if you know the server's issuer identifier: then the iss it sends and its ID tokens are checked against it). --register registers oauthctl at the server (RFC 7591) as a native public client with the redirect URI http://127.0.0.1/callback (or http://127.0.0.1:<port>/callback with --port). Client ids go to the config file; client secrets only to the secret store. For a built-in name, only your app's settings are saved (client id, secret, scopes). The endpoints found go to stderr; --json prints the provider on stdout.`
   static override examples = [
-    '<%= config.bin %> providers add corp --issuer https://id.corp.example --register',
-    '<%= config.bin %> providers add corp --issuer https://id.corp.example --register --port 8400',
-    '<%= config.bin %> providers add legacy --authorize-url https://sso.example/oauth/authorize --token-url https://sso.example/oauth/token --api-base https://api.example --client-id abc',
-    '<%= config.bin %> providers add legacy --authorize-url https://sso.example/oauth/authorize --token-url https://sso.example/oauth/token --introspection-url https://sso.example/oauth/introspect --revocation-url https://sso.example/oauth/revoke --issuer https://sso.example --api-base https://api.example --client-id abc --client-secret "$SECRET" --client-auth post',
+    '<%= config.bin %> providers add corp --issuer http://127.0.0.1:9000 --register',
+    '<%= config.bin %> providers add corp-fixed --issuer http://127.0.0.1:9000 --register --port 8400',
+    '<%= config.bin %> providers add legacy --authorize-url http://127.0.0.1:9000/auth --token-url http://127.0.0.1:9000/token --api-base http://127.0.0.1:9000/api --client-id oauthctl',
+    '<%= config.bin %> providers add legacy-full --authorize-url http://127.0.0.1:9000/auth --token-url http://127.0.0.1:9000/token --introspection-url http://127.0.0.1:9000/token/introspection --revocation-url http://127.0.0.1:9000/token/revocation --issuer http://127.0.0.1:9000 --api-base http://127.0.0.1:9000/api --client-id oauthctl-machine --client-secret sandbox-secret --client-auth post',
     '<%= config.bin %> providers add work-gitlab --preset gitlab --host gitlab.corp.example --client-id 1a2b',
-    '<%= config.bin %> providers add github --client-id Iv1.abc --client-secret "$GH_SECRET"',
+    '<%= config.bin %> providers add github --client-id Iv1.abc',
   ]
   static override args = {
     name: Args.string({description: 'Name to use on the command line (lower-case letters, digits, . _ -).', required: true}),

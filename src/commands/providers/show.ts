@@ -1,5 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../base-command.js'
+import {providerFlag} from '../../cli/oclif-provider-flags.js'
+import {pickProvider} from '../../cli/provider-flag.js'
+import {printListing} from '../../cli/listing.js'
 import {formatProviderDetails, showProvider} from '../../flows/providers.js'
 import {optionValuesFromFlags} from '../../providers/options.js'
 import {pickProviderOptionFlags, providerOptionFlags} from '../../providers/option-flags.js'
@@ -8,16 +11,18 @@ import {resolveProvider} from '../../providers/registry.js'
 export default class ProvidersShow extends BaseCommand {
   static override summary = 'Show everything oauthctl knows about one provider, and the redirect URI to register.'
   static override description =
-    'Endpoints, API base and allowed API hosts, default scopes and how they are joined, client authentication, loopback rules, extra authorize parameters, refresh-token rotation, pagination and the quirks handled. Human text on stderr; --json on stdout.'
+    'Endpoints, API base and allowed API hosts, default scopes and how they are joined, client authentication, loopback rules, extra authorize parameters, refresh-token rotation, pagination and the quirks handled. Printed on stdout; --json prints the same as JSON.'
   static override examples = [
-    '<%= config.bin %> providers show github',
+    '<%= config.bin %> providers show sandbox',
+    '<%= config.bin %> providers show -p github',
     '<%= config.bin %> providers show microsoft --tenant contoso.onmicrosoft.com',
     '<%= config.bin %> providers show linkedin --port 8090 --json | jq -r .redirectUri',
   ]
   static override args = {
-    name: Args.string({description: 'Provider name (see `oauthctl providers list`).', required: true}),
+    name: Args.string({description: 'Provider name (see `oauthctl providers list`).'}),
   }
   static override flags = {
+    provider: providerFlag,
     json: Flags.boolean({description: 'Print the details as JSON on stdout.'}),
     port: Flags.integer({description: 'Show the redirect URI for `login --port N`.', min: 1, max: 65535}),
     ...providerOptionFlags,
@@ -25,10 +30,11 @@ export default class ProvidersShow extends BaseCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(ProvidersShow)
+    const name = pickProvider(args.name, flags.provider, true)!
     const config = this.ctx.config()
-    const optionValues = optionValuesFromFlags(resolveProvider(args.name, config, this.ctx.env), pickProviderOptionFlags(flags))
-    const details = showProvider(config, this.ctx.env, args.name, {optionValues, port: flags.port})
+    const optionValues = optionValuesFromFlags(resolveProvider(name, config, this.ctx.env), pickProviderOptionFlags(flags))
+    const details = showProvider(config, this.ctx.env, name, {optionValues, port: flags.port})
     if (flags.json) this.ctx.io.out(`${JSON.stringify(details, null, 2)}\n`)
-    else for (const line of formatProviderDetails(details)) this.ctx.io.say(line)
+    else printListing(this.ctx.io, formatProviderDetails(details))
   }
 }

@@ -1,0 +1,83 @@
+/**
+ * "Did you mean this?" for mistyped commands, flags, provider and profile names, as gh does. Plain data in,
+ * text out: no @oclif/core, so the fast path and the completion helper can use it too.
+ *
+ * Our own helper rather than @oclif/plugin-not-found: that plugin only knows command ids (not flags, provider
+ * or profile names), exits 127 instead of our usage code 2, and on a TTY asks to run the guess, which for
+ * `login` or `logout` is a side effect nobody asked for.
+ */
+
+/**
+ * Optimal-string-alignment Damerau-Levenshtein distance: insertions, deletions, substitutions and the
+ * transposition of two adjacent characters (`lgoin` -> `login`) each cost 1.
+ */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1
+  const cols = b.length + 1
+  const d: number[][] = Array.from({length: rows}, (_, i) => Array.from({length: cols}, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1)
+    }
+  }
+  return d[a.length][b.length]
+}
+
+/**
+ * The closest candidate, when it is close enough to be a typo: at most 1 edit for words of up to 4
+ * characters, else at most a third of the word (at least 2). A candidate the word is a prefix of
+ * (`--paginat` for `--paginate`) also counts. Ties go to the earlier candidate.
+ */
+export function closestMatch(word: string, candidates: Iterable<string>): string | undefined {
+  const lower = word.toLowerCase()
+  const limit = lower.length <= 4 ? 1 : Math.max(2, Math.floor(lower.length / 3))
+  let best: string | undefined
+  let bestDistance = Infinity
+  for (const candidate of candidates) {
+    if (candidate === word) continue
+    const distance = editDistance(lower, candidate.toLowerCase())
+    if (distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+  if (best === undefined) return undefined
+  if (bestDistance <= limit) return best
+  return undefined
+}
+
+/** Quotes a word for a POSIX shell when it needs it. */
+export function quoteShellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
+}
+
+/**
+ * The command line the user typed with `wrong` replaced by `right` (the first word equal to it, or a
+ * `--flag=value` starting with it), quoted for a shell: the exact command to run instead.
+ */
+export function correctedCommand(argv: readonly string[], wrong: string, right: string, bin = 'oauthctl'): string {
+  let replaced = false
+  const words = argv.map((word) => {
+    if (replaced) return word
+    if (word === wrong) {
+      replaced = true
+      return right
+    }
+    if (wrong.startsWith('-') && word.startsWith(`${wrong}=`)) {
+      replaced = true
+      return right + word.slice(wrong.length)
+    }
+    return word
+  })
+  if (!replaced) words.push(right)
+  return [bin, ...words.map(quoteShellWord)].join(' ')
+}
+
+/** The two lines gh prints: the suggestion and the command to run. Empty when nothing is close. */
+export function suggestionHint(argv: readonly string[], wrong: string, candidates: Iterable<string>): string | undefined {
+  const right = closestMatch(wrong, candidates)
+  if (right === undefined) return undefined
+  return `Did you mean this? ${right}\nRun: ${correctedCommand(argv, wrong, right)}`
+}

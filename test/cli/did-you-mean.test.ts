@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+import {closestMatch, correctedCommand, editDistance, suggestionHint} from '../../src/cli/did-you-mean.js'
+
+describe('did-you-mean', () => {
+  it('edit distance counts an adjacent transposition as one edit (Damerau)', () => {
+    assert.equal(editDistance('login', 'login'), 0)
+    assert.equal(editDistance('lgoin', 'login'), 1)
+    assert.equal(editDistance('logn', 'login'), 1)
+    assert.equal(editDistance('githb', 'github'), 1)
+    assert.equal(editDistance('', 'abc'), 3)
+    assert.equal(editDistance('kitten', 'sitting'), 3)
+  })
+
+  it('suggests only what is close enough to be a typo', () => {
+    const commands = ['login', 'logout', 'token', 'get', 'status', 'switch']
+    assert.equal(closestMatch('logn', commands), 'login')
+    assert.equal(closestMatch('stauts', commands), 'status')
+    assert.equal(closestMatch('swtich', commands), 'switch')
+    assert.equal(closestMatch('frobnicate', commands), undefined)
+    assert.equal(closestMatch('x', ['sandbox', 'x', 'box']), undefined, 'an exact match is not a typo')
+    assert.equal(closestMatch('gt', commands), 'get')
+    assert.equal(closestMatch('zz', commands), undefined)
+    assert.equal(closestMatch('--paginat', ['--paginate', '--profile']), '--paginate')
+    assert.equal(closestMatch('GITHUB', ['github']), 'github')
+  })
+
+  it('the corrected command replaces the mistyped word and quotes for a POSIX shell', () => {
+    assert.equal(correctedCommand(['logn', 'sandbox'], 'logn', 'login'), 'oauthctl login sandbox')
+    assert.equal(correctedCommand(['get', '--paginat=1', '/x'], '--paginat', '--paginate'), 'oauthctl get --paginate=1 /x')
+    assert.equal(correctedCommand(['get', '-H', 'Accept: x', '$(rm -rf ~)'], '-X', '-H'), "oauthctl get -H 'Accept: x' '$(rm -rf ~)' -H")
+    assert.equal(correctedCommand(['login', 'githb', '--client-id', "it's"], 'githb', 'github'), "oauthctl login github --client-id 'it'\\''s'")
+  })
+
+  it('the hint is the suggestion and the command, or nothing', () => {
+    assert.equal(suggestionHint(['providers', 'lst'], 'lst', ['list', 'show']), 'Did you mean this? list\nRun: oauthctl providers list')
+    assert.equal(suggestionHint(['providers', 'qqqq'], 'qqqq', ['list', 'show']), undefined)
+  })
+})

@@ -1,0 +1,27 @@
+// Run by `npm run bench` as `node scripts/bench-stages.cjs <command> [args]`: does what bin/run.js does for a
+// fast command, and writes to $BENCH_STAGES_FILE, as JSON, the CPU time (user + system, ms) and the
+// wall-clock time since the process started at the end of each stage, so the bench can say where the time
+// goes. CommonJS, like bin/run.js.
+'use strict'
+const {writeFileSync} = require('node:fs')
+const {join} = require('node:path')
+
+const marks = []
+const mark = (stage) => {
+  const {user, system} = process.cpuUsage()
+  marks.push({stage, cpu: (user + system) / 1000, wall: performance.now()})
+}
+mark('node start-up')
+const {FAST_COMMANDS} = require(join(__dirname, '..', 'dist', 'cli', 'fast-commands.cjs'))
+if (!FAST_COMMANDS.includes(process.argv[2])) throw new Error(`not a fast command: ${process.argv[2]}`)
+mark('list of fast commands')
+const {runFast} = require(join(__dirname, '..', 'dist', 'cli', 'fast-path.bundle.cjs'))
+mark('load the bundle')
+runFast(process.argv.slice(2)).then((code) => {
+  process.exitCode = code
+  mark('run the command')
+  process.on('exit', () => {
+    mark('exit')
+    writeFileSync(process.env.BENCH_STAGES_FILE, JSON.stringify(marks))
+  })
+})

@@ -15,11 +15,13 @@ mark('node start-up')
 const {FAST_COMMANDS} = require(join(__dirname, '..', 'dist', 'cli', 'fast-commands.cjs'))
 if (!FAST_COMMANDS.includes(process.argv[2])) throw new Error(`not a fast command: ${process.argv[2]}`)
 mark('list of fast commands')
-const {runFast} = require(join(__dirname, '..', 'dist', 'cli', 'fast-path.bundle.cjs'))
-mark('load the bundle')
-runFast(process.argv.slice(2)).then((code) => {
+const {requireWithCodeCache, resolveCacheDir} = require(join(__dirname, '..', 'dist', 'cli', 'code-cache.cjs'))
+const bundle = requireWithCodeCache(join(__dirname, '..', 'dist', 'cli', 'fast-path.bundle.cjs'), resolveCacheDir())
+mark(bundle.cacheUsed ? 'load the bundle (code cache)' : 'load the bundle (no code cache)')
+bundle.exports.runFast(process.argv.slice(2)).then((code) => {
   process.exitCode = code
   mark('run the command')
+  bundle.saveCache()
   process.on('exit', () => {
     mark('exit')
     writeFileSync(process.env.BENCH_STAGES_FILE, JSON.stringify(marks))

@@ -39,9 +39,15 @@ await build({
   format: 'cjs',
   target: 'node20',
   packages: 'external',
-  // import.meta does not exist in CommonJS; give the sources the bundle's own URL.
+  // import.meta does not exist in CommonJS; give the sources the bundle's own URL. `__importESM`: see below.
   define: {'import.meta.url': '__bundleUrl'},
-  banner: {js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;'},
+  banner: {
+    js: [
+      '"use strict";',
+      'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;',
+      'var __importESM = typeof __importESM === "function" ? __importESM : (specifier) => import(specifier);',
+    ].join('\n'),
+  },
   logLevel: 'warning',
 })
 
@@ -54,4 +60,10 @@ const output = source.replace(lazyImport, (_, name) => {
   return `Promise.resolve().then(() => require(${JSON.stringify(name)}))`
 })
 if (rewritten === 0) throw new Error(`bundle-fast-path: no import() of a built-in or CommonJS package found in ${outfile}`)
-writeFileSync(outfile, output)
+// The other import()s (ESM-only packages) call `__importESM`, which src/cli/code-cache.ts passes in: in code
+// compiled from a V8 code cache, Node 20 loses the callback import() needs ("A dynamic import callback was
+// not specified"). Loaded with a plain require(), the bundle falls back to import() (the banner).
+const [banner, ...rest] = output.split('\nvar __importESM')
+const esm = rest.join('\nvar __importESM').replace(/\bimport\("([^"]+)"\)/g, (_, name) => `__importESM(${JSON.stringify(name)})`)
+if (/\bimport\(/.test(esm.slice(esm.indexOf('\n')))) throw new Error(`bundle-fast-path: an import() left in ${outfile}`)
+writeFileSync(outfile, `${banner}\nvar __importESM${esm}`)

@@ -66,12 +66,16 @@ export interface CachedModule {
   saveCache(): void
 }
 
+const importESM = (specifier: string): Promise<unknown> => import(specifier)
+
 /** require() of a CommonJS file, compiled with the V8 code cache kept in cacheDir. */
 export function requireWithCodeCache(file: string, cacheDir: string): CachedModule {
   const cacheFile = join(cacheDir, `${file.replace(/^.*[\\/]/, '')}-${process.version}-${process.arch}.v8cache`)
   const cachedData = readCache(cacheDir, cacheFile)
-  const wrapper = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'utf8')}\n})`
-  const script = new vm.Script(wrapper, {filename: file, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER})
+  // `__importESM`: the file's import() of ES modules goes through this function (see
+  // scripts/bundle-fast-path.mjs); Node 20 cannot run an import() in code compiled from a cache.
+  const wrapper = `(function (exports, require, module, __filename, __dirname, __importESM) {${readFileSync(file, 'utf8')}\n})`
+  const script = new vm.Script(wrapper, {filename: file, cachedData})
   // A real Module in require.cache, as require() would leave it.
   const module = new Module(file) as Module & {filename: string; loaded: boolean; paths: string[]}
   module.filename = file
@@ -79,7 +83,7 @@ export function requireWithCodeCache(file: string, cacheDir: string): CachedModu
   const requireHere = createRequire(file)
   requireHere.cache[file] = module
   try {
-    ;(script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, requireHere, module, file, dirname(file))
+    ;(script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, requireHere, module, file, dirname(file), importESM)
   } catch (error) {
     delete requireHere.cache[file]
     throw error

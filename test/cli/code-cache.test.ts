@@ -34,6 +34,17 @@ describe('the fast-path bundle is compiled with a V8 code cache', () => {
     assert.equal((second.exports as {answer(): string}).answer(), 'bundle.cjs')
   })
 
+  it('import() of an ES module still works when the code comes from the cache (through __importESM)', async () => {
+    const {file, cacheDir} = makeModule('exports.load = () => __importESM("node:os").then((os) => typeof os.platform)')
+    const first = requireWithCodeCache(file, cacheDir)
+    assert.equal(await (first.exports as {load(): Promise<string>}).load(), 'function')
+    first.saveCache()
+    delete createRequire(file).cache[file]
+    const second = requireWithCodeCache(file, cacheDir)
+    assert.equal(second.cacheUsed, true)
+    assert.equal(await (second.exports as {load(): Promise<string>}).load(), 'function')
+  })
+
   it('is in require.cache like a required module, and its require() resolves from its own folder', () => {
     const {file, cacheDir} = makeModule('exports.self = () => require("./bundle.cjs")')
     const loaded = requireWithCodeCache(file, cacheDir)

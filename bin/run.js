@@ -18,17 +18,15 @@ async function main() {
   }
 
   // Hot commands (`token`, `get`, ...; the one list is src/cli/fast-commands.ts, built into
-  // dist/cli/fast-commands.cjs) skip @oclif/core: they run from one CommonJS bundle (see
+  // dist/cli/fast-start.cjs) skip @oclif/core: they run from one CommonJS bundle (see
   // scripts/bundle-fast-path.mjs and src/cli/fast-path.ts), compiled with V8's code cache (see
-  // src/cli/code-cache.ts). `__complete` (shell completion,
-  // src/cli/complete.ts) never loads oclif either.
-  const {FAST_COMMANDS} = require('../dist/cli/fast-commands.cjs')
+  // src/cli/code-cache.ts). `__complete` (shell completion, src/cli/complete.ts) never loads oclif either.
+  const {FAST_COMMANDS, requireWithCodeCache, resolveCacheDir} = require('../dist/cli/fast-start.cjs')
   let code
   if (argv[0] === '__complete') {
     const {runComplete} = await import('../dist/cli/complete.js')
     code = runComplete(argv.slice(1))
   } else if (FAST_COMMANDS.includes(argv[0])) {
-    const {requireWithCodeCache, resolveCacheDir} = require('../dist/cli/code-cache.cjs')
     const bundle = requireWithCodeCache(require('node:path').join(__dirname, '../dist/cli/fast-path.bundle.cjs'), resolveCacheDir())
     code = await bundle.exports.runFast(argv)
     bundle.saveCache()

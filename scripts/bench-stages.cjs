@@ -12,10 +12,9 @@ const mark = (stage) => {
   marks.push({stage, cpu: (user + system) / 1000, wall: performance.now()})
 }
 mark('node start-up')
-const {FAST_COMMANDS} = require(join(__dirname, '..', 'dist', 'cli', 'fast-commands.cjs'))
+const {FAST_COMMANDS, requireWithCodeCache, resolveCacheDir} = require(join(__dirname, '..', 'dist', 'cli', 'fast-start.cjs'))
 if (!FAST_COMMANDS.includes(process.argv[2])) throw new Error(`not a fast command: ${process.argv[2]}`)
-mark('list of fast commands')
-const {requireWithCodeCache, resolveCacheDir} = require(join(__dirname, '..', 'dist', 'cli', 'code-cache.cjs'))
+mark('list of fast commands and the loader')
 const bundle = requireWithCodeCache(join(__dirname, '..', 'dist', 'cli', 'fast-path.bundle.cjs'), resolveCacheDir())
 mark(bundle.cacheUsed ? 'load the bundle (code cache)' : 'load the bundle (no code cache)')
 bundle.exports.runFast(process.argv.slice(2)).then((code) => {

@@ -39,10 +39,10 @@ describe('heavy modules load only in the commands that use them', () => {
     }
   })
 
-  it('`oauthctl token` loads the fast path as one CommonJS bundle (plus the command list and the code-cache loader) and no node:crypto, node:http or child_process', () => {
+  it('`oauthctl token` loads the fast path as one CommonJS bundle (plus fast-start.cjs: the command list and the code-cache loader) and no node:crypto, node:http or child_process', () => {
     const imports = importsOf(['token'], user.env, join(user.configDir, 'token-builtins'))
     const fastPath = imports.filter((url) => url.includes('/dist/')).map((url) => url.slice(url.indexOf('/dist/')))
-    assert.deepEqual(fastPath.sort(), ['/dist/cli/code-cache.cjs', '/dist/cli/fast-commands.cjs', '/dist/cli/fast-path.bundle.cjs'])
+    assert.deepEqual(fastPath.sort(), ['/dist/cli/fast-path.bundle.cjs', '/dist/cli/fast-start.cjs'])
     for (const builtin of ['crypto', 'http', 'https', 'child_process', 'readline']) {
       assert.deepEqual(imports.filter((url) => url === `internal:${builtin}`), [], `node:${builtin} must not be loaded`)
     }

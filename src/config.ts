@@ -42,6 +42,15 @@ export interface ConfigData {
   providers?: Record<string, Record<string, unknown>>
   /** Keyed by {@link loginKey}. */
   logins?: Record<string, LoginRecord>
+  /** Registry host -> login, for `oauthctl docker-credential` (written by `oauthctl setup-docker`). */
+  dockerRegistries?: Record<string, DockerRegistryLogin>
+}
+
+/** Which login answers docker's credential helper for one registry, and the user name it sends. */
+export interface DockerRegistryLogin {
+  provider: string
+  profile: string
+  username: string
 }
 
 export const DEFAULT_PROFILE = 'default'
@@ -50,8 +59,25 @@ export function loginKey(provider: string, profile: string): string {
   return `${provider}:${profile}`
 }
 
-/** Reads and checks config.json; a missing file is an empty config, a corrupt one a clear error (exit 3). */
-export function readConfig(dir: string): ConfigData {
+/**
+ * Reads and checks config.json; a missing file is an empty config, a corrupt one a clear error (exit 3).
+ * A login record that is broken (hand-edited, or written by an older oauthctl from a hostile token
+ * response) does not make the whole file unreadable: it is left out, reported through `warn` (file and
+ * key), and the other logins keep working.
+ */
+export function readConfig(dir: string, warn?: (line: string) => void): ConfigData {
+  const {config, skipped} = loadConfig(dir)
+  for (const problem of Object.values(skipped)) warn?.(problem.message)
+  return config
+}
+
+interface SkippedLogin {
+  /** The record as found in the file, written back unchanged by {@link updateConfig}. */
+  raw: unknown
+  message: string
+}
+
+function loadConfig(dir: string): {config: ConfigData; skipped: Record<string, SkippedLogin>} {
   const file = configFile(dir)
   let text: string
   try {
@@ -63,7 +89,7 @@ export function readConfig(dir: string): ConfigData {
       closeSync(fd)
     }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {}
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {config: {}, skipped: {}}
     const symlink = (error as NodeJS.ErrnoException).code === 'ELOOP'
     throw new ConfigError(
       symlink
@@ -85,7 +111,20 @@ export function readConfig(dir: string): ConfigData {
     })
   }
   validateConfig(data, file)
-  return withDictionaries(data)
+  const skipped: Record<string, SkippedLogin> = {}
+  for (const [key, login] of Object.entries(data.logins ?? {})) {
+    const problem = checkLoginRecord(login)
+    if (!problem) continue
+    const provider = isObject(login) && typeof login.provider === 'string' ? login.provider : key.split(':')[0]
+    skipped[key] = {
+      raw: login,
+      message:
+        `${file}: login ${JSON.stringify(key)} is skipped: "${['logins', key, problem.field].filter(Boolean).join('.')}" must be ${problem.expected}. ` +
+        `Run \`oauthctl login ${provider}\` to replace it, or remove that key.`,
+    }
+    delete (data.logins as Record<string, unknown>)[key]
+  }
+  return {config: withDictionaries(data), skipped}
 }
 
 /**
@@ -94,7 +133,7 @@ export function readConfig(dir: string): ConfigData {
  * dropped `__proto__`, `constructor` and `prototype` members.
  */
 function withDictionaries(config: ConfigData): ConfigData {
-  for (const key of ['defaultProfiles', 'providers', 'logins'] as const) {
+  for (const key of ['defaultProfiles', 'providers', 'logins', 'dockerRegistries'] as const) {
     const map = config[key] as Record<string, never> | undefined
     if (map !== undefined) config[key] = createDictionary(Object.entries(map))
   }
@@ -112,7 +151,7 @@ function validateConfig(data: unknown, file: string): asserts data is ConfigData
   if (config.defaultProvider !== undefined && typeof config.defaultProvider !== 'string') {
     fail('defaultProvider', 'a string')
   }
-  for (const key of ['defaultProfiles', 'providers', 'logins'] as const) {
+  for (const key of ['defaultProfiles', 'providers', 'logins', 'dockerRegistries'] as const) {
     if (config[key] !== undefined && !isObject(config[key])) fail(key, 'an object')
   }
   for (const [name, profile] of Object.entries((config.defaultProfiles ?? {}) as Record<string, unknown>)) {
@@ -122,20 +161,36 @@ function validateConfig(data: unknown, file: string): asserts data is ConfigData
     const problem = checkProviderEntry(name, provider)
     if (problem) fail(problem.key, problem.expected)
   }
-  for (const [key, login] of Object.entries((config.logins ?? {}) as Record<string, unknown>)) {
-    if (!isObject(login)) fail(`logins.${key}`, 'an object')
-    const record = login as Record<string, unknown>
-    for (const field of ['provider', 'profile', 'store'] as const) {
-      if (typeof record[field] !== 'string') fail(`logins.${key}.${field}`, 'a string')
-    }
-    if (!['keyring', 'file', 'memory'].includes(record.store as string)) {
-      fail(`logins.${key}.store`, '"keyring" or "file"')
-    }
-    if (!Array.isArray(record.scopes)) fail(`logins.${key}.scopes`, 'an array')
-    if (record.expiresAt !== undefined && typeof record.expiresAt !== 'number') {
-      fail(`logins.${key}.expiresAt`, 'a number')
+  validateDockerRegistries((config.dockerRegistries ?? {}) as Record<string, unknown>, fail)
+}
+
+function validateDockerRegistries(registries: Record<string, unknown>, fail: (key: string, expected: string) => never): void {
+  for (const [host, entry] of Object.entries(registries)) {
+    if (!isObject(entry)) fail(`dockerRegistries.${host}`, 'an object')
+    for (const field of ['provider', 'profile', 'username'] as const) {
+      if (typeof (entry as Record<string, unknown>)[field] !== 'string') fail(`dockerRegistries.${host}.${field}`, 'a string')
     }
   }
+}
+
+/** The largest epoch-milliseconds value a Date can hold (ECMAScript §21.4.1.1). */
+const MAX_TIME_MS = 8.64e15
+
+/** What is wrong with one login record, if anything. */
+function checkLoginRecord(login: unknown): {field: string; expected: string} | undefined {
+  if (!isObject(login)) return {field: '', expected: 'an object'}
+  for (const field of ['provider', 'profile', 'store'] as const) {
+    if (typeof login[field] !== 'string') return {field, expected: 'a string'}
+  }
+  if (!['keyring', 'file', 'memory'].includes(login.store as string)) return {field: 'store', expected: '"keyring" or "file"'}
+  if (!Array.isArray(login.scopes)) return {field: 'scopes', expected: 'an array'}
+  for (const field of ['expiresAt', 'obtainedAt'] as const) {
+    const value = login[field]
+    if (value !== undefined && !(typeof value === 'number' && Math.abs(value) <= MAX_TIME_MS)) {
+      return {field, expected: 'a time in milliseconds since 1970'}
+    }
+  }
+  return undefined
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -191,8 +246,14 @@ export async function updateConfig(dir: string, mutate: (config: ConfigData) => 
   return withLock(
     join(lockDir(dir), 'config.lock'),
     async () => {
-      const config = readConfig(dir)
+      const {config, skipped} = loadConfig(dir)
       await mutate(config)
+      // A broken login record is never rewritten or dropped behind the user's back, unless this update
+      // replaced it (a new login of that provider and profile).
+      for (const [key, {raw}] of Object.entries(skipped)) {
+        config.logins ??= createDictionary([])
+        if (!Object.hasOwn(config.logins, key)) config.logins[key] = raw as LoginRecord
+      }
       try {
         await writeFileAtomic(file, `${JSON.stringify(config, undefined, '\t')}\n`, {mode: 0o600})
       } catch (error) {

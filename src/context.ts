@@ -1,6 +1,7 @@
 import type {Browser} from './callback/browser.js'
 import type {CallbackServer, CallbackServerOptions} from './callback/callback-server.js'
 import {readConfig, type ConfigData} from './config.js'
+import type {OauthctlError} from './errors.js'
 import {createProcessIO, type IO} from './io.js'
 import {resolveConfigDir} from './paths.js'
 import {keyringNamespace, namespacedStore} from './store/namespaced-store.js'
@@ -40,6 +41,11 @@ export interface Context {
   /** Aborted on SIGINT/SIGTERM once {@link Context.trapInterrupts} was called. */
   signal: AbortSignal
   trapInterrupts(): void
+  /**
+   * A failure found after the command could still do its work (refreshed tokens that could not be saved):
+   * the command finishes, then exits with this error.
+   */
+  pendingError?: OauthctlError
 }
 
 export interface ContextOverrides extends Partial<Omit<Context, 'config'>> {}
@@ -51,6 +57,7 @@ export function createContext(overrides: ContextOverrides = {}): Context {
   const debugEnabled = overrides.debugEnabled ?? env.OAUTHCTL_DEBUG === '1'
   const controller = new AbortController()
   let stores: Promise<TokenStore> | undefined
+  const warned = new Set<string>()
   const namespace = keyringNamespace(configDir, resolveConfigDir({...env, OAUTHCTL_CONFIG_DIR: ''}))
   const scoped = (store: TokenStore): TokenStore => (store.kind === 'keyring' ? namespacedStore(store, namespace) : store)
   const ctx: Context = {
@@ -67,7 +74,12 @@ export function createContext(overrides: ContextOverrides = {}): Context {
     debug(line) {
       if (ctx.debugEnabled) io.say(`debug: ${redact(line)}`)
     },
-    config: () => readConfig(configDir),
+    // A broken login record is reported once per process, however often the config is read.
+    config: () => readConfig(configDir, (line) => {
+      if (warned.has(line)) return
+      warned.add(line)
+      io.warn(line)
+    }),
     openStore() {
       stores ??= import('./store/select-store.js').then(({openTokenStore}) =>
         openTokenStore({configDir, env, warn: (line: string) => io.warn(line)}).then(scoped),

@@ -26,6 +26,9 @@ const fastCommands: Record<FastCommandId, () => Promise<FastCommand>> = {
   patch: api('patch'),
   delete: api('delete'),
   request: api('request'),
+  // Credential helpers run by kubectl and docker before their own requests.
+  'kubectl-credential': () => import('./specs/kubectl-credential.js'),
+  'docker-credential': () => import('./specs/docker-credential.js'),
 }
 
 export function isFastCommand(id: string | undefined): id is FastCommandId {
@@ -42,6 +45,7 @@ export async function runFast(argv: string[]): Promise<number | undefined> {
   const ctx = createContext({debugEnabled: parsed.flags.debug === true || process.env.OAUTHCTL_DEBUG === '1'})
   try {
     await command.run(ctx, parsed)
+    if (ctx.pendingError) throw ctx.pendingError
     return 0
   } catch (error) {
     return reportError(error, ctx.io, ctx.debugEnabled, id)

@@ -19,6 +19,7 @@ export function specCommand(spec: CommandSpec, run: RunCommand): typeof BaseComm
 
     async run(): Promise<void> {
       await run(this.ctx, (await this.parse()) as ParsedCommand)
+      if (this.ctx.pendingError) throw this.ctx.pendingError
     }
   }
 }

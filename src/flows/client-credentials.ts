@@ -1,14 +1,13 @@
-import {updateConfig} from '../config.js'
 import type {Context} from '../context.js'
-import {AuthorizationError, ConfigError, NotLoggedInError} from '../errors.js'
+import {AuthorizationError, ConfigError, NotLoggedInError, type OauthctlError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {registerSecret} from '../redact.js'
 import type {TokenSecrets} from '../store/token-store.js'
 import {readClientSecret, storeClientSecret} from './client-secret.js'
-import {describeOAuthError, oauthErrorCode} from './oauth-errors.js'
+import {describeOAuthError, oauthctlErrorIn, oauthErrorCode} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
 import {joinScopes} from './loopback-login.js'
-import {loginCommand, saveLogin, type LoadedLogin, type Target} from './session.js'
+import {loginCommand, saveLogin, saveRefreshedTokens, type LoadedLogin, type Target} from './session.js'
 import {secretsFromTokenResponse, type TokenResponseLike} from './token-response.js'
 import {throwIfInterrupted} from '../util/interrupt.js'
 
@@ -80,7 +79,7 @@ export async function loginWithClientCredentials(ctx: Context, preset: ProviderP
     throwIfInterrupted(ctx.signal, 'login interrupted during the client credentials grant; nothing was stored')
     throw grantError(error, preset)
   }
-  const secrets = {...secretsFromTokenResponse(tokens, ctx.now()), clientSecret}
+  const secrets = {...secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug), clientSecret}
   const granted = typeof tokens.scope === 'string' && tokens.scope ? tokens.scope.split(/[ ,]+/) : scopes
   // The store the secrets actually went to (the file store after a keyring fallback) keeps the rest too.
   const {record, store: used} = await saveLogin(ctx, store, input.target, secrets, {
@@ -120,7 +119,9 @@ export function tokenErrorOf(error: unknown): {code?: string; description?: stri
   return {text: describeOAuthError(error)}
 }
 
-function grantError(error: unknown, preset: ProviderPreset): AuthorizationError {
+function grantError(error: unknown, preset: ProviderPreset): OauthctlError {
+  const own = oauthctlErrorIn(error)
+  if (own) return own
   const {code, description, text} = tokenErrorOf(error)
   return new AuthorizationError(`${preset.displayName} refused the client credentials grant: ${text}`, {
     error: code,
@@ -154,16 +155,14 @@ export async function renewClientCredentials(ctx: Context, login: LoadedLogin, s
   try {
     tokens = await requestClientCredentials(preset, {clientId, clientSecret}, record.scopes, ctx.fetch)
   } catch (error) {
+    const own = oauthctlErrorIn(error)
+    if (own) throw own
     throw new NotLoggedInError(`could not renew the ${target.provider} client credentials token: ${tokenErrorOf(error).text}`, {
       hint: `Check the app at the provider, then: ${loginCommand(target)} --client-credentials`,
       cause: error,
     }, 'refresh_failed')
   }
-  const next: TokenSecrets = {...secretsFromTokenResponse(tokens, ctx.now()), clientSecret}
-  await login.store.set(target.key, next)
-  await updateConfig(ctx.configDir, (config) => {
-    const stored = config.logins?.[target.key]
-    if (stored) stored.expiresAt = next.expiresAt
-  })
+  const next: TokenSecrets = {...secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug), clientSecret}
+  await saveRefreshedTokens(ctx, login, next)
   return next
 }

@@ -1,5 +1,5 @@
 import {AuthorizationError, ConfigError, InterruptedError, OauthctlError} from '../errors.js'
-import {hintForError, type ProviderPreset} from '../providers/preset.js'
+import {hintForError, nonEmptyParams, type ProviderPreset} from '../providers/preset.js'
 import {registerSecret} from '../redact.js'
 import {describeOAuthError, hintForOAuthFailure, oauthErrorCode, oauthErrorDescription} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
@@ -13,6 +13,9 @@ export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 /** RFC 8628 §3.5: the interval when the server sends none, and what `slow_down` adds to it. */
 export const DEFAULT_POLL_INTERVAL_S = 5
 export const SLOW_DOWN_STEP_S = 5
+/** The longest poll interval and device-code lifetime oauthctl believes from a server (absurd ones are clamped). */
+export const MAX_POLL_INTERVAL_S = 60
+export const MAX_DEVICE_CODE_LIFETIME_S = 24 * 60 * 60
 
 /** For tests only: overrides the server's polling interval (seconds, may be fractional). */
 export const POLL_INTERVAL_ENV = 'OAUTHCTL_DEVICE_POLL_INTERVAL'
@@ -69,7 +72,8 @@ export async function loginWithDevice(input: DeviceLoginInput, deps: DeviceLogin
   }
   const client = await import('openid-client')
   const config = await createOAuthConfig(preset, input.credentials, {fetch: deps.fetch, signal: deps.signal})
-  const parameters: Record<string, string> = {}
+  // Provider extras first (Auth0 `audience`, RFC 8628 §3.1 allows extension parameters).
+  const parameters: Record<string, string> = nonEmptyParams(preset.deviceAuthorizationParams)
   if (input.scopes.length > 0) parameters[preset.scopeParameter ?? 'scope'] = joinScopes(preset, input.scopes)
   let authorization: Awaited<ReturnType<typeof client.initiateDeviceAuthorization>>
   try {
@@ -88,11 +92,13 @@ export async function loginWithDevice(input: DeviceLoginInput, deps: DeviceLogin
   deps.say(`and enter the code: ${printable(authorization.user_code)}`)
   if (complete) deps.say(`(or open ${printable(complete)} , which carries the code)`)
   if (complete && deps.showQrCode) deps.say(await renderQrCode(complete))
-  deps.say(`Waiting for you to approve the request (the code expires in ${Math.round(authorization.expires_in / 60)} min)...`)
+  // Server numbers are clamped: `interval: 1e306` would overflow the timer into polling every millisecond.
+  const lifetimeS = Math.min(authorization.expires_in, MAX_DEVICE_CODE_LIFETIME_S)
+  deps.say(`Waiting for you to approve the request (the code expires in ${Math.round(lifetimeS / 60)} min)...`)
 
   const wait = deps.sleep ?? sleep
-  let intervalS = input.pollIntervalS ?? authorization.interval ?? DEFAULT_POLL_INTERVAL_S
-  const deadline = deps.now() + authorization.expires_in * 1000
+  let intervalS = input.pollIntervalS ?? Math.min(authorization.interval ?? DEFAULT_POLL_INTERVAL_S, MAX_POLL_INTERVAL_S)
+  const deadline = deps.now() + lifetimeS * 1000
   for (;;) {
     try {
       // Never sleep past the code's expiry: a server's huge `interval` must not outlive it (or overflow).
@@ -109,7 +115,7 @@ export async function loginWithDevice(input: DeviceLoginInput, deps: DeviceLogin
       const code = oauthErrorCode(error)
       if (code === 'authorization_pending') continue
       if (code === 'slow_down') {
-        intervalS += SLOW_DOWN_STEP_S
+        intervalS = Math.min(intervalS + SLOW_DOWN_STEP_S, MAX_POLL_INTERVAL_S)
         continue
       }
       throw toDeviceError(error, code, preset)

@@ -1,7 +1,7 @@
 import type * as Client from 'openid-client'
 import {ConfigError} from '../errors.js'
 import {isLoopbackUrl} from '../providers/preset.js'
-import {toStandardResponse} from '../http/lite.js'
+import {limitResponseBody} from '../http/body-limit.js'
 import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {describeOAuthError} from './oauth-errors.js'
 import {withoutPrototypeMembers} from '../util/safe-object.js'
@@ -56,7 +56,7 @@ export async function discoverServer(issuerText: string, deps: {fetch?: FetchFn;
   const customFetch: Client.CustomFetch = (url, options) => {
     const headers = new Headers(options.headers)
     headers.set('user-agent', DEFAULT_USER_AGENT)
-    return baseFetch(url, {...options, headers}).then(toStandardResponse).then(withoutPrototypeMembers)
+    return baseFetch(url, {...options, headers}).then((response) => limitResponseBody(response, url)).then(withoutPrototypeMembers)
   }
   const insecure = issuer.protocol === 'http:'
   const failures: string[] = []

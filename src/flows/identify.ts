@@ -1,4 +1,5 @@
 import type {Context} from '../context.js'
+import {limitResponseBody, ResponseTooLargeError} from '../http/body-limit.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {applyPresetApiHeaders} from '../providers/quirks.js'
 import {interruptibleTimeout} from '../util/interrupt.js'
@@ -25,13 +26,14 @@ export async function identifyUser(ctx: Context, preset: ProviderPreset, tokens:
       ctx.debug(`identity lookup at ${url} answered ${response.status}`)
       return fromIdToken
     }
-    const fromEndpoint = identityFromClaims(userOfAnswer(preset.quirks?.identityPath, await response.json()))
+    const fromEndpoint = identityFromClaims(userOfAnswer(preset.quirks?.identityPath, await (await limitResponseBody(response, url)).json()))
     return {
       subject: fromIdToken.subject ?? fromEndpoint.subject,
       name: fromIdToken.name ?? fromEndpoint.name,
       email: fromIdToken.email ?? fromEndpoint.email,
     }
   } catch (error) {
+    if (error instanceof ResponseTooLargeError) throw error
     ctx.debug(`identity lookup at ${url} failed: ${(error as Error).message}`)
     return fromIdToken
   }

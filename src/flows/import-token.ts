@@ -1,10 +1,11 @@
 import type {Context} from '../context.js'
 import {AuthorizationError, UsageError} from '../errors.js'
+import {limitResponseBody, ResponseTooLargeError} from '../http/body-limit.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {registerSecret} from '../redact.js'
 import {errorInOkAnswer} from '../http/provider-answer.js'
 import {applyPresetApiHeaders} from '../providers/quirks.js'
-import {identityFromClaims, userOfAnswer, type Identity, type TokenResponseLike} from './token-response.js'
+import {checkTokenType, identityFromClaims, userOfAnswer, type Identity, type TokenResponseLike} from './token-response.js'
 import {parseJsonSafely} from '../util/safe-object.js'
 import {interruptibleTimeout} from '../util/interrupt.js'
 
@@ -30,9 +31,13 @@ export function parseImportedToken(text: string): TokenResponseLike {
     for (const field of ['refresh_token', 'scope', 'token_type', 'id_token'] as const) {
       if (record[field] !== undefined && typeof record[field] !== 'string') throw bad(field, 'a string')
     }
+    // Some servers send "3600"; a lifetime beyond 10 years is clamped when the token is stored.
+    if (typeof record.expires_in === 'string' && /^\d+$/.test(record.expires_in)) record.expires_in = Number(record.expires_in)
     if (record.expires_in !== undefined && (typeof record.expires_in !== 'number' || !(record.expires_in > 0))) {
       throw bad('expires_in', 'a positive number of seconds')
     }
+    // Refused before the token is tried anywhere as a bearer token.
+    checkTokenType(record.token_type)
     const tokens: TokenResponseLike = {access_token: record.access_token}
     if (record.refresh_token) tokens.refresh_token = record.refresh_token as string
     if (record.expires_in !== undefined) tokens.expires_in = record.expires_in as number
@@ -90,9 +95,10 @@ export async function checkAccessToken(ctx: Context, preset: ProviderPreset, acc
     }
     let answer: unknown
     try {
-      answer = await response.json()
-    } catch {
-      // A non-JSON "me" answer still proves the token works.
+      answer = await (await limitResponseBody(response, url)).json()
+    } catch (error) {
+      // A non-JSON "me" answer still proves the token works; an oversized one is refused.
+      if (error instanceof ResponseTooLargeError) throw error
       return {outcome: 'accepted', url, identity: {}}
     }
     const okError = preset.quirks?.apiErrorsAsOk ? errorInOkAnswer(answer) : undefined
@@ -103,6 +109,7 @@ export async function checkAccessToken(ctx: Context, preset: ProviderPreset, acc
     }
     return {outcome: 'accepted', url, identity: identityFromClaims(userOfAnswer(preset.quirks?.identityPath, answer))}
   } catch (error) {
+    if (error instanceof ResponseTooLargeError) throw error
     return {outcome: 'unknown', url, reason: `${url} could not be reached (${(error as Error).message})`, unreachable: true}
   }
 }

@@ -93,7 +93,7 @@ export async function loginWithoutAuthorization(
   }
   const {tokens, identity} = await importToken(ctx, preset, text)
   throwIfInterrupted(ctx.signal, 'login interrupted before the token was stored; nothing was stored')
-  const secrets = secretsFromTokenResponse(tokens, ctx.now())
+  const secrets = secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug)
   const clientSecret = input.clientSecret ?? ctx.env.OAUTHCTL_CLIENT_SECRET
   if (clientSecret) {
     registerSecret(clientSecret)

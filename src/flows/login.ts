@@ -3,7 +3,7 @@ import type {Context} from '../context.js'
 import {ConfigError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {optionValuesFromFlags} from '../providers/options.js'
-import {apiBaseFromTokenResponse} from '../providers/quirks.js'
+import {apiBaseFromTokenResponse, withClientId} from '../providers/quirks.js'
 import {listProviders, resolveProvider} from '../providers/registry.js'
 import {registerSecret} from '../redact.js'
 import {readClientSecret, rememberLoginSettings} from './client-secret.js'
@@ -89,10 +89,10 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   registerSecret(tokens.refresh_token)
   // Salesforce and the like name the API host in the token response; identify the user there already.
   const apiBase = apiBaseFromTokenResponse(preset, tokens as unknown as Record<string, unknown>)
-  const identity = await identifyUser(ctx, apiBase ? {...preset, apiBase} : preset, tokens)
+  const identity = await identifyUser(ctx, withClientId(apiBase ? {...preset, apiBase} : preset, credentials.clientId), tokens)
   // The identity lookup is best effort and swallows an abort: check before anything is written.
   throwIfInterrupted(ctx.signal, 'login interrupted before the tokens were stored; nothing was stored')
-  const secrets = secretsFromTokenResponse(tokens, ctx.now())
+  const secrets = secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug)
   if (credentials.clientSecret) secrets.clientSecret = credentials.clientSecret
   const granted = typeof tokens.scope === 'string' && tokens.scope ? tokens.scope.split(/[ ,]+/) : scopes
   // `used` is where the secrets went: the file store if the keyring refused the write.

@@ -1,9 +1,9 @@
 import type {Browser} from '../callback/browser.js'
 import type {CallbackServer, CallbackServerOptions} from '../callback/callback-server.js'
 import {AuthorizationError, InterruptedError, OauthctlError} from '../errors.js'
-import {hintForError, usesPkce, type ProviderPreset} from '../providers/preset.js'
+import {hintForError, nonEmptyParams, usesPkce, type ProviderPreset} from '../providers/preset.js'
 import {issuerForResponse, type KnownIssuer} from './issuer-check.js'
-import {describeOAuthError, hintForOAuthFailure, isUnreachable, oauthErrorCode, oauthErrorDescription} from './oauth-errors.js'
+import {describeOAuthError, hintForOAuthFailure, oauthctlErrorIn, isUnreachable, oauthErrorCode, oauthErrorDescription} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
 import type {TokenResponseLike} from './token-response.js'
 
@@ -59,7 +59,7 @@ export function authorizationParameters(
     response_type: 'code',
     state: input.state,
     ...(input.codeChallenge ? {code_challenge: input.codeChallenge, code_challenge_method: 'S256'} : {}),
-    ...preset.authorizeParams,
+    ...nonEmptyParams(preset.authorizeParams),
   }
   if (input.scopes.length > 0) params[preset.scopeParameter ?? 'scope'] = joinScopes(preset, input.scopes)
   if (input.nonce !== undefined) params.nonce = input.nonce
@@ -118,7 +118,8 @@ export async function beginAuthorization(
           {redirect_uri: redirectUri},
         )
       } catch (error) {
-        if (error instanceof OauthctlError) throw error
+        const own = oauthctlErrorIn(error)
+        if (own) throw own
         if (signal?.aborted) throw interruptedExchange()
         const code = oauthErrorCode(error)
         const what = isUnreachable(error) ? `could not reach ${new URL(preset.tokenEndpoint).host} to exchange the code` : `${preset.displayName} did not issue tokens`

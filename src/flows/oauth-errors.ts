@@ -1,3 +1,4 @@
+import {OauthctlError} from '../errors.js'
 import {systemErrorCode} from '../http/retry.js'
 import {redact} from '../redact.js'
 
@@ -86,6 +87,19 @@ export function describeOAuthError(error: unknown): string {
     current = next instanceof Error || (next && typeof next === 'object' && 'message' in next) ? next : undefined
   }
   return redact(parts.join(': ') || 'unknown error')
+}
+
+/**
+ * The OauthctlError in an error's cause chain: openid-client wraps what its `customFetch` throws (an
+ * oversized answer refused by oauthctl) in a ClientError("something went wrong").
+ */
+export function oauthctlErrorIn(error: unknown): OauthctlError | undefined {
+  let current: unknown = error
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (current instanceof OauthctlError) return current
+    current = (current as {cause?: unknown}).cause
+  }
+  return undefined
 }
 
 /**

@@ -1,4 +1,5 @@
 import type {Context} from '../context.js'
+import {toIsoTime} from '../util/time.js'
 import {getAccessToken} from './access-token.js'
 import {loadLogin, resolveTarget} from './session.js'
 
@@ -24,7 +25,7 @@ export async function printToken(ctx: Context, input: {provider?: string; profil
     name: record.name,
     scopes: record.scopes,
     tokenType: secrets.tokenType ?? 'Bearer',
-    expiresAt: secrets.expiresAt === undefined ? null : new Date(secrets.expiresAt).toISOString(),
+    expiresAt: toIsoTime(secrets.expiresAt),
     store: record.store,
     accessToken: secrets.accessToken,
   }

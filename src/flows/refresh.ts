@@ -1,17 +1,17 @@
-import {updateConfig} from '../config.js'
 import type {Context} from '../context.js'
 import {NotLoggedInError} from '../errors.js'
 import {registerSecret} from '../redact.js'
 import type {TokenSecrets} from '../store/token-store.js'
-import {describeOAuthError, oauthErrorCode} from './oauth-errors.js'
+import {describeOAuthError, oauthctlErrorIn, oauthErrorCode} from './oauth-errors.js'
 import {createOAuthConfig} from './oauth-client.js'
-import {loginCommand, type LoadedLogin} from './session.js'
+import {loginCommand, saveRefreshedTokens, type LoadedLogin} from './session.js'
 import {secretsFromTokenResponse} from './token-response.js'
 
 /**
  * Runs the refresh_token grant for a login (RFC 6749 §6) and saves the result. The caller holds the
- * login's refresh lock. The new secrets (with a rotated refresh token) are written as one value before
- * anything uses the new access token; on any failure the stored refresh token is left untouched.
+ * login's refresh lock, and has checked that the store can take the result. The new secrets (with a
+ * rotated refresh token) are written as one value before anything uses the new access token; on any
+ * failure before the grant the stored refresh token is left untouched.
  */
 export async function refreshTokens(ctx: Context, login: LoadedLogin, secrets: TokenSecrets): Promise<TokenSecrets> {
   const {target, preset, record} = login
@@ -35,6 +35,9 @@ export async function refreshTokens(ctx: Context, login: LoadedLogin, secrets: T
   try {
     response = await client.refreshTokenGrant(config, secrets.refreshToken)
   } catch (error) {
+    // A refusal of our own (an oversized answer) keeps its exit code.
+    const own = oauthctlErrorIn(error)
+    if (own) throw own
     const code = oauthErrorCode(error)
     const reason = describeOAuthError(error)
     if (code === 'invalid_grant') {
@@ -46,16 +49,10 @@ export async function refreshTokens(ctx: Context, login: LoadedLogin, secrets: T
       'refresh_failed',
     )
   }
-  const next = secretsFromTokenResponse(response, ctx.now(), secrets)
-  registerSecret(next.accessToken)
-  registerSecret(next.refreshToken)
-  await login.store.set(target.key, next)
-  await updateConfig(ctx.configDir, (config) => {
-    const stored = config.logins?.[target.key]
-    if (stored) {
-      stored.expiresAt = next.expiresAt
-      stored.hasRefreshToken = Boolean(next.refreshToken)
-    }
-  })
+  registerSecret(response.access_token)
+  registerSecret(response.refresh_token)
+  const next = secretsFromTokenResponse(response, ctx.now(), secrets, ctx.debug)
+  // The new pair is written before anything else happens (see README "Security" for what a crash can cost).
+  await saveRefreshedTokens(ctx, login, next)
   return next
 }

@@ -1,4 +1,5 @@
 import {ConfigError} from '../errors.js'
+import {limitResponseBody} from '../http/body-limit.js'
 import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {redact, registerSecret} from '../redact.js'
 import {checkServerUrl} from './discovery.js'
@@ -76,7 +77,7 @@ export async function registerClient(input: RegistrationInput, deps: {fetch?: Fe
       cause: error,
     })
   }
-  const text = await response.text()
+  const text = await (await limitResponseBody(response, endpoint.href)).text()
   let answer: Record<string, unknown> | undefined
   try {
     const parsed: unknown = parseJsonSafely(text)

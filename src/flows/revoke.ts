@@ -1,4 +1,5 @@
 import type {ProviderPreset} from '../providers/preset.js'
+import {limitResponseBody} from '../http/body-limit.js'
 import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {redact} from '../redact.js'
 import type {TokenSecrets} from '../store/token-store.js'
@@ -91,7 +92,7 @@ async function revokeApplicationToken(
       body: JSON.stringify({access_token: secrets.accessToken}),
       signal: AbortSignal.timeout(30_000),
     })
-    const text = await response.text()
+    const text = await (await limitResponseBody(response, url)).text()
     // 204: revoked; 404: the token is already invalid, which is what logout wants.
     if (response.status === 204 || response.status === 200 || response.status === 404) {
       return {status: 'revoked', revoked: ['access_token'], method: 'application-token'}

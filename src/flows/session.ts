@@ -1,8 +1,10 @@
 import {DEFAULT_PROFILE, loginKey, updateConfig, type ConfigData, type LoginRecord} from '../config.js'
 import type {Context} from '../context.js'
-import {ConfigError, NotLoggedInError} from '../errors.js'
+import {ConfigError, CredentialStoreError, InterruptedError, NotLoggedInError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {resolveProvider} from '../providers/registry.js'
+import {withClientId} from '../providers/quirks.js'
+import {configFile} from '../paths.js'
 import {registerSecret} from '../redact.js'
 import {checkProfileName} from '../util/profile-name.js'
 import type {TokenSecrets, TokenStore} from '../store/token-store.js'
@@ -14,8 +16,18 @@ export interface Target {
   key: string
 }
 
-/** A token is refreshed when it expires within this window. */
+/** A token is refreshed when it expires within this window (or within half its lifetime, when shorter). */
 export const REFRESH_AHEAD_MS = 60_000
+
+/**
+ * How long before expiry a token is refreshed: 60 s, but never more than half of the token's lifetime, so
+ * that a 10-second token that another process has just refreshed is used rather than refreshed again.
+ * Records written before the issue time was stored get the plain 60 s.
+ */
+export function refreshWindowMs(secrets: TokenSecrets): number {
+  if (secrets.expiresAt === undefined || secrets.obtainedAt === undefined) return REFRESH_AHEAD_MS
+  return Math.max(0, Math.min(REFRESH_AHEAD_MS, (secrets.expiresAt - secrets.obtainedAt) / 2))
+}
 
 /** The exact command that logs this target in, for hints. */
 export function loginCommand(target: {provider: string; profile: string}): string {
@@ -51,6 +63,11 @@ export interface LoadedLogin {
   preset: ProviderPreset
   record: LoginRecord
   store: TokenStore
+  /**
+   * Tokens refreshed by this process that the store refused to save (disk full, read-only folder): they
+   * serve the rest of this command, which then exits 6 (see {@link Context.pendingError}).
+   */
+  unsaved?: TokenSecrets
 }
 
 /** The stored login for `target`, or exit 4 with the login command to run. */
@@ -67,7 +84,8 @@ export async function loadLogin(ctx: Context, target: Target, config = ctx.confi
     })
   }
   const store = await ctx.openStoreOfKind(record.store)
-  return {target, preset, record, store}
+  // Headers that carry the app's client id (Twitch `Client-Id`) are filled from the login.
+  return {target, preset: withClientId(preset, record.clientId), record, store}
 }
 
 /**
@@ -93,7 +111,7 @@ async function overrideLogin(ctx: Context, target: Target, config: ConfigData): 
 
 /** Reads the secrets of a login; a record without secrets (deleted from the keyring by hand) is exit 4. */
 export async function readSecrets(login: LoadedLogin): Promise<TokenSecrets> {
-  const secrets = await login.store.get(login.target.key)
+  const secrets = login.unsaved ?? (await login.store.get(login.target.key))
   if (!secrets) {
     throw new NotLoggedInError(
       `no stored token for ${login.target.provider} (profile ${login.target.profile}) in the ${login.store.kind} store`,
@@ -189,5 +207,39 @@ async function writeWithFallback(
     const file = await ctx.openStoreOfKind('file')
     ctx.io.warn(keyringFallbackWarning(error.reason, file.location))
     return {store: file, undo: await setUndoably(file, key, secrets)}
+  }
+}
+
+/**
+ * Saves refreshed tokens: the secret record first (fsynced, atomic), then the expiry mirrored in
+ * config.json. When the store refuses the write after the provider has already issued them, they are kept
+ * in memory so the current command still succeeds, and the command then exits 6 with the reason.
+ */
+export async function saveRefreshedTokens(ctx: Context, login: LoadedLogin, next: TokenSecrets): Promise<void> {
+  const {target} = login
+  try {
+    await login.store.set(target.key, next)
+  } catch (error) {
+    if (!(error instanceof CredentialStoreError)) throw error
+    login.unsaved = next
+    ctx.pendingError ??= new CredentialStoreError(
+      `the refreshed ${target.provider} tokens could not be saved: ${error.message}; this command used them, but the stored refresh token has been spent`,
+      {hint: `${error.hint ?? 'Fix the credential store.'} Then run: ${loginCommand(target)}`, cause: error},
+      'refresh_not_saved',
+    )
+    return
+  }
+  try {
+    await updateConfig(ctx.configDir, (config) => {
+      const stored = config.logins?.[target.key]
+      if (stored) {
+        stored.expiresAt = next.expiresAt
+        stored.hasRefreshToken = Boolean(next.refreshToken)
+      }
+    })
+  } catch (error) {
+    if (error instanceof InterruptedError) throw error
+    // The tokens are safe; only the copy of the expiry that `status` shows is stale.
+    ctx.io.warn(`the new tokens are saved, but ${configFile(ctx.configDir)} could not be updated (${(error as Error).message}); "oauthctl status" may show an old expiry`)
   }
 }

@@ -1,5 +1,6 @@
 import type {LoginRecord} from '../config.js'
 import type {Context} from '../context.js'
+import {toIsoTime} from '../util/time.js'
 
 export interface StatusEntry {
   provider: string
@@ -32,7 +33,7 @@ export function listStatus(ctx: Context): StatusEntry[] {
       name: record.name ?? null,
       email: record.email ?? null,
       scopes: record.scopes,
-      expiresAt: record.expiresAt === undefined ? null : new Date(record.expiresAt).toISOString(),
+      expiresAt: toIsoTime(record.expiresAt),
       expired: record.expiresAt !== undefined && record.expiresAt <= now,
       hasRefreshToken: record.hasRefreshToken,
       grant: record.grant,

@@ -1,3 +1,4 @@
+import {AuthorizationError} from '../errors.js'
 import type {TokenSecrets} from '../store/token-store.js'
 
 /** The parts of a token endpoint response (RFC 6749 §5.1) oauthctl keeps; openid-client's result fits. */
@@ -12,16 +13,83 @@ export interface TokenResponseLike {
 }
 
 /**
- * Turns a token response into the secret record. A response without a new refresh token keeps the previous
- * one (providers that don't rotate); one with a new refresh token replaces it (rotation).
+ * The longest lifetime oauthctl believes (10 years). A larger `expires_in` (`1e306`, `1e13`) is clamped to
+ * it: such a token is treated as long-lived, and every date computed from it stays representable.
  */
-export function secretsFromTokenResponse(response: TokenResponseLike, now: number, previous?: TokenSecrets): TokenSecrets {
-  const expiresIn = typeof response.expires_in === 'number' ? response.expires_in : undefined
+export const MAX_EXPIRES_IN_SECONDS = 10 * 365 * 24 * 60 * 60
+
+/**
+ * ID tokens longer than this are not stored. oauthctl reads the ID token's claims once, at login, and
+ * never sends it anywhere afterwards; a 200 KB one would only slow every `token` call (it is split across
+ * keyring entries of 1,200 characters).
+ */
+export const MAX_STORED_ID_TOKEN_CHARS = 8192
+
+/**
+ * The `expires_in` of a token response as seconds: a finite number >= 0 (or a string of digits, which some
+ * servers send), clamped to {@link MAX_EXPIRES_IN_SECONDS}. Absent stays absent.
+ * @throws AuthorizationError (exit 5) for a negative, non-numeric or NaN value: nothing is stored.
+ * @see RFC 6749 §5.1
+ */
+export function checkExpiresIn(value: unknown, note?: (line: string) => void): number | undefined {
+  if (value === undefined) return undefined
+  const seconds = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value
+  if (typeof seconds !== 'number' || Number.isNaN(seconds) || seconds < 0) {
+    throw new AuthorizationError(
+      `the token response has an invalid "expires_in" (${JSON.stringify(value)?.slice(0, 40)}); it must be a number of seconds >= 0. Nothing was stored`,
+      {hint: 'The authorization server is misbehaving; report it to its operator.'},
+      'invalid_token_response',
+    )
+  }
+  if (seconds > MAX_EXPIRES_IN_SECONDS) {
+    note?.(`expires_in ${seconds} is beyond 10 years; treating the token as living 10 years`)
+    return MAX_EXPIRES_IN_SECONDS
+  }
+  return seconds
+}
+
+/**
+ * Refuses token types oauthctl cannot use: it sends every access token as `Authorization: Bearer`, so a
+ * DPoP-bound token (RFC 9449) or a MAC token would be sent wrongly. A missing type is a bearer token.
+ * @throws AuthorizationError (exit 5); the caller stores nothing.
+ * @see RFC 6750, RFC 9449 §5
+ */
+export function checkTokenType(tokenType: unknown): void {
+  if (tokenType === undefined || (typeof tokenType === 'string' && tokenType.toLowerCase() === 'bearer')) return
+  const shown = typeof tokenType === 'string' ? tokenType.replace(/[^\x20-\x7e]/g, '?').slice(0, 40) : typeof tokenType
+  const dpop = typeof tokenType === 'string' && tokenType.toLowerCase() === 'dpop'
+  throw new AuthorizationError(
+    `the authorization server issued a ${dpop ? 'DPoP-bound' : 'non-bearer'} token (token_type ${JSON.stringify(shown)}), which oauthctl cannot use yet; nothing was stored`,
+    {hint: dpop ? 'Ask for bearer tokens: turn off DPoP binding for this client at the provider.' : 'oauthctl supports bearer tokens (RFC 6750) only.'},
+    'unsupported_token_type',
+  )
+}
+
+/**
+ * Turns a token response into the secret record. A response without a new refresh token keeps the previous
+ * one (providers that don't rotate); one with a new refresh token replaces it (rotation). `obtainedAt`
+ * records when the token was issued, so the refresh-ahead window can fit its lifetime.
+ * @throws AuthorizationError (exit 5) for an unusable `expires_in` or token type: nothing is stored.
+ */
+export function secretsFromTokenResponse(
+  response: TokenResponseLike,
+  now: number,
+  previous?: TokenSecrets,
+  note?: (line: string) => void,
+): TokenSecrets {
+  checkTokenType(response.token_type)
+  const expiresIn = checkExpiresIn(response.expires_in, note)
+  let idToken = response.id_token ?? previous?.idToken
+  if (idToken !== undefined && idToken.length > MAX_STORED_ID_TOKEN_CHARS) {
+    note?.(`the ID token is ${idToken.length} characters long (over ${MAX_STORED_ID_TOKEN_CHARS}); its claims were read, it is not stored`)
+    idToken = undefined
+  }
   const secrets: TokenSecrets = {
     accessToken: response.access_token,
     refreshToken: response.refresh_token ?? previous?.refreshToken,
-    idToken: response.id_token ?? previous?.idToken,
-    expiresAt: expiresIn === undefined ? undefined : now + expiresIn * 1000,
+    idToken,
+    expiresAt: expiresIn === undefined ? undefined : now + Math.round(expiresIn * 1000),
+    obtainedAt: expiresIn === undefined ? undefined : now,
     tokenType: response.token_type ?? previous?.tokenType,
     clientSecret: previous?.clientSecret,
   }
@@ -30,7 +98,6 @@ export function secretsFromTokenResponse(response: TokenResponseLike, now: numbe
   }
   return secrets
 }
-
 /** Who logged in, as far as the tokens or a userinfo/"me" document say. */
 export interface Identity {
   subject?: string

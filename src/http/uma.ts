@@ -2,10 +2,11 @@ import type {Context} from '../context.js'
 import {AuthorizationError} from '../errors.js'
 import {describeOAuthError, oauthErrorCode} from '../flows/oauth-errors.js'
 import type {LoadedLogin, Target} from '../flows/session.js'
+import {checkExpiresIn} from '../flows/token-response.js'
 import {isLoopbackUrl} from '../providers/preset.js'
 import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {registerSecret} from '../redact.js'
-import {toStandardResponse} from './lite.js'
+import {limitResponseBody} from './body-limit.js'
 import type {TokenSecrets, TokenStore} from '../store/token-store.js'
 import {createDictionary, withoutPrototypeMembers} from '../util/safe-object.js'
 
@@ -144,7 +145,7 @@ async function discoverUmaServer(ctx: Context, asUri: string): Promise<AsMetadat
         signal: AbortSignal.timeout(10_000),
       })
       if (response.ok) {
-        const metadata = (await response.json()) as AsMetadata
+        const metadata = (await (await limitResponseBody(response, url)).json()) as AsMetadata
         if (metadata && typeof metadata.token_endpoint === 'string') return metadata
       } else {
         await response.body?.cancel()
@@ -196,7 +197,7 @@ async function requestRpt(
     auth,
   )
   if (new URL(tokenEndpoint).protocol === 'http:') client.allowInsecureRequests(config)
-  config[client.customFetch] = (input, init) => ctx.fetch(input, init).then(toStandardResponse).then(withoutPrototypeMembers)
+  config[client.customFetch] = (input, init) => ctx.fetch(input, init).then((response) => limitResponseBody(response, input)).then(withoutPrototypeMembers)
   let response
   try {
     response = await client.genericGrantRequest(config, UMA_TICKET_GRANT, {
@@ -219,7 +220,7 @@ async function requestRpt(
     }, 'uma_denied')
   }
   registerSecret(response.access_token)
-  const expiresIn = typeof response.expires_in === 'number' ? response.expires_in : undefined
+  const expiresIn = checkExpiresIn(response.expires_in, ctx.debug)
   const rpt: TokenSecrets = {accessToken: response.access_token, tokenType: response.token_type}
   if (expiresIn !== undefined) rpt.expiresAt = ctx.now() + expiresIn * 1000
   return rpt

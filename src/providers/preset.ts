@@ -69,8 +69,20 @@ export interface ProviderQuirks {
    * is an API error (exit 7) carrying the provider's `error`.
    */
   apiErrorsAsOk?: boolean
-  /** Dotted path of the object that holds the user in the "me" answer (X wraps it in `data`). */
+  /** Dotted path of the object that holds the user in the "me" answer (X wraps it in `data`, Twitch in `data.0`). */
   identityPath?: string
+  /**
+   * The token, revocation and introspection endpoints take a JSON body instead of a form (Notion's
+   * `POST /v1/oauth/token`): the form openid-client builds is sent as the same members in JSON.
+   */
+  jsonTokenRequests?: boolean
+  /** Headers the token, revocation and introspection endpoints require (Notion-Version at Notion). */
+  tokenRequestHeaders?: Record<string, string>
+  /**
+   * A separate endpoint for the refresh_token grant (Figma `POST /v1/oauth/refresh`): refresh requests
+   * addressed to the token endpoint are sent there instead.
+   */
+  refreshEndpoint?: string
 }
 
 /**
@@ -153,7 +165,7 @@ export interface ProviderPreset {
   /** Where the user registers their own app. */
   consoleUrl?: string
   loopback: LoopbackRules
-  /** Extra authorization-request parameters (`access_type=offline`, `audience=...`). */
+  /** Extra authorization-request parameters (`access_type=offline`, `audience=...`); empty values are not sent. */
   authorizeParams?: Record<string, string>
   /** Refresh tokens are single-use: always save the new one, and never refresh in parallel. */
   rotatesRefreshTokens: boolean
@@ -170,9 +182,15 @@ export interface ProviderPreset {
   pkce?: PkceSupport
   /**
    * Headers sent on every API call unless the user gives the same header with `-H` (LinkedIn-Version,
-   * GitHub's Accept and X-GitHub-Api-Version).
+   * GitHub's Accept and X-GitHub-Api-Version). `{client_id}` in a value is the login's client id (Twitch's
+   * `Client-Id`); a header whose client id is not known is not sent.
    */
   apiHeaders?: Record<string, string>
+  /**
+   * Extra parameters of the RFC 8628 device authorization request (Auth0 `audience`). Empty values, like
+   * empty {@link authorizeParams}, are not sent.
+   */
+  deviceAuthorizationParams?: Record<string, string>
   /** Hints for known failures, matched against API error bodies and OAuth `error_description`s. */
   errorHints?: ErrorHint[]
   /** Parameters substituted into `{key}` placeholders (see {@link PresetOption}). */
@@ -194,6 +212,11 @@ export function usesPkce(preset: ProviderPreset): boolean {
 export function hintForError(preset: ProviderPreset, text: string | undefined): string | undefined {
   if (!text) return undefined
   return preset.errorHints?.find((entry) => text.includes(entry.match))?.hint
+}
+
+/** A preset's extra request parameters without the empty ones (an option left at its empty default, Auth0 `--audience`). */
+export function nonEmptyParams(params: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(params ?? {}).filter(([, value]) => value !== ''))
 }
 
 /** The `Origin` of a URL string, for allow-listing API hosts. */

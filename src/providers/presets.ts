@@ -1,4 +1,6 @@
 import type {ProviderPreset} from './preset.js'
+import {appPresets} from './presets-apps.js'
+import {identityPresets} from './presets-identity.js'
 
 /**
  * Built-in presets. Facts come from each provider's documentation (see shared docs/providers.md); every
@@ -564,6 +566,9 @@ export const staticPresets: readonly ProviderPreset[] = [
   atlassianPreset,
   redditPreset,
   boxPreset,
+  // Added presets live in their own data files (identity platforms, SaaS APIs).
+  ...identityPresets,
+  ...appPresets,
 ]
 
 /** Names of all built-in presets (the sandbox included). */

@@ -1,4 +1,4 @@
-import {toStandardResponse} from '../http/lite.js'
+import {limitResponseBody} from '../http/body-limit.js'
 import {isLoopbackUrl, type ProviderPreset} from './preset.js'
 import {createDictionary, ownValue, parseJsonSafely, withoutPrototypeMembers} from '../util/safe-object.js'
 
@@ -16,7 +16,8 @@ export const DEFAULT_USER_AGENT = 'oauthctl/0.1 (+https://www.npmjs.com/package/
  * - `HTTP 200 {"error": ...}` (GitHub, Slack `{"ok": false}`) becomes HTTP 400 so it is treated as an error;
  * - a token nested in the response (Slack `authed_user`) is lifted to the top level;
  * - a public client that must use HTTP Basic with an empty password (Reddit) gets its `client_id` moved
- *   from the body into the Authorization header.
+ *   from the body into the Authorization header;
+ * - no answer larger than 1 MiB is read (see body-limit.ts).
  * @see RFC 6749 §5.1 and §5.2 for the shape these are normalised to, §2.3.1 for Basic.
  */
 export function createQuirkFetch(preset: ProviderPreset, baseFetch: FetchFn, userAgent = DEFAULT_USER_AGENT): CustomFetch {
@@ -27,6 +28,7 @@ export function createQuirkFetch(preset: ProviderPreset, baseFetch: FetchFn, use
     .filter((url): url is string => Boolean(url))
     .map(stripQuery)
   const agent = preset.quirks?.userAgent ?? userAgent
+  const tokenEndpoint = stripQuery(preset.tokenEndpoint)
   return async (url, options) => {
     const headers = new Headers(options.headers)
     headers.set('user-agent', agent)
@@ -37,10 +39,15 @@ export function createQuirkFetch(preset: ProviderPreset, baseFetch: FetchFn, use
     if (clientEndpoints.includes(endpoint)) {
       if (preset.quirks?.basicAuthWithEmptySecret) body = moveClientIdToBasic(body, headers)
       if (preset.quirks?.plainBasicCredentials) unFormEncodeBasic(headers)
+      for (const [name, value] of Object.entries(preset.quirks?.tokenRequestHeaders ?? {})) headers.set(name, value)
+      if (preset.quirks?.refreshEndpoint && endpoint === tokenEndpoint && formOf(body)?.get('grant_type') === 'refresh_token') {
+        url = preset.quirks.refreshEndpoint
+      }
+      if (preset.quirks?.jsonTokenRequests) body = formAsJson(body, headers)
     }
-    const response = await baseFetch(url, {...options, headers, body})
-    // openid-client checks that it got a standard Response; oauthctl's own fetch returns a lighter one.
-    if (!isToken) return withoutPrototypeMembers(toStandardResponse(response))
+    // Read with a size cap; the result is also the standard Response openid-client checks for.
+    const response = await limitResponseBody(await baseFetch(url, {...options, headers, body}), url)
+    if (!isToken) return withoutPrototypeMembers(response)
     return normalizeTokenResponse(response, preset)
   }
 }
@@ -58,6 +65,18 @@ function moveClientIdToBasic(body: RequestInit['body'], headers: Headers): Reque
   const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+')
   headers.set('authorization', `Basic ${Buffer.from(`${encode(clientId)}:`).toString('base64')}`)
   return form
+}
+
+function formOf(body: RequestInit['body']): URLSearchParams | undefined {
+  return body instanceof URLSearchParams ? body : typeof body === 'string' ? new URLSearchParams(body) : undefined
+}
+
+/** The form openid-client built, as a JSON object with the same members (Notion's token endpoint takes JSON). */
+function formAsJson(body: RequestInit['body'], headers: Headers): RequestInit['body'] {
+  const form = formOf(body)
+  if (!form) return body
+  headers.set('content-type', 'application/json')
+  return JSON.stringify(Object.fromEntries(form))
 }
 
 /** Rewrites `Basic base64(formEncode(id):formEncode(secret))` as `Basic base64(id:secret)`. */
@@ -81,8 +100,21 @@ function unFormEncodeBasic(headers: Headers): void {
  * User-Agent (Reddit asks for a distinctive one on every request). A header the user gave wins.
  */
 export function applyPresetApiHeaders(preset: ProviderPreset, headers: Headers): void {
-  for (const [name, value] of Object.entries(preset.apiHeaders ?? {})) if (!headers.has(name)) headers.set(name, value)
+  for (const [name, value] of Object.entries(preset.apiHeaders ?? {})) {
+    // A `{client_id}` left unfilled (no client id known for this login) is not sent.
+    if (!headers.has(name) && !value.includes('{client_id}')) headers.set(name, value)
+  }
   if (preset.quirks?.userAgent && !headers.has('user-agent')) headers.set('user-agent', preset.quirks.userAgent)
+}
+
+/**
+ * The preset with `{client_id}` in its API headers replaced by the login's client id (Twitch wants the
+ * app's `Client-Id` on every Helix call: https://dev.twitch.tv/docs/api/#twitch-api-request-format).
+ */
+export function withClientId(preset: ProviderPreset, clientId: string | undefined): ProviderPreset {
+  if (!clientId || !preset.apiHeaders) return preset
+  const apiHeaders = Object.fromEntries(Object.entries(preset.apiHeaders).map(([name, value]) => [name, value.replaceAll('{client_id}', clientId)]))
+  return {...preset, apiHeaders}
 }
 
 /**
@@ -133,6 +165,9 @@ export async function normalizeTokenResponse(response: Response, preset: Provide
     // Google's device authorization response names it `verification_url` (RFC 8628 §3.2 says `verification_uri`).
     // https://developers.google.com/identity/protocols/oauth2/limited-input-device#step-2:-handle-the-authorization-server-response
     if (typeof body.verification_url === 'string' && body.verification_uri === undefined) body.verification_uri = body.verification_url
+    // RFC 6749 §3.3 makes `scope` a space-delimited string; Twitch answers with a JSON array
+    // (https://dev.twitch.tv/docs/authentication/getting-tokens-oauth/#authorization-code-grant-flow).
+    if (Array.isArray(body.scope) && body.scope.every((scope) => typeof scope === 'string')) body.scope = body.scope.join(' ')
     if (body.expires_in !== undefined && typeof body.expires_in === 'string' && /^\d+$/.test(body.expires_in)) {
       body.expires_in = Number(body.expires_in)
     }

@@ -1,5 +1,5 @@
 import {constants} from 'node:fs'
-import {readFile, unlink} from 'node:fs/promises'
+import {open, readFile, statfs, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {CredentialStoreError} from '../errors.js'
@@ -100,6 +100,34 @@ export class FileTokenStore implements TokenStore {
     }
   }
 
+  /**
+   * Writes (and fsyncs, then removes) a probe file of `bytes` bytes next to the token files, after a quick
+   * look at the free space: what the real write will need, checked before a rotating refresh token is
+   * spent on a disk that cannot take its successor.
+   */
+  async checkWritable(key: string, bytes: number): Promise<void> {
+    const path = this.pathFor(key)
+    const probe = join(this.location, `.probe-${loadCrypto().randomBytes(6).toString('hex')}.tmp`)
+    let created = false
+    try {
+      await ensurePrivateDir(this.location)
+      const space = await statfs(this.location).catch(() => undefined)
+      if (space && space.bavail * space.bsize < bytes) throw Object.assign(new Error('no space left on device'), {code: 'ENOSPC'})
+      const handle = await open(probe, 'wx', 0o600)
+      created = true
+      try {
+        await handle.writeFile(Buffer.alloc(bytes, 0x20))
+        await handle.sync()
+      } finally {
+        await handle.close()
+      }
+    } catch (error) {
+      throw ioError('write', path, error)
+    } finally {
+      if (created) await unlink(probe).catch(() => {})
+    }
+  }
+
   async delete(key: string): Promise<boolean> {
     const path = this.pathFor(key)
     try {
@@ -144,7 +172,8 @@ async function linkError(path: string, error: unknown): Promise<unknown> {
   return inspectStatePath(path, 'file').then(() => error, (unsafe: unknown) => unsafe)
 }
 
-function ioError(action: 'read' | 'write' | 'delete', path: string, cause: unknown): CredentialStoreError {
+/** The error (exit 6) for a failed read, write or delete of a token file, naming what failed ("the disk is full"). */
+export function ioError(action: 'read' | 'write' | 'delete', path: string, cause: unknown): CredentialStoreError {
   const known = stateError(cause, 'store', `${action} the token file`, path)
   if (known instanceof CredentialStoreError) return known
   const reason = (cause as NodeJS.ErrnoException).code ?? (cause instanceof Error ? cause.message : String(cause))

@@ -17,5 +17,6 @@ export function namespacedStore(store: TokenStore, suffix: string): TokenStore {
     get: (key: string): Promise<TokenSecrets | undefined> => store.get(key + suffix),
     set: (key: string, secrets: TokenSecrets): Promise<void> => store.set(key + suffix, secrets),
     delete: (key: string): Promise<boolean> => store.delete(key + suffix),
+    ...(store.checkWritable ? {checkWritable: (key: string, bytes: number) => store.checkWritable!(key + suffix, bytes)} : {}),
   }
 }

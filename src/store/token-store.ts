@@ -11,6 +11,8 @@ export interface TokenSecrets {
   idToken?: string
   /** Epoch milliseconds; absent when the provider did not say (`expires_in` missing). */
   expiresAt?: number
+  /** Epoch milliseconds when the token was issued (with `expiresAt`: its lifetime, for the refresh-ahead window). */
+  obtainedAt?: number
   tokenType?: string
   /** Client secret given on the command line or obtained by dynamic registration. */
   clientSecret?: string
@@ -27,6 +29,12 @@ export interface TokenStore {
   set(key: string, secrets: TokenSecrets): Promise<void>
   /** Returns true when something was deleted. */
   delete(key: string): Promise<boolean>
+  /**
+   * Checks that a record of about `bytes` could be written for `key` now (permissions, free space), without
+   * changing what is stored. Optional: stores that cannot tell (the OS keyring) leave it out.
+   * @throws CredentialStoreError naming what failed
+   */
+  checkWritable?(key: string, bytes: number): Promise<void>
 }
 
 /** The keyring service name every entry is stored under. */
@@ -46,6 +54,11 @@ export function isTokenSecrets(value: unknown): value is TokenSecrets {
     optionalString('idToken') &&
     optionalString('tokenType') &&
     optionalString('clientSecret') &&
-    (record.expiresAt === undefined || (typeof record.expiresAt === 'number' && Number.isFinite(record.expiresAt)))
+    optionalFiniteNumber(record.expiresAt) &&
+    optionalFiniteNumber(record.obtainedAt)
   )
+}
+
+function optionalFiniteNumber(value: unknown): boolean {
+  return value === undefined || (typeof value === 'number' && Number.isFinite(value))
 }

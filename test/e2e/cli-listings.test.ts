@@ -98,7 +98,7 @@ describe('against the sandbox: listings, status, -p, --debug first, dates', () =
     const lines = list.stdout.trimEnd().split('\n')
     assert.equal(lines.length, 1 + 17 + 2)
     for (const line of lines) assert.ok([...line].length <= 80, `${line.length}: ${line}`)
-    assert.match(list.stdout, /^salesforce +built-in +id \+ secret +no +http:\/\/localhost:1717\/OauthRedirect$/m)
+    assert.match(list.stdout, /^salesforce +built-in +id +no +http:\/\/localhost:1717\/OauthRedirect$/m)
     const show = await runCli(['providers', 'show', 'sandbox'], suite.user.env)
     assert.equal(show.code, 0)
     assert.equal(show.stderr, '')

@@ -184,3 +184,35 @@ describe('token lifecycle under parallel scripts', () => {
     })
   }
 })
+
+/**
+ * Tokens living no longer than the 60 s refresh-ahead window used to be refreshed by every process (a 10 s
+ * token: 30 parallel gets made 30 refreshes). The window is now half the lifetime at most. The test uses a
+ * 60 s token, which the old window covered completely too, so that its 30 s window stays wide enough for 30
+ * processes starting on a busy 2-core machine; `--access-token-ttl 10` behaves the same with a 5 s window.
+ */
+describe('short-lived tokens under parallel scripts', () => {
+  let sandbox: Sandbox
+  before(async () => {
+    sandbox = await startSandbox({port: 0, autoApprove: true, accessTokenTtl: 60})
+  })
+  after(() => sandbox.close())
+
+  it('30 processes on an expired 60 s token: exactly one refresh, the others use the token it stored', async () => {
+    const user = makeUserEnv(sandbox.issuer)
+    try {
+      assert.equal((await runCli(['login', 'sandbox'], user.env)).code, 0)
+      expireLocally(user.configDir)
+      const before = sandbox.stats().refreshGrants
+
+      const results = await Promise.all(Array.from({length: 30}, () => runCli(['get', '/v2/me'], user.env, undefined, 120_000)))
+
+      for (const result of results) assert.equal(result.code, 0, result.stderr)
+      assert.equal(sandbox.stats().refreshGrants - before, 1, 'refresh grants the provider served')
+      const after = readSecrets(user.configDir) as {expiresAt: number; obtainedAt?: number}
+      assert.equal(after.expiresAt - (after.obtainedAt as number), 60_000)
+    } finally {
+      user.cleanup()
+    }
+  })
+})

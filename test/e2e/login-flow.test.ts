@@ -94,6 +94,8 @@ describe('refresh with rotation (short access-token lifetime)', () => {
     assert.ok(first.refreshToken, 'a refresh token was issued')
     const before = (await sandboxStats(suite.sandbox.issuer)).refreshGrants
 
+    // A 2 s token is refreshed once less than half its lifetime is left (not 60 s ahead: see refreshWindowMs).
+    await new Promise((resolve) => setTimeout(resolve, 1100))
     const token = await runCli(['token'], suite.user.env)
     assert.equal(token.code, 0, token.stderr)
     const second = storedSecrets(suite.user.configDir)
@@ -114,6 +116,7 @@ describe('refresh with rotation (short access-token lifetime)', () => {
     assert.equal(login.code, 0, login.stderr)
     assert.match(login.stderr, /debug: callback received: http:\/\/127\.0\.0\.1:\d+\/callback\?code=\[redacted\]/)
     assert.doesNotMatch(login.stderr, /[?&]code=(?!\[redacted\])/)
+    await new Promise((resolve) => setTimeout(resolve, 1100))
     const get = await runCli(['get', '--profile', 'debug', '/v2/me', '--debug'], suite.user.env)
     assert.equal(get.code, 0, get.stderr)
     assert.match(get.stderr, /debug: refreshing sandbox:debug/)

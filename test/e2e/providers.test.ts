@@ -17,7 +17,12 @@ describe('oauthctl providers / switch, end to end against `oauthctl sandbox`', (
     assert.equal(json.code, 0, json.stderr)
     assert.equal(json.stderr, '')
     const list = JSON.parse(json.stdout) as {name: string; redirectUri: string; needsOwnApp: boolean}[]
-    assert.equal(list.length, 17)
+    // The 16 presets of the audit, the sandbox, and the 11 added with issue 9 (identity platforms, SaaS APIs).
+    assert.equal(list.length, 28)
+    for (const name of ['okta', 'auth0', 'keycloak', 'cognito', 'twitch', 'notion', 'hubspot', 'xero', 'bitbucket', 'figma', 'asana']) {
+      assert.ok(list.some((entry) => entry.name === name), name)
+    }
+    assert.equal(list.find((entry) => entry.name === 'cognito')?.redirectUri, 'http://localhost:8085/callback')
     const sandboxEntry = list.find((entry) => entry.name === 'sandbox')
     assert.equal(sandboxEntry?.needsOwnApp, false)
     assert.equal(sandboxEntry?.redirectUri, 'http://127.0.0.1/callback')
@@ -40,6 +45,23 @@ describe('oauthctl providers / switch, end to end against `oauthctl sandbox`', (
     const foreign = await runCli(['providers', 'show', 'github', '--tenant', 'x'], suite.user.env)
     assert.equal(foreign.code, 3)
     assert.match(foreign.stderr, /--tenant does not apply to GitHub/)
+  })
+
+  it('providers show for the added presets: --domain, --audience, --host --realm, headers and when the facts were checked', async () => {
+    const auth0 = await runCli(['providers', 'show', 'auth0', '--domain', 'acme.eu.auth0.com', '--audience', 'https://api.acme.test', '--json'], suite.user.env)
+    assert.equal(auth0.code, 0, auth0.stderr)
+    const details = JSON.parse(auth0.stdout)
+    assert.equal(details.authorizationEndpoint, 'https://acme.eu.auth0.com/authorize')
+    assert.deepEqual(details.authorizeParams, {audience: 'https://api.acme.test'})
+    const keycloak = await runCli(['providers', 'show', 'keycloak', '--host', 'sso.acme.test', '--realm', 'dev'], suite.user.env)
+    assert.equal(keycloak.code, 0, keycloak.stderr)
+    assert.match(keycloak.stderr, /https:\/\/sso\.acme\.test\/realms\/dev\/protocol\/openid-connect\/token/)
+    const twitch = await runCli(['providers', 'show', 'twitch'], suite.user.env)
+    assert.equal(twitch.code, 0, twitch.stderr)
+    assert.match(twitch.stderr, /Facts last checked: +2026-12-03 against https:\/\/dev\.twitch\.tv\/docs\/authentication\/getting-tokens-oauth\//)
+    const realmOnGithub = await runCli(['providers', 'show', 'github', '--realm', 'dev'], suite.user.env)
+    assert.equal(realmOnGithub.code, 3)
+    assert.match(realmOnGithub.stderr, /--realm does not apply to GitHub/)
   })
 
   it('providers add --issuer --register discovers and registers; login and get then work', async () => {

@@ -150,7 +150,7 @@ describe('--register at a server without dynamic registration', () => {
     assert.deepEqual(twin.registrations[0]?.redirect_uris, [`http://127.0.0.1:${port}/callback`])
     assert.deepEqual(config(user).providers?.reg?.loopback, {host: '127.0.0.1', anyPort: false, defaultPort: port, path: '/callback'})
     const show = await runCli(['providers', 'show', 'reg'], user.env)
-    assert.match(show.stderr, new RegExp(`http://127\\.0\\.0\\.1:${port}/callback`))
+    assert.match(show.stdout, new RegExp(`http://127\\.0\\.0\\.1:${port}/callback`))
     // The twin matches the registered redirect URI exactly: only the registered port is accepted.
     const login = await runCli(['login', 'reg'], user.env)
     assert.equal(login.code, 0, login.stderr)
@@ -261,8 +261,9 @@ describe('errors carry the HTTP status and the provider\'s words; hints fit the 
 })
 
 describe('--client-auth basic|post|none', () => {
-  // Access tokens that expire within the 60 s margin: the next `oauthctl token` refreshes.
-  const postOnly: TwinOptions = {clients: {app: {secret: 'app-secret', auth: 'client_secret_post'}}, expiresIn: 30}
+  // Access tokens that are expired on arrival: the next `oauthctl token` refreshes. (A 30 s token is no
+  // longer refreshed at once: the refresh-ahead window is at most half the token's lifetime.)
+  const postOnly: TwinOptions = {clients: {app: {secret: 'app-secret', auth: 'client_secret_post'}}, expiresIn: 0}
 
   it('login --client-auth post sends the secret in the body, is saved, and refreshes use it', async () => {
     const {twin, user} = await twinAndUser(postOnly)

@@ -48,6 +48,17 @@ const expected: Record<string, Expected> = {
   atlassian: {authorize: 'https://auth.atlassian.com/authorize', token: 'https://auth.atlassian.com/oauth/token', apiBase: 'https://api.atlassian.com', separator: ' ', host: '127.0.0.1', port: 8085, clientAuth: 'client_secret_post', secretRequired: true, extra: {audience: 'api.atlassian.com', prompt: 'consent'}, rotates: true, pagination: 'none'},
   reddit: {authorize: 'https://www.reddit.com/api/v1/authorize', token: 'https://www.reddit.com/api/v1/access_token', apiBase: 'https://oauth.reddit.com', separator: ' ', host: '127.0.0.1', port: 8085, clientAuth: 'client_secret_basic', secretRequired: false, extra: {duration: 'permanent'}, rotates: false, pagination: 'none'},
   box: {authorize: 'https://account.box.com/api/oauth2/authorize', token: 'https://api.box.com/oauth2/token', apiBase: 'https://api.box.com/2.0', separator: ' ', host: '127.0.0.1', port: 'any', clientAuth: 'client_secret_post', secretRequired: true, rotates: true, pagination: 'offset-limit'},
+  okta: {authorize: 'https://example.okta.com/oauth2/default/v1/authorize', token: 'https://example.okta.com/oauth2/default/v1/token', apiBase: 'https://example.okta.com', separator: ' ', host: 'localhost', port: 8085, clientAuth: 'client_secret_basic', secretRequired: false, rotates: true, pagination: 'link-header', device: true},
+  auth0: {authorize: 'https://example.us.auth0.com/authorize', token: 'https://example.us.auth0.com/oauth/token', apiBase: 'https://example.us.auth0.com', separator: ' ', host: 'localhost', port: 8085, clientAuth: 'client_secret_basic', secretRequired: false, extra: {audience: ''}, rotates: true, pagination: 'none', device: true},
+  keycloak: {authorize: 'https://keycloak.example.com/realms/master/protocol/openid-connect/auth', token: 'https://keycloak.example.com/realms/master/protocol/openid-connect/token', apiBase: 'https://keycloak.example.com', separator: ' ', host: '127.0.0.1', port: 8085, clientAuth: 'client_secret_basic', secretRequired: false, rotates: true, pagination: 'none', device: true},
+  cognito: {authorize: 'https://example.auth.us-east-1.amazoncognito.com/oauth2/authorize', token: 'https://example.auth.us-east-1.amazoncognito.com/oauth2/token', apiBase: 'https://example.auth.us-east-1.amazoncognito.com', separator: ' ', host: 'localhost', port: 8085, clientAuth: 'client_secret_basic', secretRequired: false, rotates: true, pagination: 'none'},
+  twitch: {authorize: 'https://id.twitch.tv/oauth2/authorize', token: 'https://id.twitch.tv/oauth2/token', apiBase: 'https://api.twitch.tv/helix', separator: ' ', host: 'localhost', port: 8085, clientAuth: 'client_secret_post', secretRequired: true, rotates: true, pagination: 'none'},
+  notion: {authorize: 'https://api.notion.com/v1/oauth/authorize', token: 'https://api.notion.com/v1/oauth/token', apiBase: 'https://api.notion.com/v1', separator: ' ', host: 'localhost', port: 8085, clientAuth: 'client_secret_basic', secretRequired: true, extra: {owner: 'user'}, rotates: true, pagination: 'none'},
+  hubspot: {authorize: 'https://app.hubspot.com/oauth/authorize', token: 'https://api.hubapi.com/oauth/v1/token', apiBase: 'https://api.hubapi.com', separator: ' ', host: 'localhost', port: 8085, clientAuth: 'client_secret_post', secretRequired: true, rotates: true, pagination: 'none'},
+  xero: {authorize: 'https://login.xero.com/identity/connect/authorize', token: 'https://identity.xero.com/connect/token', apiBase: 'https://api.xero.com', separator: ' ', host: 'localhost', port: 8085, clientAuth: 'client_secret_basic', secretRequired: false, rotates: true, pagination: 'none'},
+  bitbucket: {authorize: 'https://bitbucket.org/site/oauth2/authorize', token: 'https://bitbucket.org/site/oauth2/access_token', apiBase: 'https://api.bitbucket.org/2.0', separator: ' ', host: '127.0.0.1', port: 8085, clientAuth: 'client_secret_basic', secretRequired: true, rotates: true, pagination: 'next-url'},
+  figma: {authorize: 'https://www.figma.com/oauth', token: 'https://api.figma.com/v1/oauth/token', apiBase: 'https://api.figma.com/v1', separator: ' ', host: '127.0.0.1', port: 8085, clientAuth: 'client_secret_post', secretRequired: true, rotates: false, pagination: 'none'},
+  asana: {authorize: 'https://app.asana.com/-/oauth_authorize', token: 'https://app.asana.com/-/oauth_token', apiBase: 'https://app.asana.com/api/1.0', separator: ' ', host: 'localhost', port: 8085, clientAuth: 'client_secret_post', secretRequired: true, rotates: true, pagination: 'none'},
 }
 
 const presets = listProviders({}, env)
@@ -139,7 +150,8 @@ describe('built-in presets', () => {
         const scopeParameter = facts.scopeParameter ?? 'scope'
         assert.equal(params.get(scopeParameter), `one${facts.separator}two:read`)
         if (scopeParameter !== 'scope') assert.equal(params.has('scope'), false)
-        for (const [key, value] of Object.entries(facts.extra ?? {})) assert.equal(params.get(key), value)
+        // An extra left empty (Auth0 without --audience) is not sent at all.
+        for (const [key, value] of Object.entries(facts.extra ?? {})) assert.equal(params.get(key), value === '' ? null : value)
         assert.ok(!params.has('client_secret'), 'a secret never goes into the authorization URL')
       })
 

@@ -63,7 +63,9 @@ describe('slack preset against the Slack twin (PKCE-enabled app, localhost redir
     suite.twin.grants.revoke(token)
     const result = await suite.run(['status', '--check'])
     assert.equal(result.code, 4, result.stderr)
-    assert.match(result.stderr, /"ok": false, "error": "invalid_auth"/)
+    // The per-login check is part of the listing (stdout); the summary is on stderr.
+    assert.match(result.stdout, /"ok": false, "error": "invalid_auth"/)
+    assert.match(result.stderr, /1 of 1 login failed the check: slack \[default\]/)
   })
 
   it('login --with-token: a token Slack rejects with HTTP 200 "ok": false is exit 5, nothing stored', async () => {

@@ -36,8 +36,12 @@ export interface StandardTwinRules {
   tokenExtras?: Record<string, unknown>
   /** Authorization parameters that must be present with these values (Atlassian audience, Dropbox token_access_type). */
   requiredAuthorizeParams?: Record<string, string>
-  /** Request headers every request must carry (Reddit's distinctive User-Agent); answered with `status` otherwise. */
-  requireHeader?: {name: string; test: RegExp; status: number}
+  /** Request headers every request must carry (Reddit's distinctive User-Agent); answered with `status` (and `body`) otherwise. */
+  requireHeader?: {name: string; test: RegExp; status: number; body?: unknown}
+  /** `json`: the token and revocation endpoints take a JSON body, and refuse a form (Notion). */
+  tokenBody?: 'form' | 'json'
+  /** `host/path` of a separate refresh endpoint (Figma): the token endpoint then refuses refresh_token grants. */
+  refreshAt?: string
   /** Seconds; `null`: the token response has no expires_in (Salesforce). */
   expiresIn?: number | null
   /** With `openid` in the scope, an ID token with this issuer. */
@@ -107,9 +111,12 @@ export function createStandardTwin(rules: StandardTwinRules): StandardTwin {
     sendJson(res, 200, {...tokens, token_type: 'bearer', ...expiry(), scope, ...idToken, ...rules.tokenExtras})
   }
 
-  function token(req: TwinRequest, res: ServerResponse): void {
+  function token(req: TwinRequest, res: ServerResponse, atRefreshEndpoint = false): void {
     const f = req.form
     const grantType = f.get('grant_type')
+    if (rules.refreshAt && (grantType === 'refresh_token') !== atRefreshEndpoint) {
+      return fail(res, 400, 'unsupported_grant_type', atRefreshEndpoint ? 'only refresh_token here' : 'refresh at the refresh endpoint')
+    }
     if (grantType === 'urn:ietf:params:oauth:grant-type:device_code') {
       if (f.get('client_id') !== app.clientId) return fail(res, 401, 'invalid_client', 'unknown client_id')
       const device = devices.get(f.get('device_code') ?? '')
@@ -174,8 +181,16 @@ export function createStandardTwin(rules: StandardTwinRules): StandardTwin {
       // The authorize page is what the person's browser opens: only oauthctl's own requests are held to the header rule.
       if (req.method === 'GET' && route(rules.authorize, req)) return authorize(req, res)
       const need = rules.requireHeader
-      if (need && !need.test.test(String(req.headers[need.name] ?? ''))) return sendJson(res, need.status, {message: 'Too Many Requests', error: need.status})
+      if (need && !need.test.test(String(req.headers[need.name] ?? ''))) return sendJson(res, need.status, need.body ?? {message: 'Too Many Requests', error: need.status})
+      const isClientEndpoint = req.method === 'POST' && [rules.token, rules.revoke, rules.refreshAt].some((endpoint) => route(endpoint, req))
+      if (isClientEndpoint && rules.tokenBody === 'json') {
+        if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return fail(res, 400, 'invalid_request', 'the body must be JSON')
+        const parsed = JSON.parse(req.body || '{}') as Record<string, string>
+        // Into the logged request's (empty) form, so tests read JSON and form requests alike.
+        for (const [key, value] of Object.entries(parsed)) req.form.set(key, String(value))
+      }
       if (req.method === 'POST' && route(rules.token, req)) return token(req, res)
+      if (req.method === 'POST' && route(rules.refreshAt, req)) return token(req, res, true)
       if (req.method === 'POST' && route(rules.revoke, req)) return revoke(req, res)
       if (req.method === 'POST' && route(rules.device, req)) {
         const deviceCode = randomBytes(16).toString('hex')

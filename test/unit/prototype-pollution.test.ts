@@ -214,7 +214,7 @@ describe('token responses', () => {
       const result = await login(t.ctx, {target: resolveTarget(t.ctx.config(), 'acme', 'default'), timeoutMs: 5000, openBrowser: true})
       assert.equal(result.record.apiBase, undefined)
       assert.equal(result.record.hasRefreshToken, false)
-      assert.deepEqual(Object.keys((await t.store.get('acme:default')) ?? {}).sort(), ['accessToken', 'expiresAt', 'tokenType'])
+      assert.deepEqual(Object.keys((await t.store.get('acme:default')) ?? {}).sort(), ['accessToken', 'expiresAt', 'obtainedAt', 'tokenType'])
       assert.equal(t.ctx.config().logins?.['acme:default']?.apiBase, undefined)
     } finally {
       t.cleanup()

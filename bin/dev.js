@@ -1,4 +1,4 @@
 #!/usr/bin/env -S node --import tsx
-// Runs the TypeScript sources directly (no build), for development.
-const {execute} = await import('@oclif/core')
-await execute({development: true, dir: import.meta.url})
+// Runs the TypeScript sources directly (no build), for development. CommonJS, like bin/run.js.
+'use strict'
+import('@oclif/core').then(({execute}) => execute({development: true, dir: require('node:path').join(__dirname, '..')}))

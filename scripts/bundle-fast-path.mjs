@@ -1,15 +1,71 @@
 // Part of `npm run build`: bundles the fast path (src/cli/fast-path.ts and the modules it loads, not the
-// npm packages) into one file. Loading one file instead of ~40 saves about 8 ms on every `oauthctl token`
-// and `oauthctl get` (measured with `npm run bench`); oclif commands keep using dist/ as compiled.
+// npm packages) into one CommonJS file that bin/run.js loads with V8's code cache, and writes
+// dist/cli/fast-start.cjs, the one file bin/run.js always reads: the list of fast commands
+// (src/cli/fast-commands.ts) and the code-cache loader (src/cli/code-cache.ts). oclif commands keep
+// using dist/ as compiled. Measured with `npm run bench` (figures in the README, "Speed"):
+// - one file instead of ~40 modules;
+// - CommonJS, not ESM: a module that only some commands need (the keyring store, the HTTP client, the
+//   refresh flows) is initialised, and the Node built-ins it imports (node:http, node:net, node:crypto,
+//   node:child_process) are loaded, the first time it is used, not up front as ESM linking would;
+// - `import('node:...')` and `import()` of CommonJS packages (@napi-rs/keyring) become require(): from
+//   CommonJS, import() goes through the whole ESM loader. ESM-only packages (openid-client, chalk, open)
+//   keep their import().
 import {build} from 'esbuild'
+import {readFileSync, writeFileSync} from 'node:fs'
 
+/** Packages published as CommonJS that the fast path imports: loaded with require() in the bundle. */
+const COMMONJS_PACKAGES = ['@napi-rs/keyring']
+
+// What bin/run.js needs before it knows which way to go, in one small file: the list of fast commands
+// (src/cli/fast-commands.ts) and the loader that gives the bundle V8's code cache (src/cli/code-cache.ts).
 await build({
-  entryPoints: ['dist/cli/fast-path.js'],
-  outfile: 'dist/cli/fast-path.bundle.js',
+  stdin: {
+    contents: "export {FAST_COMMANDS} from './fast-commands.js'\nexport {requireWithCodeCache, resolveCacheDir} from './code-cache.js'\n",
+    resolveDir: 'dist/cli',
+    sourcefile: 'fast-start.js',
+  },
+  outfile: 'dist/cli/fast-start.cjs',
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
-  packages: 'external',
   logLevel: 'warning',
 })
+
+const outfile = 'dist/cli/fast-path.bundle.cjs'
+await build({
+  entryPoints: ['dist/cli/fast-path.js'],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  packages: 'external',
+  // import.meta does not exist in CommonJS; give the sources the bundle's own URL. `__importESM`: see below.
+  define: {'import.meta.url': '__bundleUrl'},
+  banner: {
+    js: [
+      '"use strict";',
+      'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;',
+      'var __importESM = typeof __importESM === "function" ? __importESM : (specifier) => import(specifier);',
+    ].join('\n'),
+  },
+  logLevel: 'warning',
+})
+
+const names = COMMONJS_PACKAGES.map((name) => name.replace(/[/@.-]/g, '\\$&')).join('|')
+const lazyImport = new RegExp(`\\bimport\\("(node:[a-z_/]+|${names})"\\)`, 'g')
+const source = readFileSync(outfile, 'utf8')
+let rewritten = 0
+const output = source.replace(lazyImport, (_, name) => {
+  rewritten++
+  return `Promise.resolve().then(() => require(${JSON.stringify(name)}))`
+})
+if (rewritten === 0) throw new Error(`bundle-fast-path: no import() of a built-in or CommonJS package found in ${outfile}`)
+// The other import()s (ESM-only packages) call `__importESM`, which src/cli/code-cache.ts passes in: in code
+// compiled from a V8 code cache, Node 20 loses the callback import() needs ("A dynamic import callback was
+// not specified"). Loaded with a plain require(), the bundle falls back to import() (the banner).
+const [banner, ...rest] = output.split('\nvar __importESM')
+const esm = rest.join('\nvar __importESM').replace(/\bimport\("([^"]+)"\)/g, (_, name) => `__importESM(${JSON.stringify(name)})`)
+if (/\bimport\(/.test(esm.slice(esm.indexOf('\n')))) throw new Error(`bundle-fast-path: an import() left in ${outfile}`)
+writeFileSync(outfile, `${banner}\nvar __importESM${esm}`)

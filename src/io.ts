@@ -20,12 +20,33 @@ export interface IO {
   warn(line: string): void
 }
 
+/**
+ * The process's own streams. stdin and stderr (and whether they are terminals) are looked up on first use:
+ * Node builds `process.stdin` / `process.stderr` lazily, and building them (a pipe loads node:net, a file a
+ * read stream) is a few ms that `oauthctl token` and `get`, which never read stdin and mostly write nothing
+ * to stderr, would otherwise spend on every call.
+ */
 export function createProcessIO(): IO {
-  return createIO(process.stdout, process.stderr, process.stdin, {
-    stdoutIsTTY: Boolean(process.stdout.isTTY),
-    stderrIsTTY: Boolean(process.stderr.isTTY),
-    stdinIsTTY: Boolean(process.stdin.isTTY),
-  })
+  const stdout = process.stdout
+  return {
+    stdout,
+    get stderr() {
+      return process.stderr
+    },
+    get stdin() {
+      return process.stdin
+    },
+    stdoutIsTTY: Boolean(stdout.isTTY),
+    get stderrIsTTY() {
+      return Boolean(process.stderr.isTTY)
+    },
+    get stdinIsTTY() {
+      return Boolean(process.stdin.isTTY)
+    },
+    out: (text) => void stdout.write(text),
+    say: (line) => void process.stderr.write(sayLine(line)),
+    warn: (line) => void process.stderr.write(warningLine(line)),
+  }
 }
 
 export function createIO(
@@ -40,10 +61,13 @@ export function createIO(
     stdin,
     ...tty,
     out: (text) => void stdout.write(text),
-    say: (line) => void stderr.write(`${toTerminalText(line)}\n`),
-    warn: (line) => void stderr.write(`${toTerminalText(line.startsWith('warning:') ? line : `warning: ${line}`)}\n`),
+    say: (line) => void stderr.write(sayLine(line)),
+    warn: (line) => void stderr.write(warningLine(line)),
   }
 }
+
+const sayLine = (line: string): string => `${toTerminalText(line)}\n`
+const warningLine = (line: string): string => sayLine(line.startsWith('warning:') ? line : `warning: ${line}`)
 
 /** Colour only on a TTY and never with NO_COLOR (https://no-color.org). */
 export function colorEnabled(io: IO, env: NodeJS.ProcessEnv, stream: 'stdout' | 'stderr' = 'stderr'): boolean {

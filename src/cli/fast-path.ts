@@ -1,6 +1,7 @@
 import {createContext} from '../context.js'
 import {reportError} from '../report-error.js'
 import type {CommandSpec, ParsedCommand} from './flag-spec.js'
+import {FAST_COMMANDS, type FastCommandId} from './fast-commands.js'
 import {parseFast} from './fast-parse.js'
 import type {Context} from '../context.js'
 
@@ -17,7 +18,7 @@ interface FastCommand {
 const api = (id: keyof typeof import('./specs/api.js').apiCommands) => () =>
   import('./specs/api.js').then((module) => module.apiCommands[id])
 
-const fastCommands: Record<string, () => Promise<FastCommand>> = {
+const fastCommands: Record<FastCommandId, () => Promise<FastCommand>> = {
   token: () => import('./specs/token.js'),
   get: api('get'),
   post: api('post'),
@@ -30,8 +31,8 @@ const fastCommands: Record<string, () => Promise<FastCommand>> = {
   'docker-credential': () => import('./specs/docker-credential.js'),
 }
 
-export function isFastCommand(id: string | undefined): boolean {
-  return id !== undefined && Object.hasOwn(fastCommands, id)
+export function isFastCommand(id: string | undefined): id is FastCommandId {
+  return (FAST_COMMANDS as readonly (string | undefined)[]).includes(id)
 }
 
 /** Runs argv on the fast path; undefined means "let oclif do it". */

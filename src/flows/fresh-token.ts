@@ -1,6 +1,7 @@
 import type {Context} from '../context.js'
 import type {TokenSecrets} from '../store/token-store.js'
-import {getAccessToken, loadLogin, resolveTarget, type LoadedLogin} from './session.js'
+import {getAccessToken} from './access-token.js'
+import {loadLogin, resolveTarget, type LoadedLogin} from './session.js'
 
 /** A login and an access token for it that is valid for at least 60 s. */
 export interface FreshToken {

@@ -2,7 +2,8 @@ import type {Context} from '../context.js'
 import {ConfigError, NotLoggedInError} from '../errors.js'
 import {registerSecret} from '../redact.js'
 import type {TokenSecrets} from '../store/token-store.js'
-import {getAccessToken, loadLogin, loginCommand, REFRESH_AHEAD_MS, resolveTarget} from './session.js'
+import {getAccessToken} from './access-token.js'
+import {loadLogin, loginCommand, REFRESH_AHEAD_MS, resolveTarget} from './session.js'
 
 /** The ExecCredential API versions kubectl may ask for; v1 when it does not say. */
 export const EXEC_CREDENTIAL_VERSIONS = ['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'] as const

@@ -7,7 +7,7 @@ import {rememberLoginSettings} from './client-secret.js'
 import {loginWithClientCredentials} from './client-credentials.js'
 import {loginWithDevice, pollIntervalFromEnv} from './device-login.js'
 import {importToken} from './import-token.js'
-import type {LoginInput, LoginResult} from './login.js'
+import type {LoginInput, LoginMode, LoginResult} from './login-types.js'
 import type {ClientCredentials} from './oauth-client.js'
 import {loginWithPaste} from './paste-login.js'
 import {saveLogin} from './session.js'
@@ -15,12 +15,7 @@ import {readInput} from './stdin.js'
 import {throwIfInterrupted} from '../util/interrupt.js'
 import {secretsFromTokenResponse, type TokenResponseLike} from './token-response.js'
 
-/**
- * How `login` obtains tokens: `browser` (loopback listener, the default), `device` (RFC 8628), `paste`
- * (the redirect URL pasted on stdin), `token` (an existing token on stdin), `client-credentials` (no
- * person involved).
- */
-export type LoginMode = 'browser' | 'device' | 'paste' | 'token' | 'client-credentials'
+export type {LoginMode} from './login-types.js'
 
 /** The `login` flags that pick a mode; at most one may be given. */
 export const LOGIN_MODE_FLAGS = ['device', 'paste', 'with-token', 'client-credentials']

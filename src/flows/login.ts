@@ -1,7 +1,7 @@
-import {assertWritableConfigDir, type LoginRecord} from '../config.js'
+import {assertWritableConfigDir} from '../config.js'
 import type {Context} from '../context.js'
 import {ConfigError} from '../errors.js'
-import type {ClientAuthMethod, ProviderPreset} from '../providers/preset.js'
+import type {ProviderPreset} from '../providers/preset.js'
 import {optionValuesFromFlags} from '../providers/options.js'
 import {apiBaseFromTokenResponse, withClientId} from '../providers/quirks.js'
 import {listProviders, resolveProvider} from '../providers/registry.js'
@@ -10,36 +10,14 @@ import {readClientSecret, rememberLoginSettings} from './client-secret.js'
 import type {ClientCredentials} from './oauth-client.js'
 import {identifyUser} from './identify.js'
 import type {KnownIssuer} from './issuer-check.js'
-import {grantOfMode, loginWithoutAuthorization, obtainTokensWithoutListener, presetForMode, type LoginMode} from './login-modes.js'
+import {grantOfMode, loginWithoutAuthorization, obtainTokensWithoutListener, presetForMode} from './login-modes.js'
+import type {LoginInput, LoginResult} from './login-types.js'
 import {loginWithLoopback, redirectUriFor} from './loopback-login.js'
-import {saveLogin, type Target} from './session.js'
-import {secretsFromTokenResponse, type Identity} from './token-response.js'
+import {saveLogin} from './session.js'
+import {secretsFromTokenResponse} from './token-response.js'
 import {throwIfInterrupted} from '../util/interrupt.js'
 
-export interface LoginInput {
-  target: Target
-  scopes?: string[]
-  port?: number
-  timeoutMs: number
-  openBrowser: boolean
-  clientId?: string
-  clientSecret?: string
-  /** Provider options by `login` flag name (`tenant`, `host`, `login-host`); undefined ones are ignored. */
-  providerFlags?: Record<string, string | undefined>
-  /** How to obtain the tokens (login-modes.ts); default `browser`. */
-  mode?: LoginMode
-  /** `--pkce`: send PKCE even where the preset has it off (LinkedIn apps enabled for the native flow). */
-  pkce?: boolean
-  /** How the client authenticates at the token endpoint, instead of the preset's (`--client-auth`). */
-  clientAuth?: ClientAuthMethod
-}
-
-export interface LoginResult {
-  record: LoginRecord
-  identity: Identity
-  storeKind: string
-  storeLocation: string
-}
+export type {LoginInput, LoginResult} from './login-types.js'
 
 /**
  * The client id and secret to use: flags, then OAUTHCTL_CLIENT_ID / OAUTHCTL_CLIENT_SECRET, then the

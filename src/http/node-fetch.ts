@@ -1,9 +1,9 @@
 import type {IncomingMessage} from 'node:http'
-import {isIP} from 'node:net'
 import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {LiteHeaders, LiteResponse} from './lite.js'
 import {bodyStream, guardRequest, writeBody} from './request-timers.js'
 import {DEFAULT_TIMEOUTS, type HttpTimeouts} from './timeouts.js'
+import {loadNet} from '../util/lazy-builtins.js'
 
 /**
  * A `fetch` for oauthctl's own requests, on node:http / node:https. Node 20's built-in fetch (undici)
@@ -184,7 +184,7 @@ async function viaProxy(
     createConnection: () => {
       const host = url.hostname.replace(/^\[|\]$/g, '')
       // SNI carries host names only (RFC 6066 §3).
-      const secure = tls.connect({socket, servername: isIP(host) ? undefined : host})
+      const secure = tls.connect({socket, servername: loadNet().isIP(host) ? undefined : host})
       secure.once('close', () => socket.destroy())
       return secure
     },

@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs'
-import {connect} from 'node:net'
 import type {Socket} from 'node:net'
 import {join} from 'node:path'
+import {loadNet} from '../util/lazy-builtins.js'
 
 /**
  * Checks, in plain JavaScript, that the D-Bus session bus answers before the native keyring is touched.
@@ -89,7 +89,7 @@ function handshake(endpoint: Endpoint, timeoutMs: number): Promise<string> {
   return new Promise((resolve) => {
     let connected = false
     let settled = false
-    const socket: Socket = 'path' in endpoint ? connect(endpoint.path) : connect(endpoint.port, endpoint.host)
+    const socket: Socket = 'path' in endpoint ? loadNet().connect(endpoint.path) : loadNet().connect(endpoint.port, endpoint.host)
     const finish = (outcome: string) => {
       if (settled) return
       settled = true

@@ -1,4 +1,3 @@
-import {createHash, randomBytes} from 'node:crypto'
 import {constants} from 'node:fs'
 import {open, readFile, statfs, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
@@ -10,6 +9,7 @@ import {inspectStatePath, O_NOFOLLOW, stateError} from '../util/state-path.js'
 import {isTokenSecrets} from './token-store.js'
 import type {TokenSecrets, TokenStore} from './token-store.js'
 import {parseJsonSafely} from '../util/safe-object.js'
+import {loadCrypto} from '../util/lazy-builtins.js'
 
 /** Bumped if the on-disk record ever changes shape; readers refuse versions they do not know. */
 const FORMAT_VERSION = 1
@@ -39,7 +39,7 @@ export function encodeKeyAsFileName(key: string): string {
     encoded += /[a-z0-9_-]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
   }
   if (encoded.length > MAX_ENCODED_LENGTH) {
-    encoded = `${encoded.slice(0, 120)}~${createHash('sha256').update(key, 'utf8').digest('hex')}`
+    encoded = `${encoded.slice(0, 120)}~${loadCrypto().createHash('sha256').update(key, 'utf8').digest('hex')}`
   }
   // `nul.json` is as unusable as `nul` on Windows.
   if (WINDOWS_RESERVED.test(encoded)) encoded = `%${encoded.charCodeAt(0).toString(16).toUpperCase()}${encoded.slice(1)}`
@@ -107,7 +107,7 @@ export class FileTokenStore implements TokenStore {
    */
   async checkWritable(key: string, bytes: number): Promise<void> {
     const path = this.pathFor(key)
-    const probe = join(this.location, `.probe-${randomBytes(6).toString('hex')}.tmp`)
+    const probe = join(this.location, `.probe-${loadCrypto().randomBytes(6).toString('hex')}.tmp`)
     let created = false
     try {
       await ensurePrivateDir(this.location)

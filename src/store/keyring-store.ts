@@ -1,9 +1,9 @@
-import {randomBytes} from 'node:crypto'
 import {CredentialStoreError} from '../errors.js'
 import {checkSessionBus, formatSeconds} from './dbus-preflight.js'
 import {isTokenSecrets, KEYRING_SERVICE} from './token-store.js'
 import type {TokenSecrets, TokenStore} from './token-store.js'
 import {parseJsonSafely} from '../util/safe-object.js'
+import {loadCrypto} from '../util/lazy-builtins.js'
 
 /**
  * The keytar-shaped subset of an OS keyring that oauthctl uses. The default is the native keyring
@@ -117,7 +117,7 @@ export class KeyringTokenStore implements TokenStore {
     if (value.length <= MAX_ENTRY_CHARS) {
       await this.#write(key, value)
     } else {
-      const header: ChunkHeader = {oauthctlChunks: {generation: randomBytes(6).toString('hex'), count: Math.ceil(value.length / MAX_ENTRY_CHARS)}}
+      const header: ChunkHeader = {oauthctlChunks: {generation: loadCrypto().randomBytes(6).toString('hex'), count: Math.ceil(value.length / MAX_ENTRY_CHARS)}}
       for (let index = 0; index < header.oauthctlChunks.count; index++) {
         await this.#write(chunkAccount(key, header, index), value.slice(index * MAX_ENTRY_CHARS, (index + 1) * MAX_ENTRY_CHARS))
       }

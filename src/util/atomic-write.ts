@@ -1,4 +1,3 @@
-import {randomBytes} from 'node:crypto'
 import {
   closeSync,
   constants,
@@ -15,6 +14,7 @@ import {mkdir, open, rename, unlink} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 
 import {checkStats, inspectStatePath, inspectStatePathSync, O_NOFOLLOW} from './state-path.js'
+import {loadCrypto} from './lazy-builtins.js'
 
 export interface AtomicWriteOptions {
   /** Permission bits of the final file (default 0o600). Applied with chmod, so the umask cannot widen or narrow it. */
@@ -30,7 +30,7 @@ const isWindows = process.platform === 'win32'
  * prefix and `.tmp` suffix keep it out of the way of anything listing the directory.
  */
 function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`)
+  return join(dirname(target), `.${basename(target)}.${loadCrypto().randomBytes(6).toString('hex')}.tmp`)
 }
 
 /**

@@ -1,4 +1,3 @@
-import {randomBytes} from 'node:crypto'
 import {constants, type BigIntStats} from 'node:fs'
 import {link, lstat, open, rename, unlink} from 'node:fs/promises'
 import type {FileHandle} from 'node:fs/promises'
@@ -9,6 +8,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {ExitCode, InterruptedError, OauthctlError} from '../errors.js'
 import {ensurePrivateDir} from './atomic-write.js'
 import {inspectStatePath, O_NOFOLLOW, stateError, UnsafeStatePathError, type StateArea} from './state-path.js'
+import {loadCrypto} from './lazy-builtins.js'
 
 export interface LockOptions {
   /** How long to wait for another holder before giving up (default 30 s). */
@@ -289,7 +289,7 @@ async function takeOver(lockPath: string, judged: Observed, staleMs: number): Pr
  * in between our check and the rename, its file is linked back (link fails rather than overwrite).
  */
 async function moveAsideAndRemove(path: string, expected: Observed): Promise<boolean> {
-  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`
+  const aside = `${path}.stale-${process.pid}-${loadCrypto().randomBytes(4).toString('hex')}`
   try {
     await rename(path, aside)
   } catch (error) {

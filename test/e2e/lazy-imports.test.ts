@@ -31,7 +31,7 @@ describe('heavy modules load only in the commands that use them', () => {
 
   it('`oauthctl token` with a valid token loads no oclif, no protocol engine, no sandbox, no browser code', () => {
     const imports = importsOf(['token'], user.env, join(user.configDir, 'token-imports'))
-    assert.ok(imports.some((url) => url.includes('/dist/cli/fast-path.bundle.js')), 'the recorder saw the fast path')
+    assert.ok(imports.some((url) => url.includes('/dist/cli/fast-path.bundle.cjs')), 'the recorder saw the fast path')
     assert.ok(imports.some((url) => url === 'internal:internal/url'), 'the recorder saw node internals')
     assert.deepEqual(imports.filter((url) => url.includes('undici')), [], 'undici (fetch, Headers, Response) is not loaded')
     for (const heavy of ['@oclif/core', 'openid-client', 'oauth4webapi', 'oidc-provider', 'playwright', 'conf/', '/dist/sandbox/', '/dist/callback/', 'chalk', '/open/']) {
@@ -39,9 +39,18 @@ describe('heavy modules load only in the commands that use them', () => {
     }
   })
 
+  it('`oauthctl token` loads the fast path as one CommonJS bundle (plus fast-start.cjs: the command list and the code-cache loader) and no node:crypto, node:http or child_process', () => {
+    const imports = importsOf(['token'], user.env, join(user.configDir, 'token-builtins'))
+    const fastPath = imports.filter((url) => url.includes('/dist/')).map((url) => url.slice(url.indexOf('/dist/')))
+    assert.deepEqual(fastPath.sort(), ['/dist/cli/fast-path.bundle.cjs', '/dist/cli/fast-start.cjs'])
+    for (const builtin of ['crypto', 'http', 'https', 'child_process', 'readline']) {
+      assert.deepEqual(imports.filter((url) => url === `internal:${builtin}`), [], `node:${builtin} must not be loaded`)
+    }
+  })
+
   it('`oauthctl get` with a valid token loads no oclif, no protocol engine and no undici either', () => {
     const imports = importsOf(['get', '/v2/me'], user.env, join(user.configDir, 'get-imports'))
-    assert.ok(imports.some((url) => url.includes('/dist/cli/fast-path.bundle.js')), 'the recorder saw the fast path')
+    assert.ok(imports.some((url) => url.includes('/dist/cli/fast-path.bundle.cjs')), 'the recorder saw the fast path')
     assert.ok(imports.some((url) => url === 'internal:internal/url'), 'the recorder saw node internals')
     assert.deepEqual(imports.filter((url) => url.includes('undici')), [], 'undici (fetch, Headers, Response) is not loaded')
     for (const heavy of ['@oclif/core', 'openid-client', 'oidc-provider', 'playwright', 'conf/', '/dist/sandbox/', '/dist/callback/']) {

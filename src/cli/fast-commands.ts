@@ -1,0 +1,10 @@
+/**
+ * The commands that run on the fast path (src/cli/fast-path.ts) instead of @oclif/core: `token`, which
+ * scripts call in loops, the API verbs, and the kubectl / docker credential helpers. The one list: fast-path.ts maps each to its spec, and the build
+ * (scripts/bundle-fast-path.mjs) puts it in dist/cli/fast-start.cjs, which bin/run.js reads before
+ * deciding what to load. No imports here, so reading it costs next to nothing.
+ */
+export const FAST_COMMANDS = ['token', 'get', 'post', 'put', 'patch', 'delete', 'request', 'kubectl-credential', 'docker-credential'] as const
+
+/** The id of a fast command. */
+export type FastCommandId = (typeof FAST_COMMANDS)[number]

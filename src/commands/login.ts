@@ -3,6 +3,8 @@ import {BaseCommand} from '../base-command.js'
 import type {LoginRecord} from '../config.js'
 import {pickProvider} from '../cli/provider-flag.js'
 import {providerFlag} from '../cli/oclif-provider-flags.js'
+import {jqFlag} from '../cli/oclif-jq-flag.js'
+import {printJson} from '../cli/jq.js'
 import {login} from '../flows/login.js'
 import {LOGIN_MODE_FLAGS, loginModeFromFlags} from '../flows/login-modes.js'
 import {MAX_LOGIN_TIMEOUT_S} from '../flows/loopback-login.js'
@@ -34,6 +36,7 @@ export default class Login extends BaseCommand {
     'client-secret': Flags.string({description: 'Client secret of your own OAuth app.', env: 'OAUTHCTL_CLIENT_SECRET'}),
     'client-auth': clientAuthFlag,
     json: Flags.boolean({description: 'Print the stored login (no secrets) as JSON on stdout.'}),
+    jq: jqFlag,
     pkce: Flags.boolean({description: 'Send PKCE even where the preset has it off (LinkedIn apps enabled for the native flow).'}),
     device: Flags.boolean({description: 'Device flow (RFC 8628): approve on any device with a code; no browser here.', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'device')}),
     paste: Flags.boolean({description: 'Print the authorize URL and read the redirect URL you paste on stdin (SSH sessions).', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'paste')}),
@@ -63,7 +66,7 @@ export default class Login extends BaseCommand {
     const subject = result.identity.subject && result.identity.subject !== who ? ` (${result.identity.subject})` : ''
     this.ctx.io.say(`Logged in to ${target.provider} as ${who}${subject}, profile ${target.profile}.`)
     this.ctx.io.say(`Tokens stored in ${result.storeLocation}.`)
-    if (flags.json) this.ctx.io.out(`${JSON.stringify(loginRecordJson(result.record), null, 2)}\n`)
+    if (flags.json || flags.jq !== undefined) await printJson(this.ctx.io, loginRecordJson(result.record), flags.jq)
   }
 }
 

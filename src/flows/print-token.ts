@@ -1,9 +1,11 @@
+import {printJson} from '../cli/jq.js'
 import type {Context} from '../context.js'
 import {getAccessToken, loadLogin, resolveTarget} from './session.js'
 
 /** `oauthctl token`: the access token and a newline on stdout (or JSON metadata + token), nothing else. */
-export async function printToken(ctx: Context, input: {provider?: string; profile?: string; json?: boolean}): Promise<void> {
-  if (ctx.tokenOverride && !input.json) {
+export async function printToken(ctx: Context, input: {provider?: string; profile?: string; json?: boolean; jq?: string}): Promise<void> {
+  const json = input.json === true || input.jq !== undefined
+  if (ctx.tokenOverride && !json) {
     ctx.io.out(`${ctx.tokenOverride}\n`)
     return
   }
@@ -11,7 +13,7 @@ export async function printToken(ctx: Context, input: {provider?: string; profil
   const target = resolveTarget(config, input.provider, input.profile, ctx.tokenOverride)
   const login = await loadLogin(ctx, target, config)
   const secrets = await getAccessToken(ctx, login)
-  if (!input.json) {
+  if (!json) {
     ctx.io.out(`${secrets.accessToken}\n`)
     return
   }
@@ -27,5 +29,5 @@ export async function printToken(ctx: Context, input: {provider?: string; profil
     store: record.store,
     accessToken: secrets.accessToken,
   }
-  ctx.io.out(`${JSON.stringify(document, null, 2)}\n`)
+  await printJson(ctx.io, document, input.jq)
 }

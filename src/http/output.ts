@@ -18,6 +18,8 @@ export interface OutputMode {
   pretty: boolean
   /** ...and colour them. */
   color: boolean
+  /** `--jq EXPR`: bodies of successful responses go through jq (src/cli/jq.ts). */
+  jq?: string
 }
 
 /**
@@ -100,6 +102,13 @@ export class ResponsePrinter {
       if (options.keep) return readWhole(response)
       await response.body?.cancel()
       return undefined
+    }
+    if (this.mode.jq !== undefined && response.status < 400) {
+      const bytes = await readWhole(response)
+      const {runJq} = await import('../cli/jq.js')
+      const result = await runJq(bytes.toString('utf8'), this.mode.jq, {pretty: this.mode.pretty})
+      if (result) await this.write(result.endsWith('\n') ? result : `${result}\n`)
+      return bytes
     }
     if (this.mode.pretty) {
       const bytes = await readWhole(response)

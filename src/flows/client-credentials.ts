@@ -1,11 +1,11 @@
 import {updateConfig} from '../config.js'
 import type {Context} from '../context.js'
-import {AuthorizationError, ConfigError, NotLoggedInError} from '../errors.js'
+import {AuthorizationError, ConfigError, NotLoggedInError, type OauthctlError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {registerSecret} from '../redact.js'
 import type {TokenSecrets} from '../store/token-store.js'
 import {readClientSecret, storeClientSecret} from './client-secret.js'
-import {describeOAuthError, oauthErrorCode} from './oauth-errors.js'
+import {describeOAuthError, oauthErrorCode, unreachableError} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
 import {joinScopes} from './loopback-login.js'
 import {loginCommand, saveLogin, type LoadedLogin, type Target} from './session.js'
@@ -120,7 +120,9 @@ export function tokenErrorOf(error: unknown): {code?: string; description?: stri
   return {text: describeOAuthError(error)}
 }
 
-function grantError(error: unknown, preset: ProviderPreset): AuthorizationError {
+function grantError(error: unknown, preset: ProviderPreset): OauthctlError {
+  const offline = unreachableError(error, preset.tokenEndpoint, 'run the client credentials grant; nothing was stored')
+  if (offline) return offline
   const {code, description, text} = tokenErrorOf(error)
   return new AuthorizationError(`${preset.displayName} refused the client credentials grant: ${text}`, {
     error: code,
@@ -154,6 +156,8 @@ export async function renewClientCredentials(ctx: Context, login: LoadedLogin, s
   try {
     tokens = await requestClientCredentials(preset, {clientId, clientSecret}, record.scopes, ctx.fetch)
   } catch (error) {
+    const offline = unreachableError(error, login.preset.tokenEndpoint, `renew the ${target.provider} client credentials token`)
+    if (offline) throw offline
     throw new NotLoggedInError(`could not renew the ${target.provider} client credentials token: ${tokenErrorOf(error).text}`, {
       hint: `Check the app at the provider, then: ${loginCommand(target)} --client-credentials`,
       cause: error,

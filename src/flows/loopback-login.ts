@@ -3,7 +3,7 @@ import type {CallbackServer, CallbackServerOptions} from '../callback/callback-s
 import {AuthorizationError, InterruptedError, OauthctlError} from '../errors.js'
 import {hintForError, usesPkce, type ProviderPreset} from '../providers/preset.js'
 import {issuerForResponse, type KnownIssuer} from './issuer-check.js'
-import {describeOAuthError, hintForOAuthFailure, isUnreachable, oauthErrorCode, oauthErrorDescription} from './oauth-errors.js'
+import {describeOAuthError, hintForOAuthFailure, isUnreachable, unreachableError, oauthErrorCode, oauthErrorDescription} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
 import type {TokenResponseLike} from './token-response.js'
 
@@ -120,6 +120,8 @@ export async function beginAuthorization(
       } catch (error) {
         if (error instanceof OauthctlError) throw error
         if (signal?.aborted) throw interruptedExchange()
+        const offline = unreachableError(error, preset.tokenEndpoint, 'exchange the code; nothing was stored')
+        if (offline) throw offline
         const code = oauthErrorCode(error)
         const what = isUnreachable(error) ? `could not reach ${new URL(preset.tokenEndpoint).host} to exchange the code` : `${preset.displayName} did not issue tokens`
         throw new AuthorizationError(`${what}: ${describeOAuthError(error)}`, {

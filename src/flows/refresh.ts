@@ -3,7 +3,7 @@ import type {Context} from '../context.js'
 import {NotLoggedInError} from '../errors.js'
 import {registerSecret} from '../redact.js'
 import type {TokenSecrets} from '../store/token-store.js'
-import {describeOAuthError, oauthErrorCode} from './oauth-errors.js'
+import {describeOAuthError, oauthErrorCode, unreachableError} from './oauth-errors.js'
 import {createOAuthConfig} from './oauth-client.js'
 import {loginCommand, type LoadedLogin} from './session.js'
 import {secretsFromTokenResponse} from './token-response.js'
@@ -35,6 +35,8 @@ export async function refreshTokens(ctx: Context, login: LoadedLogin, secrets: T
   try {
     response = await client.refreshTokenGrant(config, secrets.refreshToken)
   } catch (error) {
+    const offline = unreachableError(error, preset.tokenEndpoint, `refresh the ${target.provider} token`, '; the stored refresh token was kept')
+    if (offline) throw offline
     const code = oauthErrorCode(error)
     const reason = describeOAuthError(error)
     if (code === 'invalid_grant') {

@@ -108,6 +108,7 @@ export async function runApiRequest(ctx: Context, input: ApiRequestInput): Promi
   const {response, errorInOk, hint: known} = await inspectProviderAnswer(login.preset, await send(request))
   await printer.head(response)
   await printer.body(response, {keep: false, page: false})
+  if (errorInOk || response.status >= 400) await printer.endLine()
   if (errorInOk) {
     // Slack: HTTP 200 with {"ok": false} is a failed call, reported with Slack's own error.
     throw new ApiError(response.status, describeErrorInOk(response, login.preset.displayName, errorInOk), known ? {hint: known} : undefined)

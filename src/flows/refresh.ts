@@ -13,7 +13,7 @@ import {secretsFromTokenResponse} from './token-response.js'
  * login's refresh lock. The new secrets (with a rotated refresh token) are written as one value before
  * anything uses the new access token; on any failure the stored refresh token is left untouched.
  */
-export async function refreshTokens(ctx: Context, login: LoadedLogin, secrets: TokenSecrets): Promise<TokenSecrets> {
+export async function refreshTokens(ctx: Context, login: LoadedLogin, secrets: TokenSecrets, narrowTo?: string[]): Promise<TokenSecrets> {
   const {target, preset, record} = login
   if (record.grant === 'client_credentials') {
     // No refresh token: the client credentials grant runs again (under the same lock).
@@ -33,7 +33,8 @@ export async function refreshTokens(ctx: Context, login: LoadedLogin, secrets: T
   ctx.debug(`refreshing ${target.key} at ${preset.tokenEndpoint}`)
   let response
   try {
-    response = await client.refreshTokenGrant(config, secrets.refreshToken)
+    // `scope` on a refresh may only narrow what was granted (RFC 6749 §6): `oauthctl refresh --scope`.
+    response = await client.refreshTokenGrant(config, secrets.refreshToken, narrowTo ? {scope: narrowTo.join(preset.scopeSeparator)} : undefined)
   } catch (error) {
     const offline = unreachableError(error, preset.tokenEndpoint, `refresh the ${target.provider} token`, '; the stored refresh token was kept')
     if (offline) throw offline

@@ -109,7 +109,10 @@ export function hintForOAuthFailure(error: unknown, endpoint: string, fallback: 
 export function unreachableError(error: unknown, endpoint: string | undefined, doing: string, keeps = ''): ApiUnreachableError | undefined {
   if (!isUnreachable(error)) return undefined
   const host = endpoint ? new URL(endpoint).host : 'the provider'
-  return new ApiUnreachableError(`could not reach ${host} to ${doing} (${describeNetworkFailure(error)})${keeps}`, {
+  // A refused connection says it in a word (ECONNREFUSED); a timeout's own message names the host and the limit.
+  const network = describeNetworkFailure(error)
+  const detail = /timeout/.test(network) ? describeOAuthError(error) : network
+  return new ApiUnreachableError(`could not reach ${host} to ${doing} (${detail})${keeps}`, {
     hint: `Check the network (and proxy settings) and that ${host} is up, then run the command again.`,
     cause: error,
   })

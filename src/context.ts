@@ -36,7 +36,8 @@ export interface Context {
   openStore(): Promise<TokenStore>
   /** The store an existing login recorded. */
   openStoreOfKind(kind: StoreKind): Promise<TokenStore>
-  browser(): Promise<Browser>
+  /** The browser opener; its failures go to `warn` (default: a warning on stderr). */
+  browser(warn?: (line: string) => void): Promise<Browser>
   startCallbackServer(options: CallbackServerOptions): Promise<CallbackServer>
   /** Aborted on SIGINT/SIGTERM once {@link Context.trapInterrupts} was called. */
   signal: AbortSignal
@@ -90,9 +91,9 @@ export function createContext(overrides: ContextOverrides = {}): Context {
       const {openStoreOfKind} = await import('./store/select-store.js')
       return scoped(openStoreOfKind(kind, {configDir}))
     },
-    async browser() {
+    async browser(warn) {
       const {createBrowser} = await import('./callback/browser.js')
-      return createBrowser(env, (line) => io.warn(line))
+      return createBrowser(env, warn ?? ((line) => io.warn(line)))
     },
     async startCallbackServer(options) {
       const {startCallbackServer} = await import('./callback/callback-server.js')

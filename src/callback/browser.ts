@@ -72,6 +72,10 @@ async function openWithCommand(variable: string, commandLine: string, url: URL, 
       child.unref()
       resolve()
     })
+    // A launcher that gives up (no display, no browser installed) exits non-zero: say so.
+    child.once('exit', (code) => {
+      if (code) warn(`${variable} command "${command}" exited with ${code}; ${fallbackAdvice}`)
+    })
     child.on('error', (error: NodeJS.ErrnoException) => {
       warn(`could not run ${variable} command "${command}": ${error.code ?? error.message}; ${fallbackAdvice}`)
       resolve()

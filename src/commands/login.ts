@@ -3,7 +3,10 @@ import {BaseCommand} from '../base-command.js'
 import type {LoginRecord} from '../config.js'
 import {pickProvider} from '../cli/provider-flag.js'
 import {providerFlag} from '../cli/oclif-provider-flags.js'
+import {jqFlag} from '../cli/oclif-jq-flag.js'
+import {printJson} from '../cli/jq.js'
 import {login} from '../flows/login.js'
+import {splitScopes} from '../flows/scopes.js'
 import {LOGIN_MODE_FLAGS, loginModeFromFlags} from '../flows/login-modes.js'
 import {MAX_LOGIN_TIMEOUT_S} from '../flows/loopback-login.js'
 import {resolveTarget} from '../flows/session.js'
@@ -15,6 +18,7 @@ export default class Login extends BaseCommand {
   static override examples = [
     '<%= config.bin %> login sandbox',
     '<%= config.bin %> login -p sandbox --profile work --scope openid --scope offline_access',
+    '<%= config.bin %> login sandbox --scope openid,profile --scope "email offline_access"',
     '<%= config.bin %> login sandbox --device',
     '<%= config.bin %> login sandbox --no-browser --paste',
     '<%= config.bin %> token sandbox | <%= config.bin %> login sandbox --profile copy --with-token',
@@ -26,7 +30,7 @@ export default class Login extends BaseCommand {
   static override flags = {
     provider: providerFlag,
     profile: Flags.string({description: 'Profile name, to keep several accounts of one provider.', default: 'default'}),
-    scope: Flags.string({description: "Scope to request (repeatable); replaces the provider's defaults.", multiple: true, multipleNonGreedy: true}),
+    scope: Flags.string({description: "Scope to request (repeatable, or several separated by commas or spaces); replaces the provider's defaults.", multiple: true, multipleNonGreedy: true}),
     port: Flags.integer({description: 'Fixed loopback port, for providers that need a registered one.', min: 1, max: 65535}),
     timeout: Flags.integer({description: 'Seconds to wait for the browser redirect (at most 86400, one day).', default: 300, min: 1, max: MAX_LOGIN_TIMEOUT_S}),
     browser: Flags.boolean({description: 'Open the browser (--no-browser only prints the URL).', default: true, allowNo: true}),
@@ -34,6 +38,7 @@ export default class Login extends BaseCommand {
     'client-secret': Flags.string({description: 'Client secret of your own OAuth app.', env: 'OAUTHCTL_CLIENT_SECRET'}),
     'client-auth': clientAuthFlag,
     json: Flags.boolean({description: 'Print the stored login (no secrets) as JSON on stdout.'}),
+    jq: jqFlag,
     pkce: Flags.boolean({description: 'Send PKCE even where the preset has it off (LinkedIn apps enabled for the native flow).'}),
     device: Flags.boolean({description: 'Device flow (RFC 8628): approve on any device with a code; no browser here.', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'device')}),
     paste: Flags.boolean({description: 'Print the authorize URL and read the redirect URL you paste on stdin (SSH sessions).', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'paste')}),
@@ -48,7 +53,7 @@ export default class Login extends BaseCommand {
     this.ctx.trapInterrupts()
     const result = await login(this.ctx, {
       target,
-      scopes: flags.scope,
+      scopes: splitScopes(flags.scope),
       port: flags.port,
       timeoutMs: flags.timeout * 1000,
       openBrowser: flags.browser,
@@ -63,7 +68,7 @@ export default class Login extends BaseCommand {
     const subject = result.identity.subject && result.identity.subject !== who ? ` (${result.identity.subject})` : ''
     this.ctx.io.say(`Logged in to ${target.provider} as ${who}${subject}, profile ${target.profile}.`)
     this.ctx.io.say(`Tokens stored in ${result.storeLocation}.`)
-    if (flags.json) this.ctx.io.out(`${JSON.stringify(loginRecordJson(result.record), null, 2)}\n`)
+    if (flags.json || flags.jq !== undefined) await printJson(this.ctx.io, loginRecordJson(result.record), flags.jq)
   }
 }
 

@@ -7,6 +7,7 @@ import {unfollowedRedirect} from '../http/redirects.js'
 import {prepareRequest, type PreparedRequest} from '../http/request-body.js'
 import {describeGiveUp} from '../http/retry.js'
 import type {HttpTimeouts} from '../http/timeouts.js'
+import {looksLikeJqFilter} from '../cli/jq.js'
 import {colorEnabled} from '../io.js'
 import {loadLogin, resolveTarget} from './session.js'
 
@@ -34,6 +35,8 @@ export interface ApiRequestInput {
   silent?: boolean
   paginate?: boolean
   slurp?: boolean
+  /** `--jq EXPR`: print what the jq filter makes of the (JSON) body; each page with --paginate. */
+  jq?: string
   /** `--timeout`, `--connect-timeout`: for every request of the command (the API's and a refresh). */
   timeouts?: HttpTimeouts
 }
@@ -43,6 +46,13 @@ function checkCombinations(input: ApiRequestInput): void {
   if (input.slurp && !input.paginate) throw new UsageError('--slurp needs --paginate')
   if (input.slurp && input.include) throw new UsageError('--slurp cannot be combined with --include: the output is one JSON array')
   if (input.paginate && input.method.toUpperCase() !== 'GET') throw new UsageError('--paginate works with GET requests only')
+  if (input.jq !== undefined && input.slurp) {
+    throw new UsageError('--jq cannot be combined with --slurp', {hint: '--jq applies to each page: drop --slurp, or pipe the --slurp output to jq.'})
+  }
+  const jqLike = input.query?.find(looksLikeJqFilter)
+  if (jqLike !== undefined) {
+    throw new UsageError(`-q ${jqLike}: -q adds a query parameter (KEY=VALUE) here`, {hint: `Did you mean --jq '${jqLike}'?`})
+  }
   checkAllowHosts(input.allowHosts)
 }
 
@@ -77,6 +87,7 @@ export async function runApiRequest(ctx: Context, input: ApiRequestInput): Promi
     silent: input.silent ?? false,
     pretty: ctx.io.stdoutIsTTY,
     color: colorEnabled(ctx.io, ctx.env, 'stdout'),
+    jq: input.jq,
   })
   const send = (req: PreparedRequest): Promise<Response> =>
     sendAuthorized(ctx, login, req.url, {method: req.method, headers: req.headers, body: req.body})
@@ -97,6 +108,7 @@ export async function runApiRequest(ctx: Context, input: ApiRequestInput): Promi
   const {response, errorInOk, hint: known} = await inspectProviderAnswer(login.preset, await send(request))
   await printer.head(response)
   await printer.body(response, {keep: false, page: false})
+  if (errorInOk || response.status >= 400) await printer.endLine()
   if (errorInOk) {
     // Slack: HTTP 200 with {"ok": false} is a failed call, reported with Slack's own error.
     throw new ApiError(response.status, describeErrorInOk(response, login.preset.displayName, errorInOk), known ? {hint: known} : undefined)

@@ -4,7 +4,7 @@ import type {ProviderPreset} from '../providers/preset.js'
 import {registerSecret} from '../redact.js'
 import type {TokenSecrets} from '../store/token-store.js'
 import {readClientSecret, storeClientSecret} from './client-secret.js'
-import {describeOAuthError, oauthctlErrorIn, oauthErrorCode} from './oauth-errors.js'
+import {describeOAuthError, oauthctlErrorIn, oauthErrorCode, unreachableError} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
 import {joinScopes} from './loopback-login.js'
 import {loginCommand, saveLogin, saveRefreshedTokens, type LoadedLogin, type Target} from './session.js'
@@ -122,6 +122,8 @@ export function tokenErrorOf(error: unknown): {code?: string; description?: stri
 function grantError(error: unknown, preset: ProviderPreset): OauthctlError {
   const own = oauthctlErrorIn(error)
   if (own) return own
+  const offline = unreachableError(error, preset.tokenEndpoint, 'run the client credentials grant; nothing was stored')
+  if (offline) return offline
   const {code, description, text} = tokenErrorOf(error)
   return new AuthorizationError(`${preset.displayName} refused the client credentials grant: ${text}`, {
     error: code,
@@ -157,6 +159,8 @@ export async function renewClientCredentials(ctx: Context, login: LoadedLogin, s
   } catch (error) {
     const own = oauthctlErrorIn(error)
     if (own) throw own
+    const offline = unreachableError(error, login.preset.tokenEndpoint, `renew the ${target.provider} client credentials token`)
+    if (offline) throw offline
     throw new NotLoggedInError(`could not renew the ${target.provider} client credentials token: ${tokenErrorOf(error).text}`, {
       hint: `Check the app at the provider, then: ${loginCommand(target)} --client-credentials`,
       cause: error,

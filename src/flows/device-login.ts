@@ -1,7 +1,7 @@
 import {AuthorizationError, ConfigError, InterruptedError, OauthctlError} from '../errors.js'
 import {hintForError, nonEmptyParams, type ProviderPreset} from '../providers/preset.js'
 import {registerSecret} from '../redact.js'
-import {describeOAuthError, hintForOAuthFailure, oauthErrorCode, oauthErrorDescription} from './oauth-errors.js'
+import {describeOAuthError, hintForOAuthFailure, unreachableError, oauthErrorCode, oauthErrorDescription} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
 import {joinScopes} from './loopback-login.js'
 import {printable} from './paste-login.js'
@@ -80,6 +80,8 @@ export async function loginWithDevice(input: DeviceLoginInput, deps: DeviceLogin
     authorization = await client.initiateDeviceAuthorization(config, parameters)
   } catch (error) {
     if (deps.signal?.aborted) throw interrupted()
+    const offline = unreachableError(error, preset.deviceAuthorizationEndpoint ?? preset.tokenEndpoint, 'start the device login')
+    if (offline) throw offline
     throw new AuthorizationError(`${preset.displayName} refused the device authorization request: ${describeOAuthError(error)}`, {
       error: oauthErrorCode(error),
       hint: hintForError(preset, oauthErrorDescription(error)) ?? hintForOAuthFailure(error, preset.deviceAuthorizationEndpoint ?? preset.tokenEndpoint, 'Check the client id and the scopes; the app must have the device flow enabled.'),
@@ -145,6 +147,8 @@ function expired(preset: ProviderPreset): AuthorizationError {
 
 function toDeviceError(error: unknown, code: string | undefined, preset: ProviderPreset): OauthctlError {
   if (error instanceof OauthctlError) return error
+  const offline = unreachableError(error, preset.tokenEndpoint, 'finish the device login; nothing was stored')
+  if (offline) return offline
   if (code === 'expired_token') return expired(preset)
   const description = (error as {error_description?: string}).error_description
   if (code === 'access_denied') {

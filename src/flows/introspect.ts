@@ -1,3 +1,4 @@
+import {printJson} from '../cli/jq.js'
 import type {Context} from '../context.js'
 import {AuthorizationError, ConfigError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
@@ -52,12 +53,12 @@ function requireIntrospection(preset: ProviderPreset): void {
  * first, so an expired one shows `"active": false`. Exit 3 when the provider has no endpoint.
  * @see RFC 7662 §2.2
  */
-export async function runIntrospect(ctx: Context, input: {provider?: string; profile?: string}): Promise<void> {
+export async function runIntrospect(ctx: Context, input: {provider?: string; profile?: string; jq?: string}): Promise<void> {
   const config = ctx.config()
   const target = resolveTarget(config, input.provider, input.profile)
   const login = await loadLogin(ctx, target, config)
   requireIntrospection(login.preset)
   const secrets = await readSecrets(login)
   const result = await introspectToken(login, secrets, ctx.fetch)
-  ctx.io.out(`${JSON.stringify(result, null, 2)}\n`)
+  await printJson(ctx.io, result, input.jq)
 }

@@ -83,8 +83,8 @@ export async function loginWithoutAuthorization(
     return {record: machine.record, identity: machine.identity, storeKind: machine.store.kind, storeLocation: machine.store.location}
   }
   const store = await ctx.openStore()
-  if (ctx.io.stdinIsTTY) ctx.io.say(`Paste the ${preset.displayName} access token (or a JSON token response on one line), then press Enter:`)
-  const text = await readInput(ctx.io.stdin, {firstLine: ctx.io.stdinIsTTY, signal: ctx.signal})
+  if (ctx.io.stdinIsTTY) ctx.io.say(`Paste the ${preset.displayName} access token (or a JSON token response on one line), then press Enter (it is not shown):`)
+  const text = await readInput(ctx.io.stdin, {firstLine: ctx.io.stdinIsTTY, signal: ctx.signal, secret: true})
   if (text === undefined) {
     const {UsageError} = await import('../errors.js')
     throw new UsageError('--with-token reads the token from stdin, but stdin ended without one', {

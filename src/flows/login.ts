@@ -80,6 +80,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
       browser: ctx.browser,
       say: ctx.io.say,
       warn: ctx.io.warn,
+      stderr: ctx.io.stderr,
       debug: ctx.debug,
       signal: ctx.signal,
       fetch: ctx.fetch,

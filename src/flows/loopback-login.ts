@@ -3,7 +3,8 @@ import type {CallbackServer, CallbackServerOptions} from '../callback/callback-s
 import {AuthorizationError, InterruptedError, OauthctlError} from '../errors.js'
 import {hintForError, nonEmptyParams, usesPkce, type ProviderPreset} from '../providers/preset.js'
 import {issuerForResponse, type KnownIssuer} from './issuer-check.js'
-import {describeOAuthError, hintForOAuthFailure, oauthctlErrorIn, isUnreachable, oauthErrorCode, oauthErrorDescription} from './oauth-errors.js'
+import {formatRemaining, headlessAdvice, startCountdown} from './waiting.js'
+import {describeOAuthError, hintForOAuthFailure, oauthctlErrorIn, isUnreachable, unreachableError, oauthErrorCode, oauthErrorDescription} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
 import type {TokenResponseLike} from './token-response.js'
 
@@ -21,8 +22,11 @@ export interface LoopbackLoginInput {
 
 export interface LoopbackLoginDeps {
   startCallbackServer(options: CallbackServerOptions): Promise<CallbackServer>
-  browser(): Promise<Browser>
+  /** `warn` receives the browser's failures (instead of the context's warning printer). */
+  browser(warn?: (line: string) => void): Promise<Browser>
   say(line: string): void
+  /** stderr, for the countdown of the wait when it is a terminal (waiting.ts). */
+  stderr?: NodeJS.WritableStream & {isTTY?: boolean}
   /** Warnings (a response to the callback address that does not belong to this login); else `say`. */
   warn?(line: string): void
   /** Redacted diagnostics (--debug). */
@@ -121,6 +125,8 @@ export async function beginAuthorization(
         const own = oauthctlErrorIn(error)
         if (own) throw own
         if (signal?.aborted) throw interruptedExchange()
+        const offline = unreachableError(error, preset.tokenEndpoint, 'exchange the code; nothing was stored')
+        if (offline) throw offline
         const code = oauthErrorCode(error)
         const what = isUnreachable(error) ? `could not reach ${new URL(preset.tokenEndpoint).host} to exchange the code` : `${preset.displayName} did not issue tokens`
         throw new AuthorizationError(`${what}: ${describeOAuthError(error)}`, {
@@ -158,13 +164,31 @@ export async function loginWithLoopback(input: LoopbackLoginInput, deps: Loopbac
     const url = attempt.authorizeUrl(redirectUri)
     deps.say(`Open this URL in a browser to log in to ${preset.displayName}:`)
     deps.say(`  ${url.href}`)
-    if (input.openBrowser) {
-      deps.say('Opening your browser... (waiting for the redirect to ' + redirectUri + ')')
-      await (await deps.browser()).open(url)
-    } else {
-      deps.say(`Waiting for the redirect to ${redirectUri} ...`)
+    const wait = `for the redirect to ${redirectUri}, up to ${formatRemaining(input.timeoutMs)}; Ctrl-C to cancel`
+    let advised = false
+    const advise = (): void => {
+      if (advised) return
+      advised = true
+      for (const line of headlessAdvice(preset, redirectUri)) deps.say(line)
     }
-    const callback = await server.waitForCallback(deps.signal)
+    if (input.openBrowser) {
+      deps.say(`Opening your browser... (waiting ${wait})`)
+      const warn = deps.warn ?? deps.say
+      await (await deps.browser((line) => {
+        warn(line)
+        advise()
+      })).open(url)
+    } else {
+      deps.say(`Waiting ${wait}`)
+      advise()
+    }
+    const stopCountdown = deps.stderr ? startCountdown(deps.stderr, input.timeoutMs) : () => {}
+    let callback
+    try {
+      callback = await server.waitForCallback(deps.signal)
+    } finally {
+      stopCountdown()
+    }
     deps.debug?.(`callback received: ${callback.url.href}; exchanging the code at ${preset.tokenEndpoint}`)
     let tokens: TokenResponseLike
     try {

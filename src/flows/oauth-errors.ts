@@ -1,5 +1,5 @@
 import {OauthctlError} from '../errors.js'
-import {systemErrorCode} from '../http/retry.js'
+import {ApiUnreachableError, describeNetworkFailure, systemErrorCode} from '../http/retry.js'
 import {redact} from '../redact.js'
 
 /**
@@ -113,4 +113,21 @@ export function hintForOAuthFailure(error: unknown, endpoint: string, fallback: 
     return 'Check --client-id and --client-secret (or OAUTHCTL_CLIENT_ID / OAUTHCTL_CLIENT_SECRET), and how the app authenticates (--client-auth basic|post|none).'
   }
   return fallback
+}
+
+/**
+ * The error for a call to the authorization server that got no answer at all (exit 7, as for an API):
+ * "could not reach HOST to <doing>", so that a network failure never reads as a refused login or a
+ * rejected refresh token. Undefined when the server did answer.
+ */
+export function unreachableError(error: unknown, endpoint: string | undefined, doing: string, keeps = ''): ApiUnreachableError | undefined {
+  if (!isUnreachable(error)) return undefined
+  const host = endpoint ? new URL(endpoint).host : 'the provider'
+  // A refused connection says it in a word (ECONNREFUSED); a timeout's own message names the host and the limit.
+  const network = describeNetworkFailure(error)
+  const detail = /timeout/.test(network) ? describeOAuthError(error) : network
+  return new ApiUnreachableError(`could not reach ${host} to ${doing} (${detail})${keeps}`, {
+    hint: `Check the network (and proxy settings) and that ${host} is up, then run the command again.`,
+    cause: error,
+  })
 }

@@ -1,3 +1,4 @@
+import {printJson} from '../cli/jq.js'
 import type {Context} from '../context.js'
 import {toIsoTime} from '../util/time.js'
 import {getFreshToken} from './fresh-token.js'
@@ -6,16 +7,17 @@ import {formatToken, type TokenFormat} from './token-formats.js'
 /** `oauthctl token`: the access token and a newline on stdout (or JSON metadata + token, or a line for curl), nothing else. */
 export async function printToken(
   ctx: Context,
-  input: {provider?: string; profile?: string; json?: boolean; format?: TokenFormat; host?: string},
+  input: {provider?: string; profile?: string; json?: boolean; jq?: string; format?: TokenFormat; host?: string},
 ): Promise<void> {
   const format = input.format ?? 'plain'
+  const json = input.json === true || input.jq !== undefined
   // A given token needs no provider, except for the netrc user name.
-  if (ctx.tokenOverride && !input.json && (format !== 'netrc' || input.provider === undefined)) {
+  if (ctx.tokenOverride && !json && (format !== 'netrc' || input.provider === undefined)) {
     ctx.io.out(formatToken(ctx.tokenOverride, format, {provider: input.provider ?? 'given', host: input.host}))
     return
   }
   const {login, secrets} = await getFreshToken(ctx, input)
-  if (!input.json) {
+  if (!json) {
     ctx.io.out(formatToken(secrets.accessToken, format, {provider: login.target.provider, preset: login.preset, host: input.host}))
     return
   }
@@ -31,5 +33,5 @@ export async function printToken(
     store: record.store,
     accessToken: secrets.accessToken,
   }
-  ctx.io.out(`${JSON.stringify(document, null, 2)}\n`)
+  await printJson(ctx.io, document, input.jq)
 }

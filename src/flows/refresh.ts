@@ -2,7 +2,7 @@ import type {Context} from '../context.js'
 import {NotLoggedInError} from '../errors.js'
 import {registerSecret} from '../redact.js'
 import type {TokenSecrets} from '../store/token-store.js'
-import {describeOAuthError, oauthctlErrorIn, oauthErrorCode} from './oauth-errors.js'
+import {describeOAuthError, oauthctlErrorIn, oauthErrorCode, unreachableError} from './oauth-errors.js'
 import {createOAuthConfig} from './oauth-client.js'
 import {loginCommand, saveRefreshedTokens, type LoadedLogin} from './session.js'
 import {secretsFromTokenResponse} from './token-response.js'
@@ -13,7 +13,7 @@ import {secretsFromTokenResponse} from './token-response.js'
  * rotated refresh token) are written as one value before anything uses the new access token; on any
  * failure before the grant the stored refresh token is left untouched.
  */
-export async function refreshTokens(ctx: Context, login: LoadedLogin, secrets: TokenSecrets): Promise<TokenSecrets> {
+export async function refreshTokens(ctx: Context, login: LoadedLogin, secrets: TokenSecrets, narrowTo?: string[]): Promise<TokenSecrets> {
   const {target, preset, record} = login
   if (record.grant === 'client_credentials') {
     // No refresh token: the client credentials grant runs again (under the same lock).
@@ -33,11 +33,14 @@ export async function refreshTokens(ctx: Context, login: LoadedLogin, secrets: T
   ctx.debug(`refreshing ${target.key} at ${preset.tokenEndpoint}`)
   let response
   try {
-    response = await client.refreshTokenGrant(config, secrets.refreshToken)
+    // `scope` on a refresh may only narrow what was granted (RFC 6749 §6): `oauthctl refresh --scope`.
+    response = await client.refreshTokenGrant(config, secrets.refreshToken, narrowTo ? {scope: narrowTo.join(preset.scopeSeparator)} : undefined)
   } catch (error) {
     // A refusal of our own (an oversized answer) keeps its exit code.
     const own = oauthctlErrorIn(error)
     if (own) throw own
+    const offline = unreachableError(error, preset.tokenEndpoint, `refresh the ${target.provider} token`, '; the stored refresh token was kept')
+    if (offline) throw offline
     const code = oauthErrorCode(error)
     const reason = describeOAuthError(error)
     if (code === 'invalid_grant') {

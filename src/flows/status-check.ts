@@ -31,6 +31,7 @@ export async function checkLogin(ctx: Context, target: Target): Promise<LoginChe
     login = await loadLogin(ctx, target)
     secrets = await getAccessToken(ctx, login)
   } catch (error) {
+    if (error instanceof ApiUnreachableError) return {ok: null, method: 'refresh', detail: `could not check: ${error.message}`, unreachable: true}
     if (error instanceof OauthctlError && !(error instanceof NotLoggedInError)) throw error
     return {ok: false, method: 'refresh', detail: (error as Error).message}
   }

@@ -1,3 +1,4 @@
+import {UsageError} from '../errors.js'
 import {tokenFlag, type FlagSpec, type FlagValue} from '../cli/flag-spec.js'
 import type {ApiRequestInput} from '../flows/api-request.js'
 import {resolveTimeouts} from './timeouts.js'
@@ -35,6 +36,11 @@ export const API_FLAG_SPECS = {
     description: 'Content-Type of the body. Default: application/json for fields and for --data that parses as JSON, else application/octet-stream.',
   },
   include: {type: 'boolean', char: 'i', description: 'Print the status line and response headers before the body (as curl -i).'},
+  jq: {
+    type: 'string',
+    helpValue: 'EXPR',
+    description: 'Filter the JSON response with jq (as gh api --jq): strings print raw, other values as JSON, one per line; with --paginate, each page.',
+  },
   silent: {type: 'boolean', description: 'Print nothing on stdout; failures still go to stderr and set the exit code.'},
   paginate: {type: 'boolean', description: 'GET every page (Link rel="next", or the provider\'s body style), each written as it arrives.'},
   slurp: {type: 'boolean', description: 'With --paginate: merge the pages\' items into one JSON array.'},
@@ -58,10 +64,34 @@ export const API_FLAG_SPECS = {
   },
 } satisfies Record<string, FlagSpec>
 
-/** `request` only: the method. */
+/** `request` only: the method (checked in {@link checkMethodFlag}, for a clearer error than oclif's). */
 export const METHOD_FLAG_SPECS = {
-  method: {type: 'string', char: 'X', required: true, helpValue: 'METHOD', description: 'HTTP method (GET, POST, OPTIONS, ...).'},
+  method: {type: 'string', char: 'X', helpValue: 'METHOD', description: 'HTTP method (GET, POST, OPTIONS, ...). Required.'},
 } satisfies Record<string, FlagSpec>
+
+/** The verbs (`get`, `post`, ...): a hidden `-X`, accepted only to say which command to run instead. */
+export const VERB_METHOD_FLAG_SPECS = {
+  method: {type: 'string', char: 'X', helpValue: 'METHOD', hidden: true, description: 'Not for this command: the method is the command name.'},
+} satisfies Record<string, FlagSpec>
+
+const VERBS = ['get', 'post', 'put', 'patch', 'delete']
+
+/**
+ * `get -X POST` (gh's `api -X`) and `request` without `-X` are usage errors that name the command to run.
+ * `verb` is the command's method, undefined for `request`.
+ */
+export function checkMethodFlag(verb: string | undefined, method: FlagValue, path: string): void {
+  if (verb === undefined) {
+    if (typeof method === 'string' && method) return
+    throw new UsageError('`request` needs the method: -X METHOD', {
+      hint: `For example: oauthctl request -X OPTIONS ${path}  (GET, POST, PUT, PATCH and DELETE have their own commands: oauthctl get ${path})`,
+    })
+  }
+  if (method === undefined) return
+  const wanted = String(method).toLowerCase()
+  const instead = VERBS.includes(wanted) ? `oauthctl ${wanted} ${path}` : `oauthctl request -X ${String(method).toUpperCase()} ${path}`
+  throw new UsageError(`\`${verb.toLowerCase()}\` has no -X: the method is the command name`, {hint: `Did you mean \`${instead}\`?`})
+}
 
 /** The one argument: a path under the provider's API base, or an absolute URL on one of its API hosts. */
 export const API_PATH_ARG = {name: 'path', required: true, description: 'API path (/v2/me) or absolute URL on an API host.'} as const
@@ -90,6 +120,7 @@ export function apiRequestInput(method: string, pathOrUrl: string, flags: Record
     include: flags.include === true,
     silent: flags.silent === true,
     paginate: flags.paginate === true,
+    jq: text('jq'),
     slurp: flags.slurp === true,
     timeouts: resolveTimeouts({timeout: text('timeout'), connectTimeout: text('connect-timeout')}),
   }

@@ -18,6 +18,8 @@ export interface OutputMode {
   pretty: boolean
   /** ...and colour them. */
   color: boolean
+  /** `--jq EXPR`: bodies of successful responses go through jq (src/cli/jq.ts). */
+  jq?: string
 }
 
 /**
@@ -69,6 +71,8 @@ export interface BodyOptions {
 /** Prints responses on stdout according to an {@link OutputMode}. */
 export class ResponsePrinter {
   private painter?: ReturnType<typeof loadPainter>
+  /** The last byte written to stdout (0x0a when nothing was): see {@link endLine}. */
+  private lastByte = 0x0a
 
   constructor(
     private readonly io: IO,
@@ -82,7 +86,17 @@ export class ResponsePrinter {
   }
 
   write(chunk: string | Uint8Array): Promise<void> {
+    if (chunk.length > 0) this.lastByte = typeof chunk === 'string' ? chunk.charCodeAt(chunk.length - 1) : chunk[chunk.length - 1]!
     return writeOut(this.io.stdout, chunk)
+  }
+
+  /**
+   * On a terminal, ends a body that did not end with a newline, so that the error line that follows on
+   * stderr starts on a line of its own (`Not Found` then `error: HTTP 404`, not `Not Founderror: ...`).
+   * Piped output stays byte for byte.
+   */
+  async endLine(): Promise<void> {
+    if (this.io.stdoutIsTTY && !this.mode.silent && this.lastByte !== 0x0a) await this.write('\n')
   }
 
   /** The status line and headers, with `--include`. */
@@ -100,6 +114,13 @@ export class ResponsePrinter {
       if (options.keep) return readWhole(response)
       await response.body?.cancel()
       return undefined
+    }
+    if (this.mode.jq !== undefined && response.status < 400) {
+      const bytes = await readWhole(response)
+      const {runJq} = await import('../cli/jq.js')
+      const result = await runJq(bytes.toString('utf8'), this.mode.jq, {pretty: this.mode.pretty})
+      if (result) await this.write(result.endsWith('\n') ? result : `${result}\n`)
+      return bytes
     }
     if (this.mode.pretty) {
       const bytes = await readWhole(response)

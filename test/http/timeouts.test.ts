@@ -161,7 +161,7 @@ describe('nodeFetch timeouts (a server that never answers used to hang oauthctl 
     )
   })
 
-  it('a token refresh against a silent token endpoint fails (exit 4) naming the host and the timeout', async () => {
+  it('a token refresh against a silent token endpoint fails (exit 7: unreachable) naming the host and the timeout', async () => {
     const preset = sandboxPreset({OAUTHCTL_SANDBOX_ISSUER: `${server.origin}/never`})
     const ctx = createContext({io: captureIO().io, env: {}, configDir: '/nonexistent', debugEnabled: false})
     ctx.timeouts = SHORT
@@ -173,7 +173,8 @@ describe('nodeFetch timeouts (a server that never answers used to hang oauthctl 
     }
     const {value: error, ms} = await elapsed(() => refreshTokens(ctx, login, {accessToken: 'old', refreshToken: 'refresh-1'}).catch((e: unknown) => e))
     assert.ok(error instanceof OauthctlError)
-    assert.equal(error.exitCode, ExitCode.notLoggedIn)
+    assert.equal(error.exitCode, ExitCode.api)
+    assert.match(error.message, /; the stored refresh token was kept$/)
     assert.match(error.message, new RegExp(`${server.host.replaceAll('.', '\\.')} sent nothing for 0\\.3 s \\(idle timeout\\)`))
     assert.ok(ms < GENEROUS_MS, `${ms} ms`)
   })

@@ -1,5 +1,5 @@
 import type {Context} from '../../context.js'
-import {API_COMMAND_DESCRIPTION, API_FLAG_SPECS, API_PATH_ARG, METHOD_FLAG_SPECS, apiRequestInput} from '../../http/api-flags.js'
+import {API_COMMAND_DESCRIPTION, API_FLAG_SPECS, API_PATH_ARG, METHOD_FLAG_SPECS, VERB_METHOD_FLAG_SPECS, apiRequestInput, checkMethodFlag} from '../../http/api-flags.js'
 import {applyTokenFlag, type CommandSpec, type ParsedCommand} from '../flag-spec.js'
 
 /** One API verb: its spec (shared by oclif and the fast path) and what it runs. */
@@ -16,9 +16,10 @@ function apiCommand(id: string, method: string | undefined, summary: string, exa
       description: API_COMMAND_DESCRIPTION,
       examples,
       args: [API_PATH_ARG],
-      flags: method ? API_FLAG_SPECS : {...METHOD_FLAG_SPECS, ...API_FLAG_SPECS},
+      flags: method ? {...VERB_METHOD_FLAG_SPECS, ...API_FLAG_SPECS} : {...METHOD_FLAG_SPECS, ...API_FLAG_SPECS},
     },
     async run(ctx, {args, flags}) {
+      checkMethodFlag(method, flags.method, String(args.path))
       applyTokenFlag(ctx, flags)
       const {runApiRequest} = await import('../../flows/api-request.js')
       await runApiRequest(ctx, apiRequestInput(method ?? String(flags.method), String(args.path), flags))
@@ -29,6 +30,8 @@ function apiCommand(id: string, method: string | undefined, summary: string, exa
 export const apiCommands = {
   get: apiCommand('get', 'GET', 'GET an API path with the stored token and print the response body.', [
     '<%= config.bin %> get /v2/me | jq .id',
+    "<%= config.bin %> get /v2/me --jq '.id'",
+    "<%= config.bin %> get -p sandbox /items --paginate --jq '.items[] | select(.id > 1) | .name'",
     '<%= config.bin %> get -p sandbox /items -q per_page=5 --paginate --slurp | jq length',
     "<%= config.bin %> get -i /items -H 'Accept: application/json'",
   ]),

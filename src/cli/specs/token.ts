@@ -1,3 +1,4 @@
+import {JQ_JSON_FLAG_DESCRIPTION} from '../jq.js'
 import type {Context} from '../../context.js'
 import {applyTokenFlag, tokenFlag, type CommandSpec, type ParsedCommand} from '../flag-spec.js'
 import {pickProvider, profileFlagSpec, providerFlagSpec} from '../provider-flag.js'
@@ -13,6 +14,7 @@ export const spec: CommandSpec = {
   examples: [
     'TOKEN=$(<%= config.bin %> token)',
     '<%= config.bin %> token sandbox --json | jq .expiresAt',
+    '<%= config.bin %> token sandbox --jq .expiresAt',
     '<%= config.bin %> token -p sandbox --profile default',
     '<%= config.bin %> token --header | curl -sf -H @- http://127.0.0.1:9000/api/v2/me',
     '<%= config.bin %> token --curl-config | curl -sf -K - http://127.0.0.1:9000/api/v2/me',
@@ -40,5 +42,5 @@ export async function run(ctx: Context, {args, flags}: ParsedCommand): Promise<v
   const host = typeof flags.netrc === 'string' ? checkHostName(flags.netrc, '--netrc') : undefined
   const format = host !== undefined ? 'netrc' : flags.header ? 'header' : flags['curl-config'] ? 'curl-config' : 'plain'
   const provider = pickProvider(args.provider, flags.provider as string | undefined)
-  await printToken(ctx, {provider, profile: flags.profile as string | undefined, json: Boolean(flags.json), format, host})
+  await printToken(ctx, {provider, profile: flags.profile as string | undefined, json: Boolean(flags.json), jq: flags.jq as string | undefined, format, host})
 }

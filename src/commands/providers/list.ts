@@ -1,6 +1,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../base-command.js'
 import {listingWidth, printListing} from '../../cli/listing.js'
+import {jqFlag} from '../../cli/oclif-jq-flag.js'
+import {printJson} from '../../cli/jq.js'
 import {formatProviderTable, listProviderDetails} from '../../flows/providers.js'
 
 export default class ProvidersList extends BaseCommand {
@@ -10,12 +12,13 @@ export default class ProvidersList extends BaseCommand {
   static override examples = ['<%= config.bin %> providers list', '<%= config.bin %> providers list | grep github', '<%= config.bin %> providers list --json | jq -r ".[] | select(.needsOwnApp) | .name"']
   static override flags = {
     json: Flags.boolean({description: 'Print a JSON array on stdout.'}),
+    jq: jqFlag,
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(ProvidersList)
     const list = listProviderDetails(this.ctx.config(), this.ctx.env)
-    if (flags.json) this.ctx.io.out(`${JSON.stringify(list, null, 2)}\n`)
+    if (flags.json || flags.jq !== undefined) await printJson(this.ctx.io, list, flags.jq)
     else {
       printListing(this.ctx.io, formatProviderTable(list, listingWidth(this.ctx.io)))
       this.ctx.io.say('Details: oauthctl providers show <name>')

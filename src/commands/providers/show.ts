@@ -3,6 +3,8 @@ import {BaseCommand} from '../../base-command.js'
 import {providerFlag} from '../../cli/oclif-provider-flags.js'
 import {pickProvider} from '../../cli/provider-flag.js'
 import {printListing} from '../../cli/listing.js'
+import {jqFlag} from '../../cli/oclif-jq-flag.js'
+import {printJson} from '../../cli/jq.js'
 import {formatProviderDetails, showProvider} from '../../flows/providers.js'
 import {optionValuesFromFlags} from '../../providers/options.js'
 import {pickProviderOptionFlags, providerOptionFlags} from '../../providers/option-flags.js'
@@ -24,6 +26,7 @@ export default class ProvidersShow extends BaseCommand {
   static override flags = {
     provider: providerFlag,
     json: Flags.boolean({description: 'Print the details as JSON on stdout.'}),
+    jq: jqFlag,
     port: Flags.integer({description: 'Show the redirect URI for `login --port N`.', min: 1, max: 65535}),
     ...providerOptionFlags,
   }
@@ -34,7 +37,7 @@ export default class ProvidersShow extends BaseCommand {
     const config = this.ctx.config()
     const optionValues = optionValuesFromFlags(resolveProvider(name, config, this.ctx.env), pickProviderOptionFlags(flags))
     const details = showProvider(config, this.ctx.env, name, {optionValues, port: flags.port})
-    if (flags.json) this.ctx.io.out(`${JSON.stringify(details, null, 2)}\n`)
+    if (flags.json || flags.jq !== undefined) await printJson(this.ctx.io, details, flags.jq)
     else printListing(this.ctx.io, formatProviderDetails(details))
   }
 }

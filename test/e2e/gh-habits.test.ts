@@ -224,11 +224,13 @@ describe('without a browser, and a body without a newline on a terminal', () => 
 })
 
 describe('network failures exit 7 naming the host', () => {
-  const suite = sandboxSuite(['--auto-approve', '--access-token-ttl', '5'])
+  // 2 s tokens: due for refresh (half their lifetime) 1.1 s after the login.
+  const suite = sandboxSuite(['--auto-approve', '--access-token-ttl', '2'])
 
   it('refresh-on-use, status --check, refresh and login --device with the provider down; the refresh token is kept', async () => {
     const env = suite.user.env
     assert.equal((await runCli(['login', 'sandbox'], env)).code, 0)
+    await new Promise((resolve) => setTimeout(resolve, 1_100))
     const host = new URL(suite.sandbox.issuer).host
     await suite.sandbox.stop()
     const get = await runCli(['get', '/v2/me'], env)

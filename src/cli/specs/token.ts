@@ -32,6 +32,7 @@ export const spec: CommandSpec = {
       description: "Print a netrc line for HOST: `machine HOST login <the provider's user name> password <token>`.",
       exclusive: excluding('netrc'),
     },
+    jq: {type: 'string', helpValue: 'EXPR', description: JQ_JSON_FLAG_DESCRIPTION, exclusive: ['header', 'curl-config', 'netrc']},
     token: tokenFlag,
   },
 }

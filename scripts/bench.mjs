@@ -59,6 +59,7 @@ try {
     baseline,
     await measure('oauthctl token (cached token, file store)', [cli, 'token']),
     await measure('oauthctl get /v2/me (sandbox, warm)', [cli, 'get', '/v2/me']),
+    await measure("oauthctl get /v2/me --jq .id (loads jq)", [cli, 'get', '/v2/me', '--jq', '.id']),
     await measure('oauthctl status (oclif path)', [cli, 'status']),
   ]
   console.log(`whole-process time, median of ${runs} runs (Node ${process.version}, ${process.platform}):`)

@@ -83,7 +83,6 @@ async function measurePaired(cases) {
   })
 }
 
-<<<<<<< HEAD
 /** CPU and wall time at the end of each stage of a fast command (scripts/bench-stages.cjs), medians. */
 async function measureStages(args, extraEnv) {
   const file = join(fileDir, 'stages.json')
@@ -95,22 +94,6 @@ async function measureStages(args, extraEnv) {
     baseCpu.push((user + system) / 1000)
     await run([join(root, 'scripts', 'bench-stages.cjs'), ...args], {...extraEnv, BENCH_STAGES_FILE: file})
     samples.push(JSON.parse(readFileSync(file, 'utf8')))
-=======
-try {
-  await run([cli, 'login', 'sandbox'])
-  const baseline = await measure("node -e ''", ['-e', ''])
-  const results = [
-    baseline,
-    await measure('oauthctl token (cached token, file store)', [cli, 'token']),
-    await measure('oauthctl get /v2/me (sandbox, warm)', [cli, 'get', '/v2/me']),
-    await measure("oauthctl get /v2/me --jq .id (loads jq)", [cli, 'get', '/v2/me', '--jq', '.id']),
-    await measure('oauthctl status (oclif path)', [cli, 'status']),
-  ]
-  console.log(`whole-process time, median of ${runs} runs (Node ${process.version}, ${process.platform}):`)
-  for (const result of results) {
-    const ratio = result.median / baseline.median
-    console.log(`  ${result.label.padEnd(44)} ${result.median.toFixed(1).padStart(7)} ms  (min ${result.min.toFixed(1)} ms)  ${ratio.toFixed(2)}x node`)
->>>>>>> wt-m
   }
   const stages = samples[0].map((mark, index) => ({
     stage: mark.stage,
@@ -140,6 +123,7 @@ try {
           {label: 'oauthctl get /v2/me (keyring)', args: [cli, 'get', '/v2/me'], env: keyringEnv, target: 1.45},
         ]
       : []),
+    {label: 'oauthctl get /v2/me --jq .id (loads jq)', args: [cli, 'get', '/v2/me', '--jq', '.id'], env: fileEnv},
     {label: 'oauthctl status (oclif path)', args: [cli, 'status'], env: fileEnv},
   ]
   const results = await measurePaired(cases)

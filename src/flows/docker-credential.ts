@@ -3,8 +3,8 @@ import type {Context} from '../context.js'
 import {ConfigError, OauthctlError, UsageError} from '../errors.js'
 import {resolveProvider} from '../providers/registry.js'
 import {redact} from '../redact.js'
-import {getAccessToken} from './access-token.js'
-import {loadLogin, resolveTarget} from './session.js'
+import {getFreshToken} from './fresh-token.js'
+import {resolveTarget} from './session.js'
 import {formatOneLine} from './one-line-error.js'
 import {readInput} from './stdin.js'
 
@@ -70,9 +70,7 @@ export async function runDockerCredential(ctx: Context, action: string): Promise
     })
   }
   try {
-    const config = ctx.config()
-    const login = await loadLogin(ctx, resolveTarget(config, mapped.provider, mapped.profile), config)
-    const secrets = await getAccessToken(ctx, login)
+    const {secrets} = await getFreshToken(ctx, {provider: mapped.provider, profile: mapped.profile})
     ctx.io.out(`${JSON.stringify({ServerURL: server, Username: mapped.username, Secret: secrets.accessToken})}\n`)
   } catch (error) {
     failOnStdout(ctx, error)

@@ -3,7 +3,8 @@ import {ConfigError, NotLoggedInError} from '../errors.js'
 import {registerSecret} from '../redact.js'
 import type {TokenSecrets} from '../store/token-store.js'
 import {getAccessToken} from './access-token.js'
-import {loadLogin, loginCommand, REFRESH_AHEAD_MS, resolveTarget} from './session.js'
+import {getFreshToken} from './fresh-token.js'
+import {loginCommand, REFRESH_AHEAD_MS} from './session.js'
 
 /** The ExecCredential API versions kubectl may ask for; v1 when it does not say. */
 export const EXEC_CREDENTIAL_VERSIONS = ['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'] as const
@@ -65,17 +66,15 @@ export async function printKubectlCredential(ctx: Context, input: KubectlCredent
 
 async function getFreshAccessToken(ctx: Context, input: KubectlCredentialInput): Promise<{token: string; expiresAt?: number}> {
   if (ctx.tokenOverride) return {token: ctx.tokenOverride}
-  const config = ctx.config()
-  const login = await loadLogin(ctx, resolveTarget(config, input.provider, input.profile), config)
-  const secrets = await getAccessToken(ctx, login)
+  const {secrets} = await getFreshToken(ctx, input)
   return {token: secrets.accessToken, expiresAt: secrets.expiresAt}
 }
 
 async function getFreshIdToken(ctx: Context, input: KubectlCredentialInput): Promise<{token: string; expiresAt?: number}> {
-  const config = ctx.config()
-  const target = resolveTarget(config, input.provider, input.profile, ctx.tokenOverride)
-  const login = await loadLogin(ctx, target, config)
-  let secrets: TokenSecrets = await getAccessToken(ctx, login)
+  const fresh = await getFreshToken(ctx, input)
+  const {login} = fresh
+  const {target} = login
+  let secrets: TokenSecrets = fresh.secrets
   if (idTokenIsStale(secrets, ctx.now())) {
     // Treating the current access token as rejected makes getAccessToken refresh under the login's lock,
     // unless another process refreshed meanwhile (then its fresher tokens are used).

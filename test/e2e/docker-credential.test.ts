@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
 import {createHash} from 'node:crypto'
-import {execFile, spawn} from 'node:child_process'
+import {execFile} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import {makeUserEnv, root, runCli, sandboxSuite, type RunResult} from './harness.js'
+import {makeUserEnv, root, runCli, runProcess, sandboxSuite, type RunResult} from './harness.js'
 
 /**
  * docker's credential-helper protocol, driven through the shipped `bin/docker-credential-oauthctl` as
@@ -18,16 +18,7 @@ import {makeUserEnv, root, runCli, sandboxSuite, type RunResult} from './harness
 const helperPath = join(root, 'bin', 'docker-credential-oauthctl')
 
 function runHelper(action: string, input: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(helperPath, [action], {env, stdio: ['pipe', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({code, stdout, stderr}))
-    child.stdin.end(input)
-  })
+  return runProcess(helperPath, [action], {env, input})
 }
 
 interface FakeRegistry {

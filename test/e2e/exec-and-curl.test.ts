@@ -6,7 +6,7 @@ import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import {cliPath, runCli, sandboxStats, sandboxSuite} from './harness.js'
+import {cliPath, runCli, runProcess, sandboxStats, sandboxSuite, type RunResult} from './harness.js'
 
 /** Pids whose command line (`/proc/PID/cmdline`, readable by every user) contains `secret`. */
 function pidsWithInArgv(secret: string): string[] {
@@ -24,17 +24,8 @@ function pidsWithInArgv(secret: string): string[] {
 /** The oauthctl a shell pipeline calls: `"$OAUTHCTL" token --header | curl ...`. */
 const oauthctl = `'${process.execPath}' '${cliPath}'`
 
-function runShell(script: string, env: NodeJS.ProcessEnv, input = ''): Promise<{code: number | null; stdout: string; stderr: string}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', script], {env, stdio: ['pipe', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({code, stdout, stderr}))
-    child.stdin.end(input)
-  })
+function runShell(script: string, env: NodeJS.ProcessEnv, input = ''): Promise<RunResult> {
+  return runProcess('sh', ['-c', script], {env, input})
 }
 
 describe('tokens for other programs never appear in any argv: exec and the curl idioms', () => {

@@ -17,24 +17,39 @@ export interface RunResult {
   stderr: string
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string, timeoutMs = 60_000): Promise<RunResult> {
+/**
+ * Runs a program with its own streams and collects what it writes; `input` goes to its stdin. A run that
+ * takes longer than `timeoutMs` is killed and fails the test (no limit when undefined).
+ */
+export function runProcess(
+  command: string,
+  args: string[],
+  options: {env: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number; label?: string},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {env, stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn(command, args, {env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => (stdout += chunk))
     child.stderr.on('data', (chunk) => (stderr += chunk))
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`oauthctl ${args.join(' ')} timed out; stderr: ${stderr}`))
-    }, timeoutMs)
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            child.kill('SIGKILL')
+            reject(new Error(`${options.label ?? command} timed out; stderr: ${stderr}`))
+          }, options.timeoutMs)
     child.on('error', reject)
     child.on('close', (code) => {
       clearTimeout(timer)
       resolve({code, stdout, stderr})
     })
-    child.stdin.end(input ?? '')
+    child.stdin.end(options.input ?? '')
   })
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string, timeoutMs = 60_000): Promise<RunResult> {
+  return runProcess(process.execPath, [cliPath, ...args], {env, input, timeoutMs, label: `oauthctl ${args.join(' ')}`})
 }
 
 export interface SandboxProcess {

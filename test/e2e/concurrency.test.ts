@@ -5,7 +5,7 @@ import {createServer, request, type IncomingMessage, type Server, type ServerRes
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
-import {cliPath, makeUserEnv, runCli} from './harness.js'
+import {cliPath, makeUserEnv, runCli, within} from './harness.js'
 
 /**
  * The token lifecycle under parallel scripts: one refresh for 30 processes, and a `kill -9` in the middle
@@ -142,14 +142,21 @@ describe('token lifecycle under parallel scripts', () => {
 
         proxy.hold = stage
         const held = new Promise<void>((resolve) => (proxy.heldSignal = resolve))
-        const victim = spawn(process.execPath, [cliPath, 'token'], {env: user.env, stdio: 'ignore'})
-        await held
+        const victim = spawn(process.execPath, [cliPath, 'token'], {env: user.env, stdio: ['ignore', 'ignore', 'pipe']})
+        let victimStderr = ''
+        victim.stderr?.on('data', (chunk: Buffer) => (victimStderr += chunk.toString()))
+        // A victim that ends before its refresh reaches the proxy fails the test with its words, never hangs it.
+        const endedEarly = new Promise<never>((_resolve, reject) =>
+          victim.once('exit', (code) => reject(new Error(`oauthctl token exited ${code} before its refresh was held: ${victimStderr}`))),
+        )
+        endedEarly.catch(() => {})
+        await within(Promise.race([held, endedEarly]), 30_000, 'the refresh grant to reach the proxy')
         // The refreshing process holds the refresh lock right now.
         assert.ok(readdirSync(join(user.configDir, 'locks')).some((name) => name.startsWith('refresh-')))
         const exited = new Promise((resolve) => victim.once('exit', resolve))
         victim.kill('SIGKILL')
-        await exited
-        await proxy.heldClientGone
+        await within(exited, 10_000, 'the killed process to exit')
+        await within(proxy.heldClientGone ?? Promise.resolve(), 10_000, "the killed process's connection to close")
         proxy.release?.()
 
         const stored = readSecrets(user.configDir)

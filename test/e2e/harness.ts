@@ -21,6 +21,15 @@ export interface RunResult {
  * Runs a program with its own streams and collects what it writes; `input` goes to its stdin. A run that
  * takes longer than `timeoutMs` is killed and fails the test (no limit when undefined).
  */
+/** Waits for `promise`, or fails after `ms` naming what was awaited: a test never waits without a limit. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const limit = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`gave up after ${ms} ms waiting for ${what}`)), ms)
+  })
+  return Promise.race([promise, limit]).finally(() => clearTimeout(timer))
+}
+
 export function runProcess(
   command: string,
   args: string[],

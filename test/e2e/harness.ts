@@ -17,10 +17,6 @@ export interface RunResult {
   stderr: string
 }
 
-/**
- * Runs a program with its own streams and collects what it writes; `input` goes to its stdin. A run that
- * takes longer than `timeoutMs` is killed and fails the test (no limit when undefined).
- */
 /** Waits for `promise`, or fails after `ms` naming what was awaited: a test never waits without a limit. */
 export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
@@ -30,6 +26,10 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   return Promise.race([promise, limit]).finally(() => clearTimeout(timer))
 }
 
+/**
+ * Runs a program with its own streams and collects what it writes; `input` goes to its stdin. A run that
+ * takes longer than `timeoutMs` is killed and fails the test (no limit when undefined).
+ */
 export function runProcess(
   command: string,
   args: string[],

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import {execFile} from 'node:child_process'
-import {mkdtempSync, readFileSync, realpathSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:https'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {createTestCa, type TestCa} from '../twins/tls-ca.js'
 import {cliPath, makeUserEnv, runCli, sandboxStats, sandboxSuite, type RunResult} from './harness.js'
@@ -104,6 +104,7 @@ describe('kubectl exec credential plugin', () => {
   after(async () => {
     await api?.close()
     ca?.cleanup()
+    if (kubeconfig) rmSync(dirname(kubeconfig), {recursive: true, force: true})
   })
 
   it('a missing login is one line on stderr, exit 4, nothing on stdout', async () => {
@@ -207,7 +208,10 @@ describe('kubectl exec credential plugin', () => {
     const unknown = await runCli(['setup-kubectl', '--cluster', 'nope', '--kubeconfig', kubeconfig], suite.user.env)
     assert.equal(unknown.code, 3)
     assert.match(unknown.stderr, /^error: the kubeconfig has no cluster named nope\n.*fake, other/)
-    const noKubectl = await runCli(['setup-kubectl', '--cluster', 'fake', '--kubeconfig', kubeconfig], {...suite.user.env, PATH: mkdtempSync(join(tmpdir(), 'oauthctl-empty-path-'))})
+    const emptyPath = mkdtempSync(join(tmpdir(), 'oauthctl-empty-path-'))
+    const noKubectl = await runCli(['setup-kubectl', '--cluster', 'fake', '--kubeconfig', kubeconfig], {...suite.user.env, PATH: emptyPath}).finally(() =>
+      rmSync(emptyPath, {recursive: true, force: true}),
+    )
     assert.equal(noKubectl.code, 3)
     assert.match(noKubectl.stderr, /^error: kubectl is not installed/)
   })

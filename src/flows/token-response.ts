@@ -103,7 +103,8 @@ export function secretsFromTokenResponse(
     idToken,
     expiresAt: expiresIn === undefined ? undefined : now + Math.round(expiresIn * 1000),
     obtainedAt: expiresIn === undefined ? undefined : now,
-    tokenType: response.token_type ?? previous?.tokenType,
+    // openid-client lower-cases token_type; a bound token is written as RFC 9449 §5 spells it.
+    tokenType: dpopKey ? 'DPoP' : (response.token_type ?? previous?.tokenType),
     clientSecret: previous?.clientSecret,
     dpopKey,
   }

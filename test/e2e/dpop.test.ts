@@ -117,7 +117,7 @@ describe('DPoP (RFC 9449) end to end against the sandbox (file store)', () => {
     assert.equal(asBearer.status, 401)
   })
 
-  it('exec, kubectl-credential and git-credential refuse to hand a DPoP-bound token to another program: exit 3', async () => {
+  it('exec and kubectl-credential refuse to hand a DPoP-bound token to another program: exit 3', async () => {
     const exec = await runCli(['exec', '--', 'true'], suite.user.env)
     assert.equal(exec.code, 3, exec.stderr)
     assert.equal(exec.stdout, '')
@@ -194,5 +194,38 @@ describe('DPoP from a provider definition', () => {
     } finally {
       env.cleanup()
     }
+  })
+})
+
+// scripts/test.mjs runs the suite inside a private D-Bus session with an unlocked gnome-keyring.
+const haveSecretService = process.env.OAUTHCTL_TEST_KEYRING_SESSION === '1' && Boolean(process.env.DBUS_SESSION_BUS_ADDRESS)
+const skipKeyring = !haveSecretService && process.env.CI !== 'true' ? 'no Secret Service session (run through scripts/test.mjs with gnome-keyring installed)' : false
+
+describe('DPoP with the OS keyring (gnome-keyring Secret Service)', {skip: skipKeyring}, () => {
+  let sandbox: SandboxProcess
+  let user: UserEnv
+
+  before(async () => {
+    assert.ok(haveSecretService, 'a Secret Service session is required under CI')
+    sandbox = await startSandboxProcess(['--auto-approve'])
+    user = makeUserEnv(sandbox.issuer, {OAUTHCTL_STORE: 'keyring'})
+  })
+  after(async () => {
+    await sandbox?.stop()
+    user?.cleanup()
+  })
+
+  it('the key is kept in the keyring with the tokens: no token file, get and refresh work, logout removes it', async () => {
+    const login = await runCli(DPOP_LOGIN, user.env)
+    assert.equal(login.code, 0, login.stderr)
+    assert.match(login.stderr, /Tokens stored in OS keyring/)
+    assert.deepEqual(tokenFiles(user.configDir), [])
+    assert.equal((await runCli(['get', '/v2/me'], user.env)).code, 0)
+    assert.equal((await runCli(['refresh'], user.env)).code, 0)
+    const me = await runCli(['get', '/v2/me'], user.env)
+    assert.equal(me.code, 0, me.stderr)
+    assert.equal(JSON.parse(me.stdout).id, 'demo')
+    assert.equal((await runCli(['logout'], user.env)).code, 0)
+    assert.equal((await runCli(['get', '/v2/me'], user.env)).code, 4)
   })
 })

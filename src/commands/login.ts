@@ -20,10 +20,10 @@ export default class Login extends BaseCommand {
     '<%= config.bin %> login -p sandbox --profile work --scope openid --scope offline_access',
     '<%= config.bin %> login sandbox --scope openid,profile --scope "email offline_access"',
     '<%= config.bin %> login sandbox --device',
-    '<%= config.bin %> login sandbox --dpop',
     '<%= config.bin %> login sandbox --no-browser --paste',
     '<%= config.bin %> token sandbox | <%= config.bin %> login sandbox --profile copy --with-token',
     '<%= config.bin %> login sandbox --client-credentials --client-id oauthctl-machine --client-secret sandbox-secret --scope api',
+    '<%= config.bin %> login sandbox --profile bound --dpop',
   ]
   static override args = {
     provider: Args.string({description: 'Provider name (see `oauthctl providers list`); or -p NAME.'}),

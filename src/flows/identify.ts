@@ -1,7 +1,6 @@
 import type {Context} from '../context.js'
 import {limitResponseBody, ResponseTooLargeError} from '../http/body-limit.js'
-import {loadProofSigner, setAuthorization, takeDPoPNonce} from '../http/dpop-request.js'
-import {LiteHeaders} from '../http/lite.js'
+import {fetchWithToken} from '../http/dpop-request.js'
 import type {DPoPKey} from '../store/dpop-key-record.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {applyPresetApiHeaders} from '../providers/quirks.js'
@@ -19,19 +18,8 @@ export async function identifyUser(ctx: Context, preset: ProviderPreset, tokens:
   if (!endpoint) return fromIdToken
   const url = /^https?:\/\//.test(endpoint) ? endpoint : `${preset.apiBase.replace(/\/+$/, '')}${endpoint}`
   try {
-    const signer = dpopKey ? await loadProofSigner({accessToken: tokens.access_token, dpopKey}, ctx.now) : undefined
-    const send = () => {
-      const headers = new LiteHeaders({accept: 'application/json'})
-      // A DPoP-bound token goes with a proof (RFC 9449 §7.1), as on every API call.
-      setAuthorization(headers, tokens.access_token, signer, 'GET', new URL(url))
-      applyPresetApiHeaders(preset, headers as unknown as Headers)
-      return ctx.fetch(url, {headers: headers as unknown as Headers, signal: interruptibleTimeout(ctx.signal, 10_000)})
-    }
-    let response = await send()
-    if (signer && takeDPoPNonce(new URL(url), response)) {
-      await response.body?.cancel()
-      response = await send()
-    }
+    // A DPoP-bound token goes with a proof (RFC 9449 §7.1), as on every API call.
+    const response = await fetchWithToken(ctx, url, tokens.access_token, dpopKey, (headers) => applyPresetApiHeaders(preset, headers as unknown as Headers), interruptibleTimeout(ctx.signal, 10_000))
     if (!response.ok) {
       ctx.debug(`identity lookup at ${url} answered ${response.status}`)
       return fromIdToken

@@ -47,3 +47,31 @@ export function takeDPoPNonce(url: URL, response: {status: number; headers: {get
   const challenge = response.headers.get('www-authenticate') ?? ''
   return response.status === 401 && /\bDPoP\b[^]*\berror\s*=\s*"?use_dpop_nonce"?/i.test(challenge) && previous !== nonce
 }
+
+/**
+ * One GET with a stored token outside the API client (identity lookup, `status --check`): the same
+ * Authorization (Bearer, or DPoP with a proof) and the same single `use_dpop_nonce` retry as API calls.
+ * `prepare` adds the request's other headers (the preset's, `accept`).
+ */
+export async function fetchWithToken(
+  deps: {fetch: (url: string, init: RequestInit) => Promise<Response>; now: () => number},
+  url: string,
+  accessToken: string,
+  dpopKey: TokenSecrets['dpopKey'],
+  prepare: (headers: LiteHeaders) => void,
+  signal?: AbortSignal,
+): Promise<Response> {
+  const {LiteHeaders} = await import('./lite.js')
+  const signer = await loadProofSigner({accessToken, dpopKey}, deps.now)
+  const target = new URL(url)
+  const send = () => {
+    const headers = new LiteHeaders({accept: 'application/json'})
+    setAuthorization(headers, accessToken, signer, 'GET', target)
+    prepare(headers)
+    return deps.fetch(url, {headers: headers as unknown as Headers, signal})
+  }
+  const response = await send()
+  if (!signer || !takeDPoPNonce(target, response)) return response
+  await response.body?.cancel()
+  return send()
+}

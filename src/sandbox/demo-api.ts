@@ -14,7 +14,7 @@ export interface DemoApiDeps {
 }
 
 /** Who a valid access token speaks for. */
-export interface Caller {
+interface Caller {
   /** The end user, absent for client-credentials tokens. */
   accountId?: string
   clientId: string

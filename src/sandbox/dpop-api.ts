@@ -1,6 +1,6 @@
 /// <reference path="./oidc-provider.d.ts" />
 import type {IncomingMessage, ServerResponse} from 'node:http'
-import type {Caller, DemoApiDeps} from './demo-api.js'
+import type {Provider} from 'oidc-provider'
 import type {DPoPVerifier} from './dpop.js'
 import {sendJson} from './http-util.js'
 
@@ -14,9 +14,9 @@ export async function authenticateDPoP(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
-  deps: DemoApiDeps,
+  deps: {provider: Provider; log: (line: string) => void},
   verifier: DPoPVerifier,
-): Promise<Caller | undefined> {
+): Promise<{accountId?: string; clientId: string} | undefined> {
   // error_description is a quoted-string: the descriptions are free of quotes and backslashes.
   const refuse = (error: string, description: string): undefined => {
     deps.log(`API ${req.method ?? '?'} ${url.pathname}: 401 ${error} ${description}`)

@@ -45,6 +45,10 @@ const env = {
 }
 const fileEnv = {OAUTHCTL_CONFIG_DIR: fileDir, OAUTHCTL_STORE: 'file'}
 const keyringEnv = {OAUTHCTL_CONFIG_DIR: keyringDir, OAUTHCTL_STORE: 'keyring'}
+// A DPoP-bound login (RFC 9449): every `get` signs a proof with node:crypto and, as a new process, answers
+// the demo API's first use_dpop_nonce with one retry.
+const dpopDir = mkdtempSync(join(tmpdir(), 'oauthctl-bench-dpop-'))
+const dpopEnv = {OAUTHCTL_CONFIG_DIR: dpopDir, OAUTHCTL_STORE: 'file'}
 
 /** Runs a command to completion without blocking the event loop (the sandbox lives in this process). */
 function run(args, extraEnv = {}) {
@@ -107,6 +111,7 @@ const fmt = (ms) => ms.toFixed(1).padStart(6)
 
 try {
   await run([cli, 'login', 'sandbox'], fileEnv)
+  await run([cli, 'login', 'sandbox', '--dpop', '--client-id', 'oauthctl-dpop'], dpopEnv)
   let keyring = true
   try {
     await run([cli, 'login', 'sandbox'], keyringEnv)
@@ -117,6 +122,7 @@ try {
   const cases = [
     {label: 'oauthctl token (file store)', args: [cli, 'token'], env: fileEnv, target: 1.2},
     {label: 'oauthctl get /v2/me (file store)', args: [cli, 'get', '/v2/me'], env: fileEnv, target: 1.45},
+    {label: 'oauthctl get /v2/me (DPoP, file)', args: [cli, 'get', '/v2/me'], env: dpopEnv, target: 1.45},
     ...(keyring
       ? [
           {label: 'oauthctl token (keyring)', args: [cli, 'token'], env: keyringEnv, target: 1.2},
@@ -157,4 +163,5 @@ try {
   await sandbox.close()
   rmSync(fileDir, {recursive: true, force: true})
   rmSync(keyringDir, {recursive: true, force: true})
+  rmSync(dpopDir, {recursive: true, force: true})
 }

@@ -31,6 +31,8 @@ export interface LoginRecord {
   clientId?: string
   /** API base learned at login (Salesforce `instance_url`), overriding the preset's. */
   apiBase?: string
+  /** `DPoP` for a DPoP-bound login (RFC 9449; its key is in the secret store); absent means Bearer. */
+  tokenType?: string
 }
 
 export interface ConfigData {
@@ -202,6 +204,7 @@ function checkLoginRecord(login: unknown): {field: string; expected: string} | u
   }
   if (!['keyring', 'file', 'memory'].includes(login.store as string)) return {field: 'store', expected: '"keyring" or "file"'}
   if (!Array.isArray(login.scopes)) return {field: 'scopes', expected: 'an array'}
+  if (login.tokenType !== undefined && login.tokenType !== 'DPoP' && login.tokenType !== 'Bearer') return {field: 'tokenType', expected: '"DPoP" or "Bearer"'}
   for (const field of ['expiresAt', 'obtainedAt'] as const) {
     const value = login[field]
     if (value !== undefined && !(typeof value === 'number' && Math.abs(value) <= MAX_TIME_MS)) {

@@ -23,6 +23,7 @@ export default class Login extends BaseCommand {
     '<%= config.bin %> login sandbox --no-browser --paste',
     '<%= config.bin %> token sandbox | <%= config.bin %> login sandbox --profile copy --with-token',
     '<%= config.bin %> login sandbox --client-credentials --client-id oauthctl-machine --client-secret sandbox-secret --scope api',
+    '<%= config.bin %> login sandbox --profile bound --dpop',
   ]
   static override args = {
     provider: Args.string({description: 'Provider name (see `oauthctl providers list`); or -p NAME.'}),
@@ -39,6 +40,7 @@ export default class Login extends BaseCommand {
     'client-auth': clientAuthFlag,
     json: Flags.boolean({description: 'Print the stored login (no secrets) as JSON on stdout.'}),
     jq: jqFlag,
+    dpop: Flags.boolean({description: 'Bind the tokens to a new DPoP key kept in the credential store (RFC 9449); every API call then signs a proof.'}),
     pkce: Flags.boolean({description: 'Send PKCE even where the preset has it off (LinkedIn apps enabled for the native flow).'}),
     device: Flags.boolean({description: 'Device flow (RFC 8628): approve on any device with a code; no browser here.', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'device')}),
     paste: Flags.boolean({description: 'Print the authorize URL and read the redirect URL you paste on stdin (SSH sessions).', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'paste')}),
@@ -63,6 +65,7 @@ export default class Login extends BaseCommand {
       mode: loginModeFromFlags(flags),
       pkce: flags.pkce,
       clientAuth: clientAuthFromFlag(flags['client-auth']),
+      dpop: flags.dpop,
     })
     const who = result.identity.name ?? result.identity.subject ?? 'unknown user'
     const subject = result.identity.subject && result.identity.subject !== who ? ` (${result.identity.subject})` : ''

@@ -39,6 +39,8 @@ export interface AddProviderInput {
   port?: number
   /** How the client authenticates at the token endpoint (`--client-auth`), instead of the default. */
   clientAuth?: ClientAuthMethod
+  /** `--dpop`: every login binds its tokens to a DPoP key (RFC 9449). */
+  dpop?: boolean
   /** Replace an existing custom provider of that name. */
   force?: boolean
 }
@@ -100,6 +102,7 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
     input.clientAuth,
     input.deviceUrl,
     input.registrationUrl,
+    input.dpop,
     ...Object.values(input.presetFlags ?? {}),
   ]
   if (!defines && !changes.some((value) => value !== undefined && value !== false && value !== 0)) {
@@ -160,6 +163,10 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
   if (input.displayName !== undefined) entry.displayName = input.displayName
   if (input.scopes && input.scopes.length > 0) entry.defaultScopes = input.scopes
   if (input.clientAuth !== undefined) entry.clientAuth = input.clientAuth
+  if (input.dpop) {
+    checkDPoPOffered(name, discovered?.metadata as Record<string, unknown> | undefined)
+    entry.dpop = true
+  }
 
   let registered: RegisteredClient | undefined
   if (input.register) {
@@ -274,5 +281,19 @@ function clientAuthFor(method: string): ClientAuthMethod {
   if (method === 'none' || method === 'client_secret_basic' || method === 'client_secret_post') return method
   throw new ConfigError(`the server registered the client for ${method} authentication, which oauthctl does not support`, {
     hint: 'Register an app by hand with a client secret (Basic or form body), or a public client.',
+  })
+}
+
+/**
+ * A server whose metadata lists DPoP algorithms without ES256, or none at all, cannot bind oauthctl's
+ * tokens: exit 3 before the provider is saved. Without metadata (endpoints given by hand) the login finds out.
+ * @see RFC 9449 §5.1 (`dpop_signing_alg_values_supported`)
+ */
+function checkDPoPOffered(name: string, metadata: Record<string, unknown> | undefined): void {
+  if (!metadata) return
+  const algs = metadata.dpop_signing_alg_values_supported
+  if (Array.isArray(algs) && algs.includes('ES256')) return
+  throw new ConfigError(`${name}'s metadata does not offer ES256 for DPoP proofs (dpop_signing_alg_values_supported: ${Array.isArray(algs) ? JSON.stringify(algs.slice(0, 8)) : 'absent'})`, {
+    hint: 'Leave out --dpop: this server does not bind tokens to keys.',
   })
 }

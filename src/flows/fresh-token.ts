@@ -1,7 +1,8 @@
 import type {Context} from '../context.js'
 import type {TokenSecrets} from '../store/token-store.js'
 import {getAccessToken} from './access-token.js'
-import {loadLogin, resolveTarget, type LoadedLogin} from './session.js'
+import {ConfigError} from '../errors.js'
+import {loadLogin, loginCommand, resolveTarget, type LoadedLogin, type Target} from './session.js'
 
 /** A login and an access token for it that is valid for at least 60 s. */
 export interface FreshToken {
@@ -13,12 +14,25 @@ export interface FreshToken {
  * The access token of a login (the named provider and profile, else the defaults), refreshed first when it
  * expires within 60 s, under the login's cross-process refresh lock (see {@link getAccessToken}). What
  * `token`, `exec` and the credential helpers hand to other programs.
+ * `handOffTo` names the program that gets the token (`exec`, git, kubectl): a DPoP-bound login is refused.
  *
  * @throws NotLoggedInError (exit 4) when there is no such login or the refresh failed.
  */
-export async function getFreshToken(ctx: Context, input: {provider?: string; profile?: string}): Promise<FreshToken> {
+export async function getFreshToken(ctx: Context, input: {provider?: string; profile?: string}, handOffTo?: string): Promise<FreshToken> {
   const config = ctx.config()
   const target = resolveTarget(config, input.provider, input.profile, ctx.tokenOverride)
   const login = await loadLogin(ctx, target, config)
-  return {login, secrets: await getAccessToken(ctx, login)}
+  const secrets = await getAccessToken(ctx, login)
+  if (handOffTo !== undefined && secrets.dpopKey) throw dpopHandOffError(target, handOffTo)
+  return {login, secrets}
+}
+
+/**
+ * A DPoP-bound token is useless to another program (it would need the key to sign a proof for each request,
+ * RFC 9449 §7.1), and handing over the key as well would defeat the binding: refused, exit 3.
+ */
+function dpopHandOffError(target: Target, handOffTo: string): ConfigError {
+  return new ConfigError(`the ${target.provider} login (profile ${target.profile}) has a DPoP-bound token, which ${handOffTo} cannot use: only oauthctl holds its key`, {
+    hint: `Call the API with oauthctl itself (oauthctl get ...), or log in again without --dpop: ${loginCommand(target)}`,
+  })
 }

@@ -1,5 +1,7 @@
 import type {Context} from '../context.js'
 import {limitResponseBody, ResponseTooLargeError} from '../http/body-limit.js'
+import {fetchWithToken} from '../http/dpop-request.js'
+import type {DPoPKey} from '../store/dpop-key-record.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {applyPresetApiHeaders} from '../providers/quirks.js'
 import {interruptibleTimeout} from '../util/interrupt.js'
@@ -9,19 +11,15 @@ import {identityFromClaims, userOfAnswer, type Identity, type TokenResponseLike}
  * Who just logged in: the ID token's claims when they name the user, else the provider's userinfo or
  * "me" endpoint. Best effort: a failure here never fails the login.
  */
-export async function identifyUser(ctx: Context, preset: ProviderPreset, tokens: TokenResponseLike): Promise<Identity> {
+export async function identifyUser(ctx: Context, preset: ProviderPreset, tokens: TokenResponseLike, dpopKey?: DPoPKey): Promise<Identity> {
   const fromIdToken = identityFromClaims(tokens.claims?.())
   if (fromIdToken.subject && fromIdToken.name) return fromIdToken
   const endpoint = preset.userinfoEndpoint && tokens.id_token ? preset.userinfoEndpoint : preset.meEndpoint
   if (!endpoint) return fromIdToken
   const url = /^https?:\/\//.test(endpoint) ? endpoint : `${preset.apiBase.replace(/\/+$/, '')}${endpoint}`
   try {
-    const headers = new Headers({authorization: `Bearer ${tokens.access_token}`, accept: 'application/json'})
-    applyPresetApiHeaders(preset, headers)
-    const response = await ctx.fetch(url, {
-      headers,
-      signal: interruptibleTimeout(ctx.signal, 10_000),
-    })
+    // A DPoP-bound token goes with a proof (RFC 9449 §7.1), as on every API call.
+    const response = await fetchWithToken(ctx, url, tokens.access_token, dpopKey, (headers) => applyPresetApiHeaders(preset, headers as unknown as Headers), interruptibleTimeout(ctx.signal, 10_000))
     if (!response.ok) {
       ctx.debug(`identity lookup at ${url} answered ${response.status}`)
       return fromIdToken

@@ -1,4 +1,6 @@
 import type {Context} from '../context.js'
+import {fetchWithToken} from '../http/dpop-request.js'
+import type {DPoPKey} from '../store/dpop-key-record.js'
 import {AuthorizationError, UsageError} from '../errors.js'
 import {limitResponseBody, ResponseTooLargeError} from '../http/body-limit.js'
 import type {ProviderPreset} from '../providers/preset.js'
@@ -75,16 +77,12 @@ const TOKEN_ERRORS_IN_OK = new Set(['not_authed', 'invalid_auth', 'account_inact
  * Tries an access token against the provider's "me" endpoint (or userinfo). 401 means the token does not
  * work; any other failure (403 for a narrow scope, 5xx, network) leaves the question open.
  */
-export async function checkAccessToken(ctx: Context, preset: ProviderPreset, accessToken: string, url = tokenCheckUrl(preset)): Promise<TokenCheck> {
+export async function checkAccessToken(ctx: Context, preset: ProviderPreset, accessToken: string, url = tokenCheckUrl(preset), dpopKey?: DPoPKey): Promise<TokenCheck> {
   if (!url) return {outcome: 'unknown', reason: `${preset.displayName} has no userinfo or "me" endpoint to try it against`}
   try {
-    const headers = new Headers({authorization: `Bearer ${accessToken}`, accept: 'application/json'})
-    // The preset's own headers and User-Agent (Reddit throttles generic ones) on this API call too.
-    applyPresetApiHeaders(preset, headers)
-    const response = await ctx.fetch(url, {
-      headers,
-      signal: interruptibleTimeout(ctx.signal, 10_000),
-    })
+    // The preset's own headers and User-Agent (Reddit throttles generic ones) on this API call too; a
+    // DPoP-bound token with its proof (RFC 9449 §7.1).
+    const response = await fetchWithToken(ctx, url, accessToken, dpopKey, (headers) => applyPresetApiHeaders(preset, headers as unknown as Headers), interruptibleTimeout(ctx.signal, 10_000))
     if (response.status === 401) {
       await response.body?.cancel()
       return {outcome: 'rejected', url, status: 401}

@@ -66,7 +66,7 @@ export async function printKubectlCredential(ctx: Context, input: KubectlCredent
 
 async function getFreshAccessToken(ctx: Context, input: KubectlCredentialInput): Promise<{token: string; expiresAt?: number}> {
   if (ctx.tokenOverride) return {token: ctx.tokenOverride}
-  const {secrets} = await getFreshToken(ctx, input)
+  const {secrets} = await getFreshToken(ctx, input, 'kubectl')
   return {token: secrets.accessToken, expiresAt: secrets.expiresAt}
 }
 

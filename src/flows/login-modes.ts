@@ -2,6 +2,7 @@ import type {Context} from '../context.js'
 import type {OptionValues} from '../providers/options.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import type {KnownIssuer} from './issuer-check.js'
+import type {DPoPKey} from '../store/dpop-key-record.js'
 import {registerSecret} from '../redact.js'
 import {rememberLoginSettings} from './client-secret.js'
 import {loginWithClientCredentials} from './client-credentials.js'
@@ -43,7 +44,7 @@ export function presetForMode(preset: ProviderPreset, mode: LoginMode | undefine
 export async function obtainTokensWithoutListener(
   ctx: Context,
   mode: 'device' | 'paste',
-  input: {preset: ProviderPreset; credentials: ClientCredentials; scopes: string[]; port?: number; knownIssuers?: readonly KnownIssuer[]},
+  input: {preset: ProviderPreset; credentials: ClientCredentials; scopes: string[]; port?: number; knownIssuers?: readonly KnownIssuer[]; dpopKey?: DPoPKey},
 ): Promise<TokenResponseLike> {
   if (mode === 'device') {
     return loginWithDevice(
@@ -56,6 +57,7 @@ export async function obtainTokensWithoutListener(
     stdinIsTTY: ctx.io.stdinIsTTY,
     fetch: ctx.fetch,
     signal: ctx.signal,
+    dpopKey: input.dpopKey,
     readPaste: () => readInput(ctx.io.stdin, {firstLine: true, signal: ctx.signal}),
   })
 }

@@ -29,6 +29,8 @@ export interface LoginInput {
   pkce?: boolean
   /** How the client authenticates at the token endpoint, instead of the preset's (`--client-auth`). */
   clientAuth?: ClientAuthMethod
+  /** `--dpop`: bind the tokens to a new DPoP key (RFC 9449), as a provider with `dpop: true` always does. */
+  dpop?: boolean
 }
 
 export interface LoginResult {

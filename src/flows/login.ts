@@ -1,6 +1,6 @@
 import {assertWritableConfigDir} from '../config.js'
 import type {Context} from '../context.js'
-import {ConfigError} from '../errors.js'
+import {ConfigError, UsageError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {optionValuesFromFlags} from '../providers/options.js'
 import {apiBaseFromTokenResponse, withClientId} from '../providers/quirks.js'
@@ -8,6 +8,7 @@ import {listProviders, resolveProvider} from '../providers/registry.js'
 import {registerSecret} from '../redact.js'
 import {readClientSecret, rememberLoginSettings} from './client-secret.js'
 import type {ClientCredentials} from './oauth-client.js'
+import {createDPoPKey} from './dpop-key.js'
 import {identifyUser} from './identify.js'
 import type {KnownIssuer} from './issuer-check.js'
 import {grantOfMode, loginWithoutAuthorization, obtainTokensWithoutListener, presetForMode} from './login-modes.js'
@@ -55,6 +56,8 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const resolved = Object.keys(options).length > 0 ? resolveProvider(named.name, config, ctx.env, options) : named
   const withPkce = input.pkce ? {...resolved, pkce: 'required' as const} : resolved
   const preset = input.clientAuth ? {...withPkce, clientAuth: input.clientAuth} : withPkce
+  const dpop = input.dpop === true || preset.dpop === true
+  if (dpop) checkDPoPMode(input.mode)
   if (input.mode === 'token' || input.mode === 'client-credentials') {
     return loginWithoutAuthorization(ctx, input.mode, preset, input, options)
   }
@@ -71,8 +74,10 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const credentials = resolveClientCredentials(presetForMode(preset, input.mode), {...input, storedSecret}, ctx.env)
   const scopes = input.scopes && input.scopes.length > 0 ? input.scopes : preset.defaultScopes
   const knownIssuers = issuersOfOtherProviders(ctx, preset.name)
+  // The key is made before the browser opens and stored with the tokens it binds (RFC 9449 §5).
+  const dpopKey = dpop ? await createDPoPKey() : undefined
   const tokens = input.mode === 'device' || input.mode === 'paste'
-    ? await obtainTokensWithoutListener(ctx, input.mode, {preset, credentials, scopes, port: input.port, knownIssuers})
+    ? await obtainTokensWithoutListener(ctx, input.mode, {preset, credentials, scopes, port: input.port, knownIssuers, dpopKey})
     : await loginWithLoopback(
     {preset, credentials, scopes, port: input.port, timeoutMs: input.timeoutMs, openBrowser: input.openBrowser, knownIssuers},
     {
@@ -84,16 +89,17 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
       debug: ctx.debug,
       signal: ctx.signal,
       fetch: ctx.fetch,
+      dpopKey,
     },
   )
   registerSecret(tokens.access_token)
   registerSecret(tokens.refresh_token)
   // Salesforce and the like name the API host in the token response; identify the user there already.
   const apiBase = apiBaseFromTokenResponse(preset, tokens as unknown as Record<string, unknown>)
-  const identity = await identifyUser(ctx, withClientId(apiBase ? {...preset, apiBase} : preset, credentials.clientId), tokens)
+  const identity = await identifyUser(ctx, withClientId(apiBase ? {...preset, apiBase} : preset, credentials.clientId), tokens, dpopKey)
   // The identity lookup is best effort and swallows an abort: check before anything is written.
   throwIfInterrupted(ctx.signal, 'login interrupted before the tokens were stored; nothing was stored')
-  const secrets = secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug)
+  const secrets = secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug, dpopKey)
   if (credentials.clientSecret) secrets.clientSecret = credentials.clientSecret
   const granted = typeof tokens.scope === 'string' && tokens.scope ? tokens.scope.split(/[ ,]+/) : scopes
   // `used` is where the secrets went: the file store if the keyring refused the write.
@@ -104,6 +110,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     grant: grantOfMode(input.mode),
     clientId: credentials.clientId,
     ...(apiBase ? {apiBase} : {}),
+    ...(dpopKey ? {tokenType: 'DPoP'} : {}),
   })
   const saved = await rememberLoginSettings(ctx, used, preset, {
     clientId: credentials.clientId,
@@ -115,6 +122,19 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   })
   for (const line of saved) ctx.io.say(line)
   return {record, identity, storeKind: used.kind, storeLocation: used.location}
+}
+
+/**
+ * DPoP binds tokens from an authorization code (browser or paste login). The device and client
+ * credentials grants and imported tokens are not bound yet: a usage error (exit 2) rather than a Bearer
+ * token the user did not ask for.
+ */
+function checkDPoPMode(mode: LoginInput['mode']): void {
+  if (mode === undefined || mode === 'browser' || mode === 'paste') return
+  const flag = mode === 'token' ? '--with-token' : `--${mode}`
+  throw new UsageError(`DPoP (--dpop, or a provider with dpop: true) works with the browser and --paste logins, not with ${flag}`, {
+    hint: 'Log in in the browser (or with --paste) to get DPoP-bound tokens.',
+  })
 }
 
 /** The issuers of every other provider oauthctl knows (built-in and configured), for issuerForResponse. */

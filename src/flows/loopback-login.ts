@@ -5,6 +5,8 @@ import {hintForError, nonEmptyParams, usesPkce, type ProviderPreset} from '../pr
 import {issuerForResponse, type KnownIssuer} from './issuer-check.js'
 import {formatRemaining, headlessAdvice, startCountdown} from './waiting.js'
 import {describeOAuthError, hintForOAuthFailure, oauthctlErrorIn, isUnreachable, unreachableError, oauthErrorCode, oauthErrorDescription} from './oauth-errors.js'
+import type {DPoPKey} from '../store/dpop-key-record.js'
+import {dpopOptions} from './dpop-key.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
 import type {TokenResponseLike} from './token-response.js'
 
@@ -33,6 +35,8 @@ export interface LoopbackLoginDeps {
   debug?(line: string): void
   signal?: AbortSignal
   fetch?: FetchFn
+  /** The DPoP key the tokens are to be bound to (`login --dpop`); none for Bearer tokens. */
+  dpopKey?: DPoPKey
 }
 
 /** The longest `login --timeout` (seconds): one day. */
@@ -94,7 +98,7 @@ export async function beginAuthorization(
   preset: ProviderPreset,
   credentials: ClientCredentials,
   scopes: string[],
-  deps: {fetch?: FetchFn; signal?: AbortSignal} = {},
+  deps: {fetch?: FetchFn; signal?: AbortSignal; dpopKey?: DPoPKey} = {},
   knownIssuers: readonly KnownIssuer[] = [],
 ): Promise<AuthorizationAttempt> {
   const client = await import('openid-client')
@@ -120,6 +124,8 @@ export async function beginAuthorization(
           callbackUrl,
           {pkceCodeVerifier: codeVerifier, expectedState: state, ...(idTokenChecked ? {expectedNonce: nonce} : {})},
           {redirect_uri: redirectUri},
+          // DPoP: the exchange carries a proof, so the tokens are bound to the login's key (RFC 9449 §5).
+          await dpopOptions(exchangeConfig, deps.dpopKey),
         )
       } catch (error) {
         const own = oauthctlErrorIn(error)

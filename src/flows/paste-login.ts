@@ -25,6 +25,8 @@ export interface PasteLoginDeps {
   fetch?: FetchFn
   /** Ctrl-C: ends the code exchange at once (exit 130). */
   signal?: AbortSignal
+  /** The DPoP key the tokens are to be bound to (`login --dpop`). */
+  dpopKey?: import('../store/dpop-key-record.js').DPoPKey
 }
 
 /**

@@ -16,7 +16,8 @@ export async function printToken(
     ctx.io.out(formatToken(ctx.tokenOverride, format, {provider: input.provider ?? 'given', host: input.host}))
     return
   }
-  const {login, secrets} = await getFreshToken(ctx, input)
+  // `--header`, `--curl-config` and `--netrc` hand the token to curl as Bearer: not for a DPoP-bound token.
+  const {login, secrets} = await getFreshToken(ctx, input, format === 'plain' ? undefined : format === 'netrc' ? 'a .netrc reader' : 'curl')
   if (!json) {
     ctx.io.out(formatToken(secrets.accessToken, format, {provider: login.target.provider, preset: login.preset, host: input.host}))
     return

@@ -3,6 +3,7 @@ import {NotLoggedInError} from '../errors.js'
 import {registerSecret} from '../redact.js'
 import type {TokenSecrets} from '../store/token-store.js'
 import {describeOAuthError, oauthctlErrorIn, oauthErrorCode, unreachableError} from './oauth-errors.js'
+import {dpopOptions} from './dpop-key.js'
 import {createOAuthConfig} from './oauth-client.js'
 import {loginCommand, saveRefreshedTokens, type LoadedLogin} from './session.js'
 import {secretsFromTokenResponse} from './token-response.js'
@@ -34,7 +35,9 @@ export async function refreshTokens(ctx: Context, login: LoadedLogin, secrets: T
   let response
   try {
     // `scope` on a refresh may only narrow what was granted (RFC 6749 §6): `oauthctl refresh --scope`.
-    response = await client.refreshTokenGrant(config, secrets.refreshToken, narrowTo ? {scope: narrowTo.join(preset.scopeSeparator)} : undefined)
+    // A DPoP login's refresh carries a proof by the same key, so the new token stays bound to it (RFC 9449 §5).
+    const dpop = await dpopOptions(config, secrets.dpopKey)
+    response = await client.refreshTokenGrant(config, secrets.refreshToken, narrowTo ? {scope: narrowTo.join(preset.scopeSeparator)} : undefined, dpop)
   } catch (error) {
     // A refusal of our own (an oversized answer) keeps its exit code.
     const own = oauthctlErrorIn(error)

@@ -41,7 +41,7 @@ export async function checkLogin(ctx: Context, target: Target): Promise<LoginChe
   const url = useUserinfo ? preset.userinfoEndpoint : tokenCheckUrl(preset, apiBase)
   if (url) {
     const method = useUserinfo ? 'userinfo' : 'api'
-    const check = await checkAccessToken(ctx, preset, secrets.accessToken, url)
+    const check = await checkAccessToken(ctx, preset, secrets.accessToken, url, secrets.dpopKey)
     if (check.outcome === 'accepted') return {ok: true, method, detail: `accepted by ${url}`}
     if (check.outcome === 'rejected') return {ok: false, method, detail: `rejected by ${url} (${check.error ? `"ok": false, "error": "${check.error}"` : `HTTP ${check.status}`})`}
     // Not reachable, or an answer that says nothing about the token: that is not a broken login.

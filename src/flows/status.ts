@@ -14,6 +14,8 @@ export interface StatusEntry {
   expired: boolean
   hasRefreshToken: boolean
   grant: string
+  /** `Bearer`, or `DPoP` for tokens bound to a key (RFC 9449). */
+  tokenType: string
   store: string
 }
 
@@ -37,6 +39,7 @@ export function listStatus(ctx: Context): StatusEntry[] {
       expired: record.expiresAt !== undefined && record.expiresAt <= now,
       hasRefreshToken: record.hasRefreshToken,
       grant: record.grant,
+      tokenType: record.tokenType ?? 'Bearer',
       store: record.store,
     }))
 }
@@ -57,7 +60,8 @@ export function formatStatus(entries: StatusEntry[], now: number): string[] {
     const who = [entry.name, entry.subject && entry.subject !== entry.name ? `(${entry.subject})` : undefined].filter(Boolean).join(' ')
     lines.push(`${entry.default ? '*' : ' '} ${entry.provider}, profile "${entry.profile}"${who ? `: ${who}` : ''}`)
     const expiry = entry.expiresAt === null ? 'no expiry given' : `${entry.expired ? 'expired' : 'expires'} ${relativeTime(entry.expiresAt, now)} (${entry.expiresAt})`
-    lines.push(`    token: ${expiry}${entry.hasRefreshToken ? ', refreshable' : ''}; store: ${entry.store}`)
+    const bound = entry.tokenType === 'DPoP' ? ', DPoP-bound' : ''
+    lines.push(`    token: ${expiry}${entry.hasRefreshToken ? ', refreshable' : ''}${bound}; store: ${entry.store}`)
     lines.push(`    scopes: ${entry.scopes.join(' ') || '(none)'}`)
   }
   return lines

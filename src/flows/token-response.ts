@@ -1,4 +1,5 @@
-import {AuthorizationError} from '../errors.js'
+import {AuthorizationError, ConfigError} from '../errors.js'
+import type {DPoPKey} from '../store/dpop-key-record.js'
 import type {TokenSecrets} from '../store/token-store.js'
 
 /** The parts of a token endpoint response (RFC 6749 §5.1) oauthctl keeps; openid-client's result fits. */
@@ -49,18 +50,29 @@ export function checkExpiresIn(value: unknown, note?: (line: string) => void): n
 }
 
 /**
- * Refuses token types oauthctl cannot use: it sends every access token as `Authorization: Bearer`, so a
- * DPoP-bound token (RFC 9449) or a MAC token would be sent wrongly. A missing type is a bearer token.
- * @throws AuthorizationError (exit 5); the caller stores nothing.
- * @see RFC 6750, RFC 9449 §5
+ * Refuses token types oauthctl cannot use. A Bearer login sends its token as `Authorization: Bearer`, so a
+ * DPoP-bound token it did not ask for (it holds no key for it) or a MAC token would be sent wrongly; a DPoP
+ * login (`bound`) needs `token_type` DPoP, since a Bearer answer means the server ignored the proof.
+ * A missing type is a bearer token.
+ * @throws AuthorizationError (exit 5) for an unusable type; ConfigError (exit 3) when a DPoP login got a
+ *   Bearer token. The caller stores nothing.
+ * @see RFC 6750, RFC 9449 §5 (`token_type` DPoP), §7.1
  */
-export function checkTokenType(tokenType: unknown): void {
-  if (tokenType === undefined || (typeof tokenType === 'string' && tokenType.toLowerCase() === 'bearer')) return
+export function checkTokenType(tokenType: unknown, bound = false): void {
+  const type = typeof tokenType === 'string' ? tokenType.toLowerCase() : tokenType
+  if (bound) {
+    if (type === 'dpop') return
+    if (type === undefined || type === 'bearer') {
+      throw new ConfigError('the authorization server ignored the DPoP proof of this login and issued an unbound token (token_type Bearer); nothing was stored', {
+        hint: 'Log in without --dpop (and without `dpop` in the provider definition), or enable DPoP for this client at the provider.',
+      })
+    }
+  } else if (type === undefined || type === 'bearer') return
   const shown = typeof tokenType === 'string' ? tokenType.replace(/[^\x20-\x7e]/g, '?').slice(0, 40) : typeof tokenType
-  const dpop = typeof tokenType === 'string' && tokenType.toLowerCase() === 'dpop'
+  const dpop = type === 'dpop'
   throw new AuthorizationError(
-    `the authorization server issued a ${dpop ? 'DPoP-bound' : 'non-bearer'} token (token_type ${JSON.stringify(shown)}), which oauthctl cannot use yet; nothing was stored`,
-    {hint: dpop ? 'Ask for bearer tokens: turn off DPoP binding for this client at the provider.' : 'oauthctl supports bearer tokens (RFC 6750) only.'},
+    `the authorization server issued a ${dpop ? 'DPoP-bound' : 'non-bearer'} token (token_type ${JSON.stringify(shown)}), which oauthctl cannot use ${dpop ? 'without the key it is bound to' : 'yet'}; nothing was stored`,
+    {hint: dpop ? 'Log in with --dpop (RFC 9449), or turn off DPoP binding for this client at the provider.' : 'oauthctl supports bearer (RFC 6750) and DPoP (RFC 9449) tokens only.'},
     'unsupported_token_type',
   )
 }
@@ -76,8 +88,9 @@ export function secretsFromTokenResponse(
   now: number,
   previous?: TokenSecrets,
   note?: (line: string) => void,
+  dpopKey: DPoPKey | undefined = previous?.dpopKey,
 ): TokenSecrets {
-  checkTokenType(response.token_type)
+  checkTokenType(response.token_type, dpopKey !== undefined)
   const expiresIn = checkExpiresIn(response.expires_in, note)
   let idToken = response.id_token ?? previous?.idToken
   if (idToken !== undefined && idToken.length > MAX_STORED_ID_TOKEN_CHARS) {
@@ -90,8 +103,10 @@ export function secretsFromTokenResponse(
     idToken,
     expiresAt: expiresIn === undefined ? undefined : now + Math.round(expiresIn * 1000),
     obtainedAt: expiresIn === undefined ? undefined : now,
-    tokenType: response.token_type ?? previous?.tokenType,
+    // openid-client lower-cases token_type; a bound token is written as RFC 9449 §5 spells it.
+    tokenType: dpopKey ? 'DPoP' : (response.token_type ?? previous?.tokenType),
     clientSecret: previous?.clientSecret,
+    dpopKey,
   }
   for (const key of Object.keys(secrets) as (keyof TokenSecrets)[]) {
     if (secrets[key] === undefined) delete secrets[key]

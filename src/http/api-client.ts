@@ -4,6 +4,7 @@ import type {LoadedLogin} from '../flows/session.js'
 import {getAccessToken} from '../flows/access-token.js'
 import {isLoopbackUrl} from '../providers/preset.js'
 import {applyPresetApiHeaders, DEFAULT_USER_AGENT} from '../providers/quirks.js'
+import {loadProofSigner, setAuthorization, takeDPoPNonce, type ProofSigner} from './dpop-request.js'
 import {LiteHeaders} from './lite.js'
 import {REDIRECT_STATUSES, tooManyRedirects} from './redirects.js'
 import {fetchWithRetry, sleep} from './retry.js'
@@ -107,7 +108,8 @@ export interface SendOptions {
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization']
 
 /**
- * Sends one API request with the login's bearer token. Redirects (GET/HEAD only) are followed by hand so
+ * Sends one API request with the login's token (Bearer, or DPoP with a fresh proof per attempt and one
+ * retry when the API asks for a DPoP nonce, RFC 9449 §7.1, §9). Redirects (GET/HEAD only) are followed by hand so
  * that the Authorization header (and any Cookie) is dropped as soon as the origin changes; a redirect
  * target needs no allow-listing because no credential goes there. Connection resets and 429/503 are
  * retried for idempotent methods (see fetchWithRetry). A 401 on the token we sent triggers one refresh
@@ -118,7 +120,14 @@ export async function sendAuthorized(ctx: Context, login: LoadedLogin, url: URL,
   applyPresetApiHeaders(login.preset, headers as unknown as Headers)
   const options = {...given, headers: headers as unknown as Headers}
   let secrets = await getAccessToken(ctx, login)
-  let response = await sendFollowingRedirects(ctx, url, options, secrets.accessToken)
+  const signer = await loadProofSigner(secrets, ctx.now)
+  let response = await sendFollowingRedirects(ctx, url, options, secrets.accessToken, signer)
+  if (signer && takeDPoPNonce(url, response)) {
+    // RFC 9449 §9: the API wants a nonce in the proof; it gave one, so the request goes once more.
+    await response.body?.cancel()
+    ctx.debug(`${url.origin} answered use_dpop_nonce; retrying once with the nonce it gave`)
+    response = await sendFollowingRedirects(ctx, url, options, secrets.accessToken, signer)
+  }
   if (response.status === 401 && /(?:^|,)\s*UMA\b/i.test(response.headers.get('www-authenticate') ?? '')) {
     // UMA 2.0: the API wants a requesting party token for a permission ticket, not a refreshed token.
     const {retryWithUma} = await import('./uma.js')
@@ -129,12 +138,12 @@ export async function sendAuthorized(ctx: Context, login: LoadedLogin, url: URL,
     await response.body?.cancel()
     ctx.debug(`${url.origin} answered 401; refreshing once and retrying`)
     secrets = await getAccessToken(ctx, login, {rejectedAccessToken: secrets.accessToken})
-    response = await sendFollowingRedirects(ctx, url, options, secrets.accessToken)
+    response = await sendFollowingRedirects(ctx, url, options, secrets.accessToken, signer)
   }
   return response
 }
 
-async function sendFollowingRedirects(ctx: Context, start: URL, options: SendOptions, accessToken: string): Promise<Response> {
+async function sendFollowingRedirects(ctx: Context, start: URL, options: SendOptions, accessToken: string, signer?: ProofSigner): Promise<Response> {
   const tokenOrigin = start.origin
   const follow = options.method === 'GET' || options.method === 'HEAD'
   const retryDeps = {now: ctx.now, sleep: (ms: number) => sleep(ms, ctx.signal), say: (line: string) => ctx.io.say(line)}
@@ -145,21 +154,26 @@ async function sendFollowingRedirects(ctx: Context, start: URL, options: SendOpt
     if (url.origin !== tokenOrigin) sendToken = false
     const headers = new LiteHeaders(options.headers as Headers)
     if (!headers.has('user-agent')) headers.set('user-agent', DEFAULT_USER_AGENT)
-    if (sendToken) headers.set('authorization', `Bearer ${accessToken}`)
-    else for (const name of CREDENTIAL_HEADERS) headers.delete(name)
+    if (sendToken) setAuthorization(headers, accessToken, signer, options.method, url)
+    else for (const name of [...CREDENTIAL_HEADERS, 'dpop']) headers.delete(name)
     ctx.debug(`${options.method} ${url.href}${headers.has('authorization') ? ' (with token)' : ' (no token)'}`)
     const target = url
+    let firstAttempt = true
     const response = await fetchWithRetry(
       options.method,
       target,
-      () =>
-        ctx.fetch(target, {
+      () => {
+        // A retried attempt (429, 503, reset) is a new request: it needs a proof of its own.
+        if (!firstAttempt && sendToken && signer) setAuthorization(headers, accessToken, signer, options.method, target)
+        firstAttempt = false
+        return ctx.fetch(target, {
           method: options.method,
           headers,
           body: hop === 0 ? options.body : undefined,
           redirect: 'manual',
           signal: ctx.signal,
-        }),
+        })
+      },
       retryDeps,
     )
     ctx.debug(`-> HTTP ${response.status} ${response.statusText}`)

@@ -63,6 +63,7 @@ const FIELDS: Record<string, [Check, string]> = {
   clientAuth: [oneOf('none', 'client_secret_basic', 'client_secret_post'), '"none", "client_secret_basic" or "client_secret_post"'],
   clientId: [isString, 'a non-empty string'],
   clientSecretRequired: [isBoolean, 'true or false'],
+  dpop: [isBoolean, 'true or false'],
   consoleUrl: [isUrl, URL_EXPECTED],
   loopback: [isLoopbackRules, 'an object {host: "127.0.0.1" | "localhost" | "[::1]", anyPort: boolean, defaultPort?: 1-65535, path: "/..."}'],
   authorizeParams: [isStringRecord, 'an object of string values'],

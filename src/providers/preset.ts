@@ -186,6 +186,8 @@ export interface ProviderPreset {
   quirks?: ProviderQuirks
   /** PKCE at this provider; absent means `required`. */
   pkce?: PkceSupport
+  /** Every login binds its tokens to a DPoP key (RFC 9449), as `login --dpop` does. */
+  dpop?: boolean
   /**
    * Headers sent on every API call unless the user gives the same header with `-H` (LinkedIn-Version,
    * GitHub's Accept and X-GitHub-Api-Version). `{client_id}` in a value is the login's client id (Twitch's

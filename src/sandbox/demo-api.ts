@@ -2,6 +2,8 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import type {Provider} from 'oidc-provider'
 import {profileFor} from './accounts.js'
+import {authenticateDPoP} from './dpop-api.js'
+import {createDPoPVerifier, type DPoPVerifier} from './dpop.js'
 import {BodyTooLargeError, readBody, sendJson} from './http-util.js'
 
 export interface DemoApiDeps {
@@ -26,7 +28,7 @@ class BadRequest extends Error {}
 
 /**
  * The protected demo API under `/api`: every endpoint needs `Authorization: Bearer <access token>`
- * that this sandbox issued (authorization code, refresh, device or client-credentials grant), unexpired
+ * (or `DPoP <token>` with a valid proof for a DPoP-bound token, dpop-api.ts) that this sandbox issued (authorization code, refresh, device or client-credentials grant), unexpired
  * and unrevoked; otherwise 401 with a `WWW-Authenticate` challenge (RFC 6750 §3) and a JSON body.
  *
  * Endpoints (all JSON):
@@ -41,9 +43,10 @@ class BadRequest extends Error {}
  */
 export function createDemoApi(deps: DemoApiDeps): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
   const flakyAttempts = new Map<string, number>()
+  const dpop = createDPoPVerifier()
 
   return async (req, res, url) => {
-    const caller = await authenticate(req, res, url, deps)
+    const caller = await authenticate(req, res, url, deps, dpop)
     if (!caller) return
     const path = url.pathname.replace(/\/+$/, '') || '/'
     const query = url.searchParams
@@ -75,8 +78,9 @@ export function createDemoApi(deps: DemoApiDeps): (req: IncomingMessage, res: Se
  * The caller behind the request's bearer token, or undefined after answering 401.
  * @see RFC 6750 §2.1 (header), §3 (challenge: no error code when no token was sent)
  */
-async function authenticate(req: IncomingMessage, res: ServerResponse, url: URL, deps: DemoApiDeps): Promise<Caller | undefined> {
+async function authenticate(req: IncomingMessage, res: ServerResponse, url: URL, deps: DemoApiDeps, dpop: DPoPVerifier): Promise<Caller | undefined> {
   const header = req.headers.authorization ?? ''
+  if (/^DPoP /i.test(header)) return authenticateDPoP(req, res, url, deps, dpop)
   if (!/^Bearer(?: |$)/i.test(header)) {
     // No credentials, or another scheme: a bare challenge, no error code (RFC 6750 §3.1).
     deps.log(`API ${req.method ?? '?'} ${url.pathname}: 401 no bearer token`)

@@ -1,6 +1,7 @@
 /// <reference path="./oidc-provider.d.ts" />
 import type {Client, ClientMetadata, Configuration, KoaContextWithOIDC} from 'oidc-provider'
 import {findAccount, SCOPE_CLAIMS} from './accounts.js'
+import {buildDPoPClient, buildDPoPFeature} from './dpop.js'
 import {createMemoryAdapter} from './memory-adapter.js'
 import {restoreOfflineAccess} from './offline-access.js'
 import {
@@ -67,6 +68,7 @@ export function buildProviderConfiguration({accessTokenTtl, secrets, InvalidTarg
       redirect_uris: [],
       scope: 'api',
     },
+    buildDPoPClient(CLI_REDIRECT_URI, ['authorization_code', 'refresh_token']),
   ]
 
   return {
@@ -130,8 +132,9 @@ export function buildProviderConfiguration({accessTokenTtl, secrets, InvalidTarg
     features: {
       // The sandbox serves its own /interaction pages (interactions.ts).
       devInteractions: {enabled: false},
-      // Bearer only: the demo API does not check DPoP proofs, so do not offer sender-constrained tokens.
-      dPoP: {enabled: false},
+      // DPoP (dpop.ts): tokens are bound when the token request carries a proof; the oauthctl-dpop client
+      // needs one. The public oauthctl client sends none, so it keeps getting Bearer tokens.
+      dPoP: buildDPoPFeature(),
       clientCredentials: {enabled: true},
       registration: {enabled: true, initialAccessToken: false},
       userinfo: {enabled: true},

@@ -1,3 +1,5 @@
+import {isDPoPKey, type DPoPKey} from './dpop-key-record.js'
+
 /**
  * The secrets of one login (one provider + profile). Everything else about a login (subject, scopes,
  * expiry, which store) is non-secret metadata kept in the config file.
@@ -16,6 +18,8 @@ export interface TokenSecrets {
   tokenType?: string
   /** Client secret given on the command line or obtained by dynamic registration. */
   clientSecret?: string
+  /** The key pair a DPoP-bound token is bound to (RFC 9449): kept with the tokens, deleted with them. */
+  dpopKey?: DPoPKey
 }
 
 export type StoreKind = 'keyring' | 'file' | 'memory'
@@ -54,6 +58,7 @@ export function isTokenSecrets(value: unknown): value is TokenSecrets {
     optionalString('idToken') &&
     optionalString('tokenType') &&
     optionalString('clientSecret') &&
+    (record.dpopKey === undefined || isDPoPKey(record.dpopKey)) &&
     optionalFiniteNumber(record.expiresAt) &&
     optionalFiniteNumber(record.obtainedAt)
   )

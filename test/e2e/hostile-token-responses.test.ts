@@ -198,14 +198,14 @@ describe('hostile token responses', () => {
     })
   })
 
-  describe('DPoP-bound tokens are refused until DPoP is supported', () => {
+  describe('DPoP-bound tokens a Bearer login did not ask for are refused', () => {
     it('at login: exit 5, nothing stored', async () => {
       const user = await makeEvilUser(server)
       try {
         server.token = {access_token: 'at-dpop', token_type: 'DPoP', expires_in: 3600}
         const login = await machineLogin(user)
         assert.equal(login.code, 5, login.stderr)
-        assert.match(login.stderr, /DPoP-bound token \(token_type "dpop"\), which oauthctl cannot use yet; nothing was stored/i)
+        assert.match(login.stderr, /DPoP-bound token \(token_type "dpop"\), which oauthctl cannot use without the key it is bound to; nothing was stored/i)
         assert.deepEqual(configOf(user).logins ?? {}, {})
         assert.deepEqual(tokenFiles(user), [])
       } finally {

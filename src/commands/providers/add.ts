@@ -36,6 +36,7 @@ export default class ProvidersAdd extends BaseCommand {
     register: Flags.boolean({description: 'Register oauthctl at the server (RFC 7591 dynamic client registration).'}),
     port: Flags.integer({description: 'With --register: register http://127.0.0.1:<port>/callback (for servers that match the port exactly); login then uses it.', min: 1, max: 65535}),
     'client-auth': clientAuthFlag,
+    dpop: Flags.boolean({description: 'Bind every login to a DPoP key (RFC 9449), as `login --dpop` does.'}),
     force: Flags.boolean({description: 'Replace an existing custom provider of that name.'}),
     json: Flags.boolean({description: 'Print the provider (no secrets) as JSON on stdout.'}),
     ...providerOptionFlags,
@@ -63,6 +64,7 @@ export default class ProvidersAdd extends BaseCommand {
       register: flags.register,
       port: flags.port,
       clientAuth: clientAuthFromFlag(flags['client-auth']),
+      dpop: flags.dpop || undefined,
       force: flags.force,
     })
     for (const line of formatAddedProvider(result)) this.ctx.io.say(line)

@@ -12,6 +12,7 @@ import {checkServerUrl, discoverServer, type DiscoveredServer} from './discovery
 import {showProvider, type ProviderDetails} from './providers.js'
 import {registerClient, registeredRedirectUri, type RegisteredClient} from './registration.js'
 import {isPrototypeKey} from '../util/safe-object.js'
+import {authorizationRequestFieldsFrom} from './authorization-request-metadata.js'
 
 export interface AddProviderInput {
   name: string
@@ -242,6 +243,7 @@ function entryFromMetadata(found: DiscoveredServer): ProviderEntry {
     jwksUri: url(meta.jwks_uri, 'jwks_uri'),
     idTokenSigningAlg: idTokenAlgFrom(meta.id_token_signing_alg_values_supported),
     issParameterSupported: meta.authorization_response_iss_parameter_supported === true,
+    ...authorizationRequestFieldsFrom(meta, url),
     supportsDeviceFlow: Boolean(meta.device_authorization_endpoint),
     defaultScopes: defaultScopesFrom(meta.scopes_supported),
     clientAuth: preferredClientAuth(meta.token_endpoint_auth_methods_supported),

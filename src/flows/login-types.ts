@@ -2,6 +2,7 @@ import type {LoginRecord} from '../config.js'
 import type {ClientAuthMethod} from '../providers/preset.js'
 import type {Target} from './session.js'
 import type {Identity} from './token-response.js'
+import type {AuthorizationRequestOptions} from './authorization-request.js'
 
 /* The shapes `login` takes and gives, shared by the dispatcher (login.ts) and the ways of obtaining tokens
  * (login-modes.ts) without either importing the other. */
@@ -29,6 +30,8 @@ export interface LoginInput {
   pkce?: boolean
   /** How the client authenticates at the token endpoint, instead of the preset's (`--client-auth`). */
   clientAuth?: ClientAuthMethod
+  /** PAR, JAR, JARM, resource indicators and RAR flags (authorization-request.ts). */
+  request?: AuthorizationRequestOptions
 }
 
 export interface LoginResult {

@@ -16,6 +16,7 @@ import {loginWithLoopback, redirectUriFor} from './loopback-login.js'
 import {saveLogin} from './session.js'
 import {secretsFromTokenResponse} from './token-response.js'
 import {throwIfInterrupted} from '../util/interrupt.js'
+import {loginRecordExtras, planForMode} from './login-request.js'
 
 export type {LoginInput, LoginResult} from './login-types.js'
 
@@ -56,6 +57,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const withPkce = input.pkce ? {...resolved, pkce: 'required' as const} : resolved
   const preset = input.clientAuth ? {...withPkce, clientAuth: input.clientAuth} : withPkce
   if (input.mode === 'token' || input.mode === 'client-credentials') {
+    planForMode(preset, {clientId: ''}, input)
     return loginWithoutAuthorization(ctx, input.mode, preset, input, options)
   }
   const clientIdGiven = input.clientId ?? ctx.env.OAUTHCTL_CLIENT_ID
@@ -69,12 +71,13 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const clientId = (clientIdGiven ?? preset.clientId) as string
   const storedSecret = secretGiven ? undefined : await readClientSecret(store, preset.name, clientId)
   const credentials = resolveClientCredentials(presetForMode(preset, input.mode), {...input, storedSecret}, ctx.env)
+  const request = planForMode(preset, credentials, input)
   const scopes = input.scopes && input.scopes.length > 0 ? input.scopes : preset.defaultScopes
   const knownIssuers = issuersOfOtherProviders(ctx, preset.name)
   const tokens = input.mode === 'device' || input.mode === 'paste'
-    ? await obtainTokensWithoutListener(ctx, input.mode, {preset, credentials, scopes, port: input.port, knownIssuers})
+    ? await obtainTokensWithoutListener(ctx, input.mode, {preset, credentials, scopes, port: input.port, knownIssuers, request})
     : await loginWithLoopback(
-    {preset, credentials, scopes, port: input.port, timeoutMs: input.timeoutMs, openBrowser: input.openBrowser, knownIssuers},
+    {preset, credentials, scopes, port: input.port, timeoutMs: input.timeoutMs, openBrowser: input.openBrowser, knownIssuers, request},
     {
       startCallbackServer: ctx.startCallbackServer,
       browser: ctx.browser,
@@ -104,6 +107,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     grant: grantOfMode(input.mode),
     clientId: credentials.clientId,
     ...(apiBase ? {apiBase} : {}),
+    ...loginRecordExtras(request, tokens, ctx.debug),
   })
   const saved = await rememberLoginSettings(ctx, used, preset, {
     clientId: credentials.clientId,

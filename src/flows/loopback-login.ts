@@ -7,6 +7,8 @@ import {formatRemaining, headlessAdvice, startCountdown} from './waiting.js'
 import {describeOAuthError, hintForOAuthFailure, oauthctlErrorIn, isUnreachable, unreachableError, oauthErrorCode, oauthErrorDescription} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
 import type {TokenResponseLike} from './token-response.js'
+import {buildAuthorizeUrl, withPlanParameters, type AuthorizationRequestPlan} from './authorization-request.js'
+import {appendResources} from './resource-indicators.js'
 
 export interface LoopbackLoginInput {
   preset: ProviderPreset
@@ -18,6 +20,8 @@ export interface LoopbackLoginInput {
   openBrowser: boolean
   /** The other providers oauthctl knows by issuer, for the RFC 9207 §2.4 uniqueness rule (issuer-check.ts). */
   knownIssuers?: readonly KnownIssuer[]
+  /** PAR, JAR, JARM, resources and RAR for this request (authorization-request.ts). */
+  request?: AuthorizationRequestPlan
 }
 
 export interface LoopbackLoginDeps {
@@ -73,8 +77,8 @@ export function authorizationParameters(
 /** One authorization-code + PKCE attempt: fresh verifier and state, the URL to open, the code exchange. */
 export interface AuthorizationAttempt {
   state: string
-  /** The authorize URL for this attempt with the given redirect URI. */
-  authorizeUrl(redirectUri: string): URL
+  /** The authorize URL for this attempt with the given redirect URI (pushed first with PAR). */
+  authorizeUrl(redirectUri: string): Promise<URL>
   /**
    * Exchanges the code of a callback URL (RFC 6749 §4.1.3 with the PKCE verifier, RFC 7636 §4.5); state and
    * `iss` are checked again by openid-client. Provider errors become AuthorizationError (exit 5).
@@ -96,6 +100,7 @@ export async function beginAuthorization(
   scopes: string[],
   deps: {fetch?: FetchFn; signal?: AbortSignal} = {},
   knownIssuers: readonly KnownIssuer[] = [],
+  plan?: AuthorizationRequestPlan,
 ): Promise<AuthorizationAttempt> {
   const client = await import('openid-client')
   const {signal} = deps
@@ -107,7 +112,7 @@ export async function beginAuthorization(
   return {
     state,
     authorizeUrl: (redirectUri) =>
-      client.buildAuthorizationUrl(config, authorizationParameters(preset, {redirectUri, scopes, state, codeChallenge, nonce})),
+      buildAuthorizeUrl(client, config, preset, withPlanParameters(authorizationParameters(preset, {redirectUri, scopes, state, codeChallenge, nonce}), plan), plan),
     async exchange(callbackUrl, redirectUri, hint) {
       if (signal?.aborted) throw interruptedExchange()
       try {
@@ -119,7 +124,7 @@ export async function beginAuthorization(
           exchangeConfig,
           callbackUrl,
           {pkceCodeVerifier: codeVerifier, expectedState: state, ...(idTokenChecked ? {expectedNonce: nonce} : {})},
-          {redirect_uri: redirectUri},
+          appendResources(new URLSearchParams({redirect_uri: redirectUri}), plan?.resources),
         )
       } catch (error) {
         const own = oauthctlErrorIn(error)
@@ -147,7 +152,7 @@ export async function beginAuthorization(
  */
 export async function loginWithLoopback(input: LoopbackLoginInput, deps: LoopbackLoginDeps): Promise<TokenResponseLike> {
   const {preset} = input
-  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps, input.knownIssuers)
+  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps, input.knownIssuers, input.request)
   const port = input.port ?? (preset.loopback.anyPort ? 0 : preset.loopback.defaultPort)
   const server = await deps.startCallbackServer({
     bindHost: preset.loopback.host === '[::1]' ? '::1' : '127.0.0.1',
@@ -161,7 +166,7 @@ export async function loginWithLoopback(input: LoopbackLoginInput, deps: Loopbac
   })
   try {
     const redirectUri = server.redirectUri.href
-    const url = attempt.authorizeUrl(redirectUri)
+    const url = await attempt.authorizeUrl(redirectUri)
     deps.say(`Open this URL in a browser to log in to ${preset.displayName}:`)
     deps.say(`  ${url.href}`)
     const wait = `for the redirect to ${redirectUri}, up to ${formatRemaining(input.timeoutMs)}; Ctrl-C to cancel`

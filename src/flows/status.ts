@@ -15,6 +15,10 @@ export interface StatusEntry {
   hasRefreshToken: boolean
   grant: string
   store: string
+  /** RFC 8707 resource indicators of the login (sent again on refresh). */
+  resources?: string[]
+  /** RFC 9396 authorization details the token response said were granted. */
+  authorizationDetails?: Record<string, unknown>[]
 }
 
 /** Every stored login, never a secret. */
@@ -38,6 +42,9 @@ export function listStatus(ctx: Context): StatusEntry[] {
       hasRefreshToken: record.hasRefreshToken,
       grant: record.grant,
       store: record.store,
+      // RFC 8707 / RFC 9396: only for logins that asked for them.
+      ...(record.resources ? {resources: record.resources} : {}),
+      ...(record.authorizationDetails ? {authorizationDetails: record.authorizationDetails} : {}),
     }))
 }
 
@@ -59,6 +66,7 @@ export function formatStatus(entries: StatusEntry[], now: number): string[] {
     const expiry = entry.expiresAt === null ? 'no expiry given' : `${entry.expired ? 'expired' : 'expires'} ${relativeTime(entry.expiresAt, now)} (${entry.expiresAt})`
     lines.push(`    token: ${expiry}${entry.hasRefreshToken ? ', refreshable' : ''}; store: ${entry.store}`)
     lines.push(`    scopes: ${entry.scopes.join(' ') || '(none)'}`)
+    if (entry.resources) lines.push(`    resources: ${entry.resources.join(' ')}`)
   }
   return lines
 }

@@ -58,9 +58,10 @@ export function planAuthorizationRequest(
     })
   }
   const jarm = Boolean(options.jarm || preset.jarm)
-  if (jarm && (!preset.jarmSupported || !preset.jwksUri)) {
-    throw new ConfigError(`${preset.displayName} offers no JWT-secured authorization responses (JARM): ${preset.jwksUri ? 'its metadata lists no "jwt" response mode' : 'no jwks_uri is known to verify them'}`, {
-      hint: 'Log in without --jarm, or set "jarmSupported": true and "jwksUri" in its definition if the server does offer them.',
+  if (jarm && (!preset.jarmSupported || !preset.jwksUri || !preset.issuer)) {
+    const why = !preset.jwksUri ? 'no jwks_uri is known to verify them' : !preset.issuer ? 'no issuer is known to check them against' : 'its metadata lists no "jwt" response mode'
+    throw new ConfigError(`${preset.displayName} offers no JWT-secured authorization responses (JARM): ${why}`, {
+      hint: 'Log in without --jarm, or set "jarmSupported": true, "jwksUri" and "issuer" in its definition if the server does offer them.',
     })
   }
   return {

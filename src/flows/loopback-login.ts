@@ -7,6 +7,7 @@ import {formatRemaining, headlessAdvice, startCountdown} from './waiting.js'
 import {describeOAuthError, hintForOAuthFailure, oauthctlErrorIn, isUnreachable, unreachableError, oauthErrorCode, oauthErrorDescription} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
 import type {TokenResponseLike} from './token-response.js'
+import type * as Client from 'openid-client'
 import {buildAuthorizeUrl, withPlanParameters, type AuthorizationRequestPlan} from './authorization-request.js'
 import {appendResources} from './resource-indicators.js'
 
@@ -95,7 +96,7 @@ export interface AuthorizationAttempt {
  * When `signal` aborts (Ctrl-C), a code exchange under way stops at once with InterruptedError (exit 130).
  */
 export async function beginAuthorization(
-  preset: ProviderPreset,
+  requested: ProviderPreset,
   credentials: ClientCredentials,
   scopes: string[],
   deps: {fetch?: FetchFn; signal?: AbortSignal} = {},
@@ -104,7 +105,14 @@ export async function beginAuthorization(
 ): Promise<AuthorizationAttempt> {
   const client = await import('openid-client')
   const {signal} = deps
-  const config = await createOAuthConfig(preset, credentials, {fetch: deps.fetch, signal})
+  // JARM (`--jarm` or the definition): openid-client verifies the response JWT before the exchange.
+  const preset = plan?.jarm ? {...requested, jarm: true} : requested
+  const configure = async (issuer?: string): Promise<Client.Configuration> => {
+    const made = await createOAuthConfig(preset, credentials, {fetch: deps.fetch, signal, ...(issuer === undefined ? {} : {issuer})})
+    if (preset.jarm) client.useJwtResponseMode(made)
+    return made
+  }
+  const config = await configure()
   const codeVerifier = usesPkce(preset) ? client.randomPKCECodeVerifier() : undefined
   const codeChallenge = codeVerifier ? await client.calculatePKCECodeChallenge(codeVerifier) : undefined
   const state = client.randomState()
@@ -117,7 +125,7 @@ export async function beginAuthorization(
       if (signal?.aborted) throw interruptedExchange()
       try {
         const issuer = issuerForResponse(preset, callbackUrl, knownIssuers)
-        const exchangeConfig = issuer === preset.issuer ? config : await createOAuthConfig(preset, credentials, {fetch: deps.fetch, signal, issuer})
+        const exchangeConfig = issuer === preset.issuer ? config : await configure(issuer)
         // An ID token is only kept (and so only required to carry the nonce) when its issuer can be checked.
         const idTokenChecked = nonce !== undefined && issuer !== undefined && !preset.quirks?.multiTenantIssuer
         return await client.authorizationCodeGrant(

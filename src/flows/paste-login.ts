@@ -6,6 +6,7 @@ import type {ClientCredentials, FetchFn} from './oauth-client.js'
 import {beginAuthorization, redirectUriFor} from './loopback-login.js'
 import type {TokenResponseLike} from './token-response.js'
 import type {AuthorizationRequestPlan} from './authorization-request.js'
+import {paramsForJudging} from '../callback/jwt-response.js'
 
 export interface PasteLoginInput {
   preset: ProviderPreset
@@ -81,7 +82,8 @@ export function checkPastedUrl(text: string, expected: {redirectUri: string; sta
   if (url.origin !== want.origin || url.pathname !== want.pathname) {
     throw fail(`the pasted URL is not the redirect of this login (expected ${want.origin}${want.pathname}...)`, 'redirect_mismatch')
   }
-  const params = url.searchParams
+  // A JARM response is judged by the members of its (not yet verified) JWT; openid-client verifies it.
+  const params = paramsForJudging(url.searchParams)
   for (const name of ['code', 'state', 'iss', 'error']) {
     if (params.getAll(name).length > 1) throw fail(`the pasted URL repeats the "${name}" parameter`, 'invalid_paste')
   }

@@ -12,7 +12,7 @@ import {checkServerUrl, discoverServer, type DiscoveredServer} from './discovery
 import {showProvider, type ProviderDetails} from './providers.js'
 import {registerClient, registeredRedirectUri, type RegisteredClient} from './registration.js'
 import {isPrototypeKey} from '../util/safe-object.js'
-import {authorizationRequestFieldsFrom} from './authorization-request-metadata.js'
+import {applyAuthorizationRequestDefaults, authorizationRequestFieldsFrom, type AuthorizationRequestDefaults} from './authorization-request-metadata.js'
 
 export interface AddProviderInput {
   name: string
@@ -42,6 +42,8 @@ export interface AddProviderInput {
   clientAuth?: ClientAuthMethod
   /** Replace an existing custom provider of that name. */
   force?: boolean
+  /** `--par`, `--par-url`, `--jar`, `--jar-key`, `--jarm`: request features for every login. */
+  requestDefaults?: AuthorizationRequestDefaults
 }
 
 export interface AddProviderResult {
@@ -102,6 +104,7 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
     input.deviceUrl,
     input.registrationUrl,
     ...Object.values(input.presetFlags ?? {}),
+    ...Object.values(input.requestDefaults ?? {}),
   ]
   if (!defines && !changes.some((value) => value !== undefined && value !== false && value !== 0)) {
     throw new UsageError(`nothing to change for ${name}: pass --client-id, --client-secret, --scope, --api-base, --register or a provider option`)
@@ -161,6 +164,7 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
   if (input.displayName !== undefined) entry.displayName = input.displayName
   if (input.scopes && input.scopes.length > 0) entry.defaultScopes = input.scopes
   if (input.clientAuth !== undefined) entry.clientAuth = input.clientAuth
+  if (input.requestDefaults) applyAuthorizationRequestDefaults(entry, input.requestDefaults, checkServerUrl)
 
   let registered: RegisteredClient | undefined
   if (input.register) {

@@ -1,3 +1,4 @@
+import {resolve as resolvePath} from 'node:path'
 import type * as Client from 'openid-client'
 import type {ProviderEntry} from '../providers/custom.js'
 
@@ -20,4 +21,27 @@ export function authorizationRequestFieldsFrom(
   const modes = meta.response_modes_supported
   if (Array.isArray(modes) && modes.includes('jwt')) fields.jarmSupported = true
   return fields
+}
+
+/** `providers add` flags that make PAR, JAR or JARM part of every login to a provider. */
+export interface AuthorizationRequestDefaults {
+  /** `--par-url`: the pushed authorization request endpoint, for a server without metadata. */
+  parUrl?: string
+  par?: boolean
+  jar?: boolean
+  /** `--jar-key`: stored as an absolute path; the key stays in its file. */
+  jarKey?: string
+  jarm?: boolean
+}
+
+/**
+ * Applies {@link AuthorizationRequestDefaults} to a provider entry. Saying `--jar` or `--jarm` also records
+ * that the server offers the feature (the user vouches for it where no metadata said so).
+ */
+export function applyAuthorizationRequestDefaults(entry: ProviderEntry, flags: AuthorizationRequestDefaults, checkUrl: (value: string, flag: string) => URL): void {
+  if (flags.parUrl !== undefined) entry.parEndpoint = checkUrl(flags.parUrl, '--par-url').href
+  if (flags.par) entry.par = true
+  if (flags.jar || flags.jarKey !== undefined) Object.assign(entry, {jar: true, jarSupported: true})
+  if (flags.jarKey !== undefined) entry.jarKey = resolvePath(flags.jarKey)
+  if (flags.jarm) Object.assign(entry, {jarm: true, jarmSupported: true})
 }

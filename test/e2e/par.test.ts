@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {readFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 import {runCli, sandboxSuite} from './harness.js'
@@ -76,6 +76,29 @@ describe('PAR, JAR and JARM at a server that lacks them: exit 3 before any brows
     assert.doesNotMatch(result.stderr, /Open this URL|Opening your browser/)
     assert.deepEqual(storedKeys(suite.user.configDir), [])
     assert.equal(readConfig(suite.user.configDir).logins?.['sandbox:default'], undefined)
+  })
+
+  it('providers add --par-url --par: every login to that provider pushes; --jarm is recorded in the definition', async () => {
+    const issuer = suite.sandbox.issuer
+    const add = await runCli(
+      ['providers', 'add', 'manual-par', '--issuer', issuer, '--authorize-url', `${issuer}/auth`, '--token-url', `${issuer}/token`, '--api-base', `${issuer}/api`,
+        '--client-id', 'oauthctl', '--scope', 'api', '--par-url', `${issuer}/request`, '--par', '--jarm'],
+      suite.user.env,
+    )
+    assert.equal(add.code, 0, add.stderr)
+    const entry = readConfig(suite.user.configDir).providers?.['manual-par']
+    assert.deepEqual([entry?.parEndpoint, entry?.par, entry?.jarm, entry?.jarmSupported], [`${issuer}/request`, true, true, true])
+    // No jwks_uri was given for this hand-made definition: JARM cannot be verified, so exit 3 says so.
+    const missing = await runCli(['login', 'manual-par'], suite.user.env)
+    assert.equal(missing.code, 3, missing.stderr)
+    assert.match(missing.stderr, /no jwks_uri is known to verify them/)
+    const file = join(suite.user.configDir, 'config.json')
+    const config = readConfig(suite.user.configDir)
+    delete config.providers!['manual-par'].jarm
+    writeFileSync(file, JSON.stringify(config))
+    const login = await runCli(['login', 'manual-par'], suite.user.env)
+    assert.equal(login.code, 0, login.stderr)
+    assert.match(login.stderr, /\/auth\?request_uri=/)
   })
 
   it('--par with --device or --client-credentials is a usage error (those send no authorization request)', async () => {

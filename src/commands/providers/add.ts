@@ -37,6 +37,11 @@ export default class ProvidersAdd extends BaseCommand {
     port: Flags.integer({description: 'With --register: register http://127.0.0.1:<port>/callback (for servers that match the port exactly); login then uses it.', min: 1, max: 65535}),
     'client-auth': clientAuthFlag,
     force: Flags.boolean({description: 'Replace an existing custom provider of that name.'}),
+    par: Flags.boolean({description: 'Push every authorization request first (RFC 9126 PAR).'}),
+    'par-url': Flags.string({description: 'Pushed authorization request endpoint (RFC 9126), for servers without metadata.'}),
+    jar: Flags.boolean({description: 'Send every authorization request as a signed request object (RFC 9101 JAR).'}),
+    'jar-key': Flags.string({description: 'PEM private key file for request objects (the path is saved; the key stays in its file).'}),
+    jarm: Flags.boolean({description: 'Ask for JWT-secured authorization responses (JARM) at every login.'}),
     json: Flags.boolean({description: 'Print the provider (no secrets) as JSON on stdout.'}),
     ...providerOptionFlags,
   }
@@ -64,6 +69,7 @@ export default class ProvidersAdd extends BaseCommand {
       port: flags.port,
       clientAuth: clientAuthFromFlag(flags['client-auth']),
       force: flags.force,
+      requestDefaults: {par: flags.par, parUrl: flags['par-url'], jar: flags.jar, jarKey: flags['jar-key'], jarm: flags.jarm},
     })
     for (const line of formatAddedProvider(result)) this.ctx.io.say(line)
     if (flags.json) this.ctx.io.out(`${JSON.stringify(result.details, null, 2)}\n`)

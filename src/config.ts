@@ -33,6 +33,10 @@ export interface LoginRecord {
   apiBase?: string
   /** `DPoP` for a DPoP-bound login (RFC 9449; its key is in the secret store); absent means Bearer. */
   tokenType?: string
+  /** RFC 8707 resource indicators the login asked for; sent again on every refresh. */
+  resources?: string[]
+  /** RFC 9396 authorization details the token response said were granted. */
+  authorizationDetails?: Record<string, unknown>[]
 }
 
 export interface ConfigData {
@@ -205,6 +209,9 @@ function checkLoginRecord(login: unknown): {field: string; expected: string} | u
   if (!['keyring', 'file', 'memory'].includes(login.store as string)) return {field: 'store', expected: '"keyring" or "file"'}
   if (!Array.isArray(login.scopes)) return {field: 'scopes', expected: 'an array'}
   if (login.tokenType !== undefined && login.tokenType !== 'DPoP' && login.tokenType !== 'Bearer') return {field: 'tokenType', expected: '"DPoP" or "Bearer"'}
+  if (login.resources !== undefined && !(Array.isArray(login.resources) && login.resources.every((item) => typeof item === 'string'))) {
+    return {field: 'resources', expected: 'an array of strings'}
+  }
   for (const field of ['expiresAt', 'obtainedAt'] as const) {
     const value = login[field]
     if (value !== undefined && !(typeof value === 'number' && Math.abs(value) <= MAX_TIME_MS)) {

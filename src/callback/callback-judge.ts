@@ -38,7 +38,8 @@ export function classifyRequest(req: IncomingMessage, path: string, allowedHosts
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return {kind: 'stray', status: 405, title: 'Method not allowed', headers: {Allow: 'GET, HEAD'}}
   }
-  if (!url.searchParams.has('code') && !url.searchParams.has('error')) {
+  // `response`: a JWT-secured authorization response (JARM), judged by jwt-response.ts.
+  if (!url.searchParams.has('code') && !url.searchParams.has('error') && !url.searchParams.has('response')) {
     return {kind: 'stray', status: 400, title: 'Not an authorization response', detail: 'This address only receives the authorization server\u2019s redirect.'}
   }
   // A HEAD, or a speculative load, never carries the user's navigation; let the real GET through later.

@@ -10,6 +10,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
 import {AuthorizationError, ConfigError, InterruptedError} from '../errors.js'
 import {timerDelay} from '../util/timers.js'
 import {classifyRequest, foreignPage, judgeCallback} from './callback-judge.js'
+import {paramsForJudging} from './jwt-response.js'
 import {listenAll, planListen, type BindHost} from './loopback-listen.js'
 import {sendPage} from './pages.js'
 
@@ -159,7 +160,7 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
       return
     }
     const params = route.params
-    const verdict = judgeCallback(params, options.expectedState, options.expectedIssuer)
+    const verdict = judgeCallback(paramsForJudging(params), options.expectedState, options.expectedIssuer)
     if (verdict.kind === 'foreign') {
       // Any web page can send the browser here: answer, say so once, and keep waiting for this login's.
       sendPage(res, 400, foreignPage)

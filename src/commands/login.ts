@@ -10,6 +10,7 @@ import {splitScopes} from '../flows/scopes.js'
 import {LOGIN_MODE_FLAGS, loginModeFromFlags} from '../flows/login-modes.js'
 import {MAX_LOGIN_TIMEOUT_S} from '../flows/loopback-login.js'
 import {resolveTarget} from '../flows/session.js'
+import {authorizationRequestFlags, authorizationRequestFromFlags} from '../cli/authorization-request-flags.js'
 import {clientAuthFlag, clientAuthFromFlag, pickProviderOptionFlags, providerOptionFlags} from '../providers/option-flags.js'
 
 export default class Login extends BaseCommand {
@@ -22,6 +23,7 @@ export default class Login extends BaseCommand {
     '<%= config.bin %> login sandbox --device',
     '<%= config.bin %> login sandbox --no-browser --paste',
     '<%= config.bin %> token sandbox | <%= config.bin %> login sandbox --profile copy --with-token',
+    '<%= config.bin %> login sandbox --par --resource https://api.sandbox.example/ --scope openid --scope api',
     '<%= config.bin %> login sandbox --client-credentials --client-id oauthctl-machine --client-secret sandbox-secret --scope api',
     '<%= config.bin %> login sandbox --profile bound --dpop',
   ]
@@ -47,6 +49,7 @@ export default class Login extends BaseCommand {
     'with-token': Flags.boolean({description: 'Read an access token (or a JSON token response) from stdin and store it.', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'with-token')}),
     'client-credentials': Flags.boolean({description: 'Client credentials grant for a confidential app (no user); renewed automatically.', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'client-credentials')}),
     ...providerOptionFlags,
+    ...authorizationRequestFlags,
   }
 
   async run(): Promise<void> {
@@ -66,6 +69,7 @@ export default class Login extends BaseCommand {
       pkce: flags.pkce,
       clientAuth: clientAuthFromFlag(flags['client-auth']),
       dpop: flags.dpop,
+      request: authorizationRequestFromFlags(flags),
     })
     const who = result.identity.name ?? result.identity.subject ?? 'unknown user'
     const subject = result.identity.subject && result.identity.subject !== who ? ` (${result.identity.subject})` : ''

@@ -24,6 +24,7 @@ export default class Refresh extends BaseCommand {
     scope: Flags.string({description: 'The scopes wanted from now on (repeatable, or separated by commas or spaces).', multiple: true, multipleNonGreedy: true}),
     timeout: Flags.integer({description: 'For a new consent: seconds to wait for the browser redirect.', default: 300, min: 1, max: MAX_LOGIN_TIMEOUT_S}),
     browser: Flags.boolean({description: 'For a new consent: open the browser (--no-browser only prints the URL).', default: true, allowNo: true}),
+    resource: Flags.string({description: 'Narrow the token to these of the login\'s resource indicators (RFC 8707; repeatable); kept from now on.', multiple: true}),
     json: Flags.boolean({description: 'Print provider, profile, scopes and the new expiry as JSON on stdout.'}),
     jq: jqFlag,
   }
@@ -35,6 +36,7 @@ export default class Refresh extends BaseCommand {
       provider: pickProvider(args.provider, flags.provider),
       profile: flags.profile,
       scopes: splitScopes(flags.scope),
+      resources: flags.resource,
       timeoutMs: flags.timeout * 1000,
       openBrowser: flags.browser,
     })

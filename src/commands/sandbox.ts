@@ -14,6 +14,7 @@ export default class Sandbox extends BaseCommand {
     port: Flags.integer({description: 'Port to listen on (127.0.0.1); default: the port of OAUTHCTL_SANDBOX_ISSUER, else 9000. 0 picks a free one.', min: 0, max: 65535}),
     'auto-approve': Flags.boolean({description: 'Skip the login and consent pages (fixed demo user), for headless demos and tests.'}),
     'access-token-ttl': Flags.integer({description: 'Access-token lifetime in seconds.', default: 3600, min: 1}),
+    'require-par': Flags.boolean({description: 'Require pushed authorization requests (RFC 9126) of every client, as FAPI 2.0 servers do.'}),
   }
 
   async run(): Promise<void> {
@@ -22,6 +23,7 @@ export default class Sandbox extends BaseCommand {
       port: flags.port ?? Number(new URL(this.ctx.env.OAUTHCTL_SANDBOX_ISSUER || DEFAULT_SANDBOX_ISSUER).port || 80),
       autoApprove: flags['auto-approve'],
       accessTokenTtl: flags['access-token-ttl'],
+      requirePar: flags['require-par'],
       defaultIssuer: DEFAULT_SANDBOX_ISSUER,
     })
     if (code !== 0) this.exit(code)

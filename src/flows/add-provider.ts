@@ -12,6 +12,7 @@ import {checkServerUrl, discoverServer, type DiscoveredServer} from './discovery
 import {showProvider, type ProviderDetails} from './providers.js'
 import {registerClient, registeredRedirectUri, type RegisteredClient} from './registration.js'
 import {isPrototypeKey} from '../util/safe-object.js'
+import {applyAuthorizationRequestDefaults, authorizationRequestFieldsFrom, type AuthorizationRequestDefaults} from './authorization-request-metadata.js'
 
 export interface AddProviderInput {
   name: string
@@ -43,6 +44,8 @@ export interface AddProviderInput {
   dpop?: boolean
   /** Replace an existing custom provider of that name. */
   force?: boolean
+  /** `--par`, `--par-url`, `--jar`, `--jar-key`, `--jarm`: request features for every login. */
+  requestDefaults?: AuthorizationRequestDefaults
 }
 
 export interface AddProviderResult {
@@ -104,6 +107,7 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
     input.registrationUrl,
     input.dpop,
     ...Object.values(input.presetFlags ?? {}),
+    ...Object.values(input.requestDefaults ?? {}),
   ]
   if (!defines && !changes.some((value) => value !== undefined && value !== false && value !== 0)) {
     throw new UsageError(`nothing to change for ${name}: pass --client-id, --client-secret, --scope, --api-base, --register or a provider option`)
@@ -167,6 +171,7 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
     checkDPoPOffered(name, discovered?.metadata as Record<string, unknown> | undefined)
     entry.dpop = true
   }
+  if (input.requestDefaults) applyAuthorizationRequestDefaults(entry, input.requestDefaults, checkServerUrl)
 
   let registered: RegisteredClient | undefined
   if (input.register) {
@@ -249,6 +254,7 @@ function entryFromMetadata(found: DiscoveredServer): ProviderEntry {
     jwksUri: url(meta.jwks_uri, 'jwks_uri'),
     idTokenSigningAlg: idTokenAlgFrom(meta.id_token_signing_alg_values_supported),
     issParameterSupported: meta.authorization_response_iss_parameter_supported === true,
+    ...authorizationRequestFieldsFrom(meta, url),
     supportsDeviceFlow: Boolean(meta.device_authorization_endpoint),
     defaultScopes: defaultScopesFrom(meta.scopes_supported),
     clientAuth: preferredClientAuth(meta.token_endpoint_auth_methods_supported),

@@ -6,12 +6,15 @@ import {withLock} from '../util/lock.js'
 import {refreshTokens} from './refresh.js'
 import {refreshLockPath} from './access-token.js'
 import {loadLogin, loginCommand, readSecrets, resolveTarget, type Target} from './session.js'
+import {narrowResources, rememberResources} from './resource-refresh.js'
 
 export interface ForceRefreshInput {
   provider?: string
   profile?: string
   /** `--scope`: the scopes wanted from now on (already split); undefined keeps the stored ones. */
   scopes?: string[]
+  /** `--resource`: a subset of the login's resource indicators (RFC 8707), kept from now on. */
+  resources?: string[]
   /** For a re-consent: seconds to wait for the browser, and whether to open it. */
   timeoutMs: number
   openBrowser: boolean
@@ -36,6 +39,7 @@ export async function forceRefresh(ctx: Context, input: ForceRefreshInput): Prom
   const config = ctx.config()
   const target = resolveTarget(config, input.provider, input.profile)
   const login = await loadLogin(ctx, target, config)
+  const resources = narrowResources(login.record.resources, input.resources, target)
   const stored = login.record.scopes
   const wanted = input.scopes && input.scopes.length > 0 ? input.scopes : undefined
   const same = wanted === undefined || (wanted.length === stored.length && wanted.every((scope) => stored.includes(scope)))
@@ -43,7 +47,14 @@ export async function forceRefresh(ctx: Context, input: ForceRefreshInput): Prom
   if (!same && !(narrower && login.record.hasRefreshToken)) {
     const {login: runLogin} = await import('./login.js')
     ctx.io.say(`The scopes change (${stored.join(' ') || 'none'} -> ${wanted!.join(' ')}): ${target.provider} must ask for consent again.`)
-    const result = await runLogin(ctx, {target, scopes: wanted, timeoutMs: input.timeoutMs, openBrowser: input.openBrowser, clientId: login.record.clientId})
+    const result = await runLogin(ctx, {
+      target,
+      scopes: wanted,
+      timeoutMs: input.timeoutMs,
+      openBrowser: input.openBrowser,
+      clientId: login.record.clientId,
+      request: {resources: resources ?? login.record.resources},
+    })
     return {target, how: 'reconsent', scopes: result.record.scopes, expiresAt: result.record.expiresAt}
   }
   const next = await withLock(refreshLockPath(ctx, target), async (): Promise<TokenSecrets> => {
@@ -53,8 +64,9 @@ export async function forceRefresh(ctx: Context, input: ForceRefreshInput): Prom
         hint: `Log in again to get new tokens: ${loginCommand(target)}`,
       }, 'refresh_failed')
     }
-    return refreshTokens(ctx, login, fresh, narrower ? wanted : undefined)
+    return refreshTokens(ctx, login, fresh, narrower ? wanted : undefined, resources)
   })
+  if (resources) await rememberResources(ctx, target, resources)
   let scopes = stored
   if (narrower) {
     scopes = wanted!

@@ -11,6 +11,7 @@ import {importToken} from './import-token.js'
 import type {LoginInput, LoginMode, LoginResult} from './login-types.js'
 import type {ClientCredentials} from './oauth-client.js'
 import {loginWithPaste} from './paste-login.js'
+import type {AuthorizationRequestPlan} from './authorization-request.js'
 import {saveLogin} from './session.js'
 import {readInput} from './stdin.js'
 import {throwIfInterrupted} from '../util/interrupt.js'
@@ -44,7 +45,7 @@ export function presetForMode(preset: ProviderPreset, mode: LoginMode | undefine
 export async function obtainTokensWithoutListener(
   ctx: Context,
   mode: 'device' | 'paste',
-  input: {preset: ProviderPreset; credentials: ClientCredentials; scopes: string[]; port?: number; knownIssuers?: readonly KnownIssuer[]; dpopKey?: DPoPKey},
+  input: {preset: ProviderPreset; credentials: ClientCredentials; scopes: string[]; port?: number; knownIssuers?: readonly KnownIssuer[]; request?: AuthorizationRequestPlan; dpopKey?: DPoPKey},
 ): Promise<TokenResponseLike> {
   if (mode === 'device') {
     return loginWithDevice(

@@ -2,6 +2,7 @@ import type {LoginRecord} from '../config.js'
 import type {ClientAuthMethod} from '../providers/preset.js'
 import type {Target} from './session.js'
 import type {Identity} from './token-response.js'
+import type {AuthorizationRequestOptions} from './authorization-request.js'
 
 /* The shapes `login` takes and gives, shared by the dispatcher (login.ts) and the ways of obtaining tokens
  * (login-modes.ts) without either importing the other. */
@@ -31,6 +32,8 @@ export interface LoginInput {
   clientAuth?: ClientAuthMethod
   /** `--dpop`: bind the tokens to a new DPoP key (RFC 9449), as a provider with `dpop: true` always does. */
   dpop?: boolean
+  /** PAR, JAR, JARM, resource indicators and RAR flags (authorization-request.ts). */
+  request?: AuthorizationRequestOptions
 }
 
 export interface LoginResult {

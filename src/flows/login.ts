@@ -17,6 +17,7 @@ import {loginWithLoopback, redirectUriFor} from './loopback-login.js'
 import {saveLogin} from './session.js'
 import {secretsFromTokenResponse} from './token-response.js'
 import {throwIfInterrupted} from '../util/interrupt.js'
+import {loginRecordExtras, planForMode} from './login-request.js'
 
 export type {LoginInput, LoginResult} from './login-types.js'
 
@@ -59,6 +60,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const dpop = input.dpop === true || preset.dpop === true
   if (dpop) checkDPoPMode(input.mode)
   if (input.mode === 'token' || input.mode === 'client-credentials') {
+    planForMode(preset, {clientId: ''}, input)
     return loginWithoutAuthorization(ctx, input.mode, preset, input, options)
   }
   const clientIdGiven = input.clientId ?? ctx.env.OAUTHCTL_CLIENT_ID
@@ -72,14 +74,15 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const clientId = (clientIdGiven ?? preset.clientId) as string
   const storedSecret = secretGiven ? undefined : await readClientSecret(store, preset.name, clientId)
   const credentials = resolveClientCredentials(presetForMode(preset, input.mode), {...input, storedSecret}, ctx.env)
+  const request = planForMode(preset, credentials, input)
   const scopes = input.scopes && input.scopes.length > 0 ? input.scopes : preset.defaultScopes
   const knownIssuers = issuersOfOtherProviders(ctx, preset.name)
   // The key is made before the browser opens and stored with the tokens it binds (RFC 9449 §5).
   const dpopKey = dpop ? await createDPoPKey() : undefined
   const tokens = input.mode === 'device' || input.mode === 'paste'
-    ? await obtainTokensWithoutListener(ctx, input.mode, {preset, credentials, scopes, port: input.port, knownIssuers, dpopKey})
+    ? await obtainTokensWithoutListener(ctx, input.mode, {preset, credentials, scopes, port: input.port, knownIssuers, request, dpopKey})
     : await loginWithLoopback(
-    {preset, credentials, scopes, port: input.port, timeoutMs: input.timeoutMs, openBrowser: input.openBrowser, knownIssuers},
+    {preset, credentials, scopes, port: input.port, timeoutMs: input.timeoutMs, openBrowser: input.openBrowser, knownIssuers, request},
     {
       startCallbackServer: ctx.startCallbackServer,
       browser: ctx.browser,
@@ -111,6 +114,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     clientId: credentials.clientId,
     ...(apiBase ? {apiBase} : {}),
     ...(dpopKey ? {tokenType: 'DPoP'} : {}),
+    ...loginRecordExtras(request, tokens, ctx.debug),
   })
   const saved = await rememberLoginSettings(ctx, used, preset, {
     clientId: credentials.clientId,

@@ -9,6 +9,9 @@ import type {DPoPKey} from '../store/dpop-key-record.js'
 import {dpopOptions} from './dpop-key.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
 import type {TokenResponseLike} from './token-response.js'
+import type * as Client from 'openid-client'
+import {buildAuthorizeUrl, withPlanParameters, type AuthorizationRequestPlan} from './authorization-request.js'
+import {appendResources} from './resource-indicators.js'
 
 export interface LoopbackLoginInput {
   preset: ProviderPreset
@@ -20,6 +23,8 @@ export interface LoopbackLoginInput {
   openBrowser: boolean
   /** The other providers oauthctl knows by issuer, for the RFC 9207 §2.4 uniqueness rule (issuer-check.ts). */
   knownIssuers?: readonly KnownIssuer[]
+  /** PAR, JAR, JARM, resources and RAR for this request (authorization-request.ts). */
+  request?: AuthorizationRequestPlan
 }
 
 export interface LoopbackLoginDeps {
@@ -77,8 +82,8 @@ export function authorizationParameters(
 /** One authorization-code + PKCE attempt: fresh verifier and state, the URL to open, the code exchange. */
 export interface AuthorizationAttempt {
   state: string
-  /** The authorize URL for this attempt with the given redirect URI. */
-  authorizeUrl(redirectUri: string): URL
+  /** The authorize URL for this attempt with the given redirect URI (pushed first with PAR). */
+  authorizeUrl(redirectUri: string): Promise<URL>
   /**
    * Exchanges the code of a callback URL (RFC 6749 §4.1.3 with the PKCE verifier, RFC 7636 §4.5); state and
    * `iss` are checked again by openid-client. Provider errors become AuthorizationError (exit 5).
@@ -95,15 +100,23 @@ export interface AuthorizationAttempt {
  * When `signal` aborts (Ctrl-C), a code exchange under way stops at once with InterruptedError (exit 130).
  */
 export async function beginAuthorization(
-  preset: ProviderPreset,
+  requested: ProviderPreset,
   credentials: ClientCredentials,
   scopes: string[],
   deps: {fetch?: FetchFn; signal?: AbortSignal; dpopKey?: DPoPKey} = {},
   knownIssuers: readonly KnownIssuer[] = [],
+  plan?: AuthorizationRequestPlan,
 ): Promise<AuthorizationAttempt> {
   const client = await import('openid-client')
   const {signal} = deps
-  const config = await createOAuthConfig(preset, credentials, {fetch: deps.fetch, signal})
+  // JARM (`--jarm` or the definition): openid-client verifies the response JWT before the exchange.
+  const preset = plan?.jarm ? {...requested, jarm: true} : requested
+  const configure = async (issuer?: string): Promise<Client.Configuration> => {
+    const made = await createOAuthConfig(preset, credentials, {fetch: deps.fetch, signal, ...(issuer === undefined ? {} : {issuer})})
+    if (preset.jarm) client.useJwtResponseMode(made)
+    return made
+  }
+  const config = await configure()
   const codeVerifier = usesPkce(preset) ? client.randomPKCECodeVerifier() : undefined
   const codeChallenge = codeVerifier ? await client.calculatePKCECodeChallenge(codeVerifier) : undefined
   const state = client.randomState()
@@ -111,19 +124,19 @@ export async function beginAuthorization(
   return {
     state,
     authorizeUrl: (redirectUri) =>
-      client.buildAuthorizationUrl(config, authorizationParameters(preset, {redirectUri, scopes, state, codeChallenge, nonce})),
+      buildAuthorizeUrl(client, config, preset, withPlanParameters(authorizationParameters(preset, {redirectUri, scopes, state, codeChallenge, nonce}), plan), plan),
     async exchange(callbackUrl, redirectUri, hint) {
       if (signal?.aborted) throw interruptedExchange()
       try {
         const issuer = issuerForResponse(preset, callbackUrl, knownIssuers)
-        const exchangeConfig = issuer === preset.issuer ? config : await createOAuthConfig(preset, credentials, {fetch: deps.fetch, signal, issuer})
+        const exchangeConfig = issuer === preset.issuer ? config : await configure(issuer)
         // An ID token is only kept (and so only required to carry the nonce) when its issuer can be checked.
         const idTokenChecked = nonce !== undefined && issuer !== undefined && !preset.quirks?.multiTenantIssuer
         return await client.authorizationCodeGrant(
           exchangeConfig,
           callbackUrl,
           {pkceCodeVerifier: codeVerifier, expectedState: state, ...(idTokenChecked ? {expectedNonce: nonce} : {})},
-          {redirect_uri: redirectUri},
+          appendResources(new URLSearchParams({redirect_uri: redirectUri}), plan?.resources),
           // DPoP: the exchange carries a proof, so the tokens are bound to the login's key (RFC 9449 §5).
           await dpopOptions(exchangeConfig, deps.dpopKey),
         )
@@ -153,7 +166,7 @@ export async function beginAuthorization(
  */
 export async function loginWithLoopback(input: LoopbackLoginInput, deps: LoopbackLoginDeps): Promise<TokenResponseLike> {
   const {preset} = input
-  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps, input.knownIssuers)
+  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps, input.knownIssuers, input.request)
   const port = input.port ?? (preset.loopback.anyPort ? 0 : preset.loopback.defaultPort)
   const server = await deps.startCallbackServer({
     bindHost: preset.loopback.host === '[::1]' ? '::1' : '127.0.0.1',
@@ -167,7 +180,7 @@ export async function loginWithLoopback(input: LoopbackLoginInput, deps: Loopbac
   })
   try {
     const redirectUri = server.redirectUri.href
-    const url = attempt.authorizeUrl(redirectUri)
+    const url = await attempt.authorizeUrl(redirectUri)
     deps.say(`Open this URL in a browser to log in to ${preset.displayName}:`)
     deps.say(`  ${url.href}`)
     const wait = `for the redirect to ${redirectUri}, up to ${formatRemaining(input.timeoutMs)}; Ctrl-C to cancel`

@@ -26,6 +26,7 @@ export function endpointsOf(preset: ProviderPreset): string[] {
     preset.introspectionEndpoint,
     preset.deviceAuthorizationEndpoint,
     preset.registrationEndpoint,
+    preset.parEndpoint,
   ].filter((url): url is string => Boolean(url))
 }
 
@@ -67,6 +68,7 @@ export async function createOAuthConfig(
     registration_endpoint: preset.registrationEndpoint,
     jwks_uri: preset.jwksUri,
     authorization_response_iss_parameter_supported: preset.issParameterSupported ?? false,
+    pushed_authorization_request_endpoint: preset.parEndpoint,
   }
   const issuer = options.issuer ?? preset.issuer
   const secret = credentials.clientSecret
@@ -85,6 +87,8 @@ export async function createOAuthConfig(
   }
   const metadata: Partial<Client.ClientMetadata> = {}
   if (preset.idTokenSigningAlg) metadata.id_token_signed_response_alg = preset.idTokenSigningAlg
+  // JARM responses are signed with the server's ID token key (the sandbox has only that one).
+  if (preset.jarm && preset.idTokenSigningAlg) metadata.authorization_signed_response_alg = preset.idTokenSigningAlg
   const config = new client.Configuration(server, credentials.clientId, metadata, auth)
   if (insecure.length > 0) client.allowInsecureRequests(config)
   const quirkFetch = createQuirkFetch({...preset, issuer}, options.fetch ?? fetch, options.userAgent)

@@ -5,6 +5,8 @@ import type {KnownIssuer} from './issuer-check.js'
 import type {ClientCredentials, FetchFn} from './oauth-client.js'
 import {beginAuthorization, redirectUriFor} from './loopback-login.js'
 import type {TokenResponseLike} from './token-response.js'
+import type {AuthorizationRequestPlan} from './authorization-request.js'
+import {paramsForJudging} from '../callback/jwt-response.js'
 
 export interface PasteLoginInput {
   preset: ProviderPreset
@@ -14,6 +16,8 @@ export interface PasteLoginInput {
   port?: number
   /** The other providers oauthctl knows by issuer, for the RFC 9207 §2.4 uniqueness rule (issuer-check.ts). */
   knownIssuers?: readonly KnownIssuer[]
+  /** PAR, JAR, JARM, resources and RAR for this request (authorization-request.ts). */
+  request?: AuthorizationRequestPlan
 }
 
 export interface PasteLoginDeps {
@@ -47,9 +51,9 @@ export function pasteRedirectUri(preset: ProviderPreset, port?: number): string 
  */
 export async function loginWithPaste(input: PasteLoginInput, deps: PasteLoginDeps): Promise<TokenResponseLike> {
   const {preset} = input
-  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps, input.knownIssuers)
+  const attempt = await beginAuthorization(preset, input.credentials, input.scopes, deps, input.knownIssuers, input.request)
   const redirectUri = pasteRedirectUri(preset, input.port)
-  const url = attempt.authorizeUrl(redirectUri)
+  const url = await attempt.authorizeUrl(redirectUri)
   deps.say(`Open this URL in a browser (on any machine) to log in to ${preset.displayName}:`)
   deps.say(`  ${url.href}`)
   deps.say(`After you approve, the browser goes to ${redirectUri}?code=... and probably shows an error page.`)
@@ -80,7 +84,8 @@ export function checkPastedUrl(text: string, expected: {redirectUri: string; sta
   if (url.origin !== want.origin || url.pathname !== want.pathname) {
     throw fail(`the pasted URL is not the redirect of this login (expected ${want.origin}${want.pathname}...)`, 'redirect_mismatch')
   }
-  const params = url.searchParams
+  // A JARM response is judged by the members of its (not yet verified) JWT; openid-client verifies it.
+  const params = paramsForJudging(url.searchParams)
   for (const name of ['code', 'state', 'iss', 'error']) {
     if (params.getAll(name).length > 1) throw fail(`the pasted URL repeats the "${name}" parameter`, 'invalid_paste')
   }

@@ -14,7 +14,13 @@ import {secretsFromTokenResponse} from './token-response.js'
  * rotated refresh token) are written as one value before anything uses the new access token; on any
  * failure before the grant the stored refresh token is left untouched.
  */
-export async function refreshTokens(ctx: Context, login: LoadedLogin, secrets: TokenSecrets, narrowTo?: string[]): Promise<TokenSecrets> {
+export async function refreshTokens(
+  ctx: Context,
+  login: LoadedLogin,
+  secrets: TokenSecrets,
+  narrowTo?: string[],
+  resources = login.record.resources,
+): Promise<TokenSecrets> {
   const {target, preset, record} = login
   if (record.grant === 'client_credentials') {
     // No refresh token: the client credentials grant runs again (under the same lock).
@@ -35,9 +41,12 @@ export async function refreshTokens(ctx: Context, login: LoadedLogin, secrets: T
   let response
   try {
     // `scope` on a refresh may only narrow what was granted (RFC 6749 §6): `oauthctl refresh --scope`.
+    // The login's resource indicators go along, so the new token has the same audience (RFC 8707 §2.2).
+    const params = new URLSearchParams(narrowTo ? {scope: narrowTo.join(preset.scopeSeparator)} : {})
+    for (const resource of resources ?? []) params.append('resource', resource)
     // A DPoP login's refresh carries a proof by the same key, so the new token stays bound to it (RFC 9449 §5).
     const dpop = await dpopOptions(config, secrets.dpopKey)
-    response = await client.refreshTokenGrant(config, secrets.refreshToken, narrowTo ? {scope: narrowTo.join(preset.scopeSeparator)} : undefined, dpop)
+    response = await client.refreshTokenGrant(config, secrets.refreshToken, params, dpop)
   } catch (error) {
     // A refusal of our own (an oversized answer) keeps its exit code.
     const own = oauthctlErrorIn(error)

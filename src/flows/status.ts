@@ -17,6 +17,10 @@ export interface StatusEntry {
   /** `Bearer`, or `DPoP` for tokens bound to a key (RFC 9449). */
   tokenType: string
   store: string
+  /** RFC 8707 resource indicators of the login (sent again on refresh). */
+  resources?: string[]
+  /** RFC 9396 authorization details the token response said were granted. */
+  authorizationDetails?: Record<string, unknown>[]
 }
 
 /** Every stored login, never a secret. */
@@ -41,6 +45,9 @@ export function listStatus(ctx: Context): StatusEntry[] {
       grant: record.grant,
       tokenType: record.tokenType ?? 'Bearer',
       store: record.store,
+      // RFC 8707 / RFC 9396: only for logins that asked for them.
+      ...(record.resources ? {resources: record.resources} : {}),
+      ...(record.authorizationDetails ? {authorizationDetails: record.authorizationDetails} : {}),
     }))
 }
 
@@ -63,6 +70,7 @@ export function formatStatus(entries: StatusEntry[], now: number): string[] {
     const bound = entry.tokenType === 'DPoP' ? ', DPoP-bound' : ''
     lines.push(`    token: ${expiry}${entry.hasRefreshToken ? ', refreshable' : ''}${bound}; store: ${entry.store}`)
     lines.push(`    scopes: ${entry.scopes.join(' ') || '(none)'}`)
+    if (entry.resources) lines.push(`    resources: ${entry.resources.join(' ')}`)
   }
   return lines
 }

@@ -153,6 +153,20 @@ export interface ProviderPreset {
   idTokenSigningAlg?: string
   /** RFC 9207: the server adds `iss` to every authorization response. */
   issParameterSupported?: boolean
+  /** RFC 9126 `pushed_authorization_request_endpoint`. */
+  parEndpoint?: string
+  /** Push every authorization request first (RFC 9126): the server requires it, or the definition says so. */
+  par?: boolean
+  /** The server accepts signed request objects (RFC 9101: `request_object_signing_alg_values_supported`). */
+  jarSupported?: boolean
+  /** Send every authorization request as a signed request object (RFC 9101 `require_signed_request_object`). */
+  jar?: boolean
+  /** PEM private key file that signs request objects, for a client without a secret (read, never copied). */
+  jarKey?: string
+  /** The server offers JWT-secured authorization responses (JARM: `jwt` in `response_modes_supported`). */
+  jarmSupported?: boolean
+  /** Ask for JARM responses (`response_mode=jwt`) at every login. */
+  jarm?: boolean
   /** Base URL that `oauthctl get /path` resolves against. */
   apiBase: string
   /** Origins (scheme://host[:port]) that may receive the access token. */

@@ -6,6 +6,7 @@ import {DEMO_ACCOUNT_ID, SANDBOX_PASSWORD} from './accounts.js'
 import {readForm, sendHtml} from './http-util.js'
 import {renderConsentPage, renderErrorPage, renderLoginPage} from './pages.js'
 import {SCOPES} from './provider-config.js'
+import {grantAuthorizationDetails} from './authorization-requests.js'
 
 export interface InteractionDeps {
   provider: Provider
@@ -107,6 +108,7 @@ async function submitConsent(req: IncomingMessage, res: ServerResponse, uid: str
   if (missingOIDCScope?.length) grant.addOIDCScope(missingOIDCScope.join(' '))
   if (missingOIDCClaims?.length) grant.addOIDCClaims(missingOIDCClaims)
   for (const [resource, scopes] of Object.entries(missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '))
+  grantAuthorizationDetails(grant, interaction)
   const grantId = await grant.save()
   deps.log(`"${interaction.session.accountId}" allowed client ${interaction.params.client_id}`)
   await deps.provider.interactionFinished(req, res, {consent: {grantId}}, {mergeWithLastSubmission: true})
@@ -143,6 +145,7 @@ async function autoApprove(req: IncomingMessage, res: ServerResponse, uid: strin
   for (const [resource, resourceScopes] of Object.entries(missingResourceScopes ?? {})) {
     grant.addResourceScope(resource, resourceScopes.join(' '))
   }
+  grantAuthorizationDetails(grant, interaction)
   result.consent = {grantId: await grant.save()}
 
   // What provider.interactionResult does, minus its cookie lookup.

@@ -267,6 +267,7 @@ declare module 'oidc-provider' {
 
   export const errors: {
     InvalidTarget: new (description?: string) => Error
+    InvalidAuthorizationDetails: new (description?: string) => Error
   }
 
   export default Provider

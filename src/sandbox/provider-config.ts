@@ -14,6 +14,7 @@ import {
   renderLogoutSuccessPage,
 } from './pages.js'
 import {ID_TOKEN_SIGNING_ALG, type SandboxSecrets} from './secrets.js'
+import {AUTHORIZATION_RESPONSE_DEFAULTS, authorizationRequestClients, authorizationRequestFeatures} from './authorization-requests.js'
 
 /** The public native client oauthctl logs in with (RFC 8252). */
 export const CLI_CLIENT_ID = 'oauthctl'
@@ -36,6 +37,10 @@ export interface ProviderConfigInput {
   secrets: SandboxSecrets
   /** oidc-provider's `InvalidTarget` error class (the module is imported lazily, so it is passed in). */
   InvalidTarget: new (description?: string) => Error
+  /** oidc-provider's `InvalidAuthorizationDetails` error class (RFC 9396). */
+  InvalidAuthorizationDetails: new (description?: string) => Error
+  /** Every authorization request must be pushed first (RFC 9126 §5; `oauthctl sandbox --require-par`). */
+  requirePar?: boolean
 }
 
 /**
@@ -45,7 +50,8 @@ export interface ProviderConfigInput {
  * CORS and revocation/introspection policies, findAccount) is replaced, because those notices go to
  * stdout with `console.info` in the middle of a request, and stdout is oauthctl's data channel.
  */
-export function buildProviderConfiguration({accessTokenTtl, secrets, InvalidTarget}: ProviderConfigInput): Configuration {
+export function buildProviderConfiguration(input: ProviderConfigInput): Configuration {
+  const {accessTokenTtl, secrets} = input
   const clients: ClientMetadata[] = [
     {
       client_id: CLI_CLIENT_ID,
@@ -69,6 +75,7 @@ export function buildProviderConfiguration({accessTokenTtl, secrets, InvalidTarg
       scope: 'api',
     },
     buildDPoPClient(CLI_REDIRECT_URI, ['authorization_code', 'refresh_token']),
+    ...authorizationRequestClients(CLI_REDIRECT_URI),
   ]
 
   return {
@@ -79,6 +86,7 @@ export function buildProviderConfiguration({accessTokenTtl, secrets, InvalidTarg
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: ID_TOKEN_SIGNING_ALG,
+      ...AUTHORIZATION_RESPONSE_DEFAULTS,
     },
     // The only key is P-256, so only ES256 is on offer (a client registering RS256 is told so).
     enabledJWA: {
@@ -172,13 +180,8 @@ export function buildProviderConfiguration({accessTokenTtl, secrets, InvalidTarg
           ctx.body = renderLogoutSuccessPage()
         },
       },
-      // No resource servers: a `resource` parameter is refused instead of hitting the default's notice.
-      resourceIndicators: {
-        enabled: true,
-        getResourceServerInfo: async () => {
-          throw new InvalidTarget('the sandbox has no resource servers; omit the resource parameter')
-        },
-      },
+      // PAR, JAR, JARM, resource indicators (RFC 8707) and RAR (RFC 9396): authorization-requests.ts.
+      ...authorizationRequestFeatures(input),
     },
   }
 }

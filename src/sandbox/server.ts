@@ -30,6 +30,8 @@ export interface SandboxOptions {
    * the flow without keeping cookies.
    */
   autoApprove?: boolean
+  /** Require pushed authorization requests (RFC 9126) of every client: `oauthctl sandbox --require-par`. */
+  requirePar?: boolean
   /** Receives human-readable log lines (the `sandbox` command writes them to stderr). Default: none. */
   log?: (line: string) => void
 }
@@ -96,7 +98,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const provider = await withQuietConsole(
       async () => {
         const {default: Provider, errors} = await import('oidc-provider')
-        return new Provider(issuer, buildProviderConfiguration({accessTokenTtl, secrets, InvalidTarget: errors.InvalidTarget}))
+        return new Provider(issuer, buildProviderConfiguration({
+          accessTokenTtl,
+          secrets,
+          InvalidTarget: errors.InvalidTarget,
+          InvalidAuthorizationDetails: errors.InvalidAuthorizationDetails,
+          requirePar: options.requirePar,
+        }))
       },
       log,
       isUnsupportedRuntimeWarning,

@@ -38,6 +38,11 @@ export default class ProvidersAdd extends BaseCommand {
     'client-auth': clientAuthFlag,
     dpop: Flags.boolean({description: 'Bind every login to a DPoP key (RFC 9449), as `login --dpop` does.'}),
     force: Flags.boolean({description: 'Replace an existing custom provider of that name.'}),
+    par: Flags.boolean({description: 'Push every authorization request first (RFC 9126 PAR).'}),
+    'par-url': Flags.string({description: 'Pushed authorization request endpoint (RFC 9126), for servers without metadata.'}),
+    jar: Flags.boolean({description: 'Send every authorization request as a signed request object (RFC 9101 JAR).'}),
+    'jar-key': Flags.string({description: 'PEM private key file for request objects (the path is saved; the key stays in its file).'}),
+    jarm: Flags.boolean({description: 'Ask for JWT-secured authorization responses (JARM) at every login.'}),
     json: Flags.boolean({description: 'Print the provider (no secrets) as JSON on stdout.'}),
     ...providerOptionFlags,
   }
@@ -66,6 +71,7 @@ export default class ProvidersAdd extends BaseCommand {
       clientAuth: clientAuthFromFlag(flags['client-auth']),
       dpop: flags.dpop || undefined,
       force: flags.force,
+      requestDefaults: {par: flags.par, parUrl: flags['par-url'], jar: flags.jar, jarKey: flags['jar-key'], jarm: flags.jarm},
     })
     for (const line of formatAddedProvider(result)) this.ctx.io.say(line)
     if (flags.json) this.ctx.io.out(`${JSON.stringify(result.details, null, 2)}\n`)

@@ -28,7 +28,7 @@ export const MessageType = {methodCall: 1, methodReturn: 2, error: 3, signal: 4}
 export const NO_REPLY_EXPECTED = 0x1
 
 /** Header field codes. */
-const Field = {path: 1, interface: 2, member: 3, errorName: 4, replySerial: 5, destination: 6, sender: 7, signature: 8} as const
+export const Field = {path: 1, interface: 2, member: 3, errorName: 4, replySerial: 5, destination: 6, sender: 7, signature: 8} as const
 
 const ALIGNMENT: Record<string, number> = {y: 1, b: 4, n: 2, q: 2, i: 4, u: 4, x: 8, t: 8, d: 8, s: 4, o: 4, g: 1, a: 4, '(': 8, '{': 8, v: 1, h: 4}
 
@@ -273,6 +273,9 @@ export interface DbusMessage {
   serial: number
   replySerial?: number
   errorName?: string
+  path?: string
+  interface?: string
+  member?: string
   signature: string
   body: DbusValue[]
 }
@@ -319,6 +322,9 @@ export function decodeMessage(buffer: Buffer): DbusMessage {
     serial,
     replySerial: field(Field.replySerial) as number | undefined,
     errorName: field(Field.errorName) as string | undefined,
+    path: field(Field.path) as string | undefined,
+    interface: field(Field.interface) as string | undefined,
+    member: field(Field.member) as string | undefined,
     signature,
     body: signature ? reader.read(signature) : [],
   }

@@ -45,13 +45,15 @@ export async function readSecretServicePassword(
   const work = readOver(connection, service, account)
   work.catch(() => {})
   try {
-    return await Promise.race([work, deadline])
+    const value = await Promise.race([work, deadline])
+    connection.close()
+    return value
   } catch (error) {
+    connection.destroy()
     if (error instanceof SecretServiceTimeoutError) throw error
     return undefined
   } finally {
     clearTimeout(timer)
-    connection.destroy()
   }
 }
 

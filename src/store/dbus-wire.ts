@@ -74,9 +74,9 @@ export class DbusWriter {
   }
 
   align(boundary: number): void {
+    // The buffer is zero-filled (Buffer.alloc) and only ever appended to, so padding is already zero.
     const padding = (boundary - (this.#length % boundary)) % boundary
     this.#reserve(padding)
-    this.#buffer.fill(0, this.#length, this.#length + padding)
     this.#length += padding
   }
 
@@ -106,6 +106,11 @@ export class DbusWriter {
     this.#length += bytes.length
   }
 
+  #writeNul(): void {
+    this.#reserve(1)
+    this.#length += 1
+  }
+
   #writeValue(type: string, value: DbusValue): void {
     const code = type[0]!
     switch (code) {
@@ -128,14 +133,14 @@ export class DbusWriter {
         const bytes = Buffer.from(String(value), 'utf8')
         this.#writeUint32(bytes.length)
         this.#writeBytes(bytes)
-        return this.#writeBytes(Buffer.of(0))
+        return this.#writeNul()
       }
       case 'g': {
         const bytes = Buffer.from(String(value), 'utf8')
         if (bytes.length > 255) throw new DbusWireError('signature longer than 255 bytes')
-        this.#writeBytes(Buffer.of(bytes.length))
+        this.#writeValue('y', bytes.length)
         this.#writeBytes(bytes)
-        return this.#writeBytes(Buffer.of(0))
+        return this.#writeNul()
       }
       case 'v': {
         const variant = value as Variant

@@ -7,11 +7,15 @@ import {loadCrypto} from '../util/lazy-builtins.js'
 /**
  * A read-only Secret Service client in plain JavaScript, for the hot path (`oauthctl token`, the API verbs,
  * the kubectl and docker credential helpers): loading @napi-rs/keyring (a 3 MB native addon) and its first
- * call cost ~17 ms, this reader ~3 ms (measured with `npm run bench`).
+ * read cost a fresh process about twice the CPU of this reader's first read, node:net and node:crypto
+ * included (46 vs 20 ms on the loaded 2-core development machine; a further read ~4 ms), most of what is
+ * left being the Secret Service's own work and the D-Bus round trips.
  *
- * It reads what @napi-rs/keyring writes on Linux (its Secret Service store, dbus-secret-service-keyring-store,
- * creates items with exactly the attributes `service` and `username`) and answers only when the answer is
- * plain: exactly one matching item, unlocked, a UTF-8 secret. Anything else (no bus address or one that is
+ * It reads what @napi-rs/keyring writes on Linux and finds it the same way: that binding's Secret Service
+ * store (dbus-secret-service-keyring-store 1.0, src/cred.rs and src/service.rs) creates items with exactly
+ * the attributes `service` and `username`, searches them with Service.SearchItems over all collections,
+ * unlocks locked matches (a prompt), requires exactly one match (else "ambiguous") and reads its secret as
+ * UTF-8. This reader answers only when that answer is plain: exactly one match, unlocked, a UTF-8 secret. Anything else (no bus address or one that is
  * not a single unix socket, a refused connection, no Secret Service, no such item, several items, a locked
  * item, an error reply, a malformed message) resolves undefined, and the caller asks the native keyring,
  * which then behaves, and fails, exactly as it did before. Only a bus that stays silent past the time box

@@ -1,6 +1,8 @@
 import type {Socket} from 'node:net'
-import {decodeMessage, DbusWireError, encodeMethodCall, messageLength, MessageType} from './dbus-wire.js'
-import type {DbusMessage, DbusValue, MethodCall} from './dbus-wire.js'
+import {decodeMessage, encodeMethodCall, messageLength, MessageType, NO_REPLY_EXPECTED} from './dbus-message.js'
+import type {DbusMessage, MethodCall} from './dbus-message.js'
+import {DbusWireError} from './dbus-wire.js'
+import type {DbusValue} from './dbus-wire.js'
 import {loadNet} from '../util/lazy-builtins.js'
 
 /**
@@ -58,7 +60,7 @@ export class DbusConnection {
 
   /** Sends a call that expects no reply (flag NO_REPLY_EXPECTED). */
   send(call: MethodCall): void {
-    if (!this.#failure) this.#socket.write(encodeMethodCall({...call, flags: (call.flags ?? 0) | 0x1}, ++this.#serial))
+    if (!this.#failure) this.#socket.write(encodeMethodCall({...call, flags: (call.flags ?? 0) | NO_REPLY_EXPECTED}, ++this.#serial))
   }
 
   /** Ends the connection (after the data written so far) and fails calls still waiting. */

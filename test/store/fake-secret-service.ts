@@ -7,7 +7,8 @@ import {createServer, type Server, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {DbusWriter, decodeMessage, Field, messageLength, MessageType} from '../../src/store/dbus-wire.js'
+import {decodeMessage, Field, messageLength, MessageType} from '../../src/store/dbus-message.js'
+import {DbusWriter} from '../../src/store/dbus-wire.js'
 import type {DbusValue, Variant} from '../../src/store/dbus-wire.js'
 import {createSessionKeyPair, deriveSessionKey} from '../../src/store/secret-service-read.js'
 

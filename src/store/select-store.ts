@@ -3,6 +3,7 @@ import {FileTokenStore} from './file-store.js'
 import {KeyringTokenStore, KeyringUnavailableError} from './keyring-store.js'
 import type {KeyringBackend, KeyringLoader} from './keyring-store.js'
 import {MemoryTokenStore} from './memory-store.js'
+import {defaultKeyringLoader} from './secret-service-read.js'
 import type {StoreKind, TokenStore} from './token-store.js'
 
 /** How to choose a store: `auto` tries the OS keyring and falls back to the file store with a warning. */
@@ -58,7 +59,7 @@ export async function openTokenStore(options: OpenTokenStoreOptions): Promise<To
   const mode: StoreMode | 'memory' = options.preferred ?? storeModeFromEnv(options.env)
   if (mode === 'file' || mode === 'memory') return openStoreOfKind(mode, options)
 
-  const keyring = new KeyringTokenStore({timeoutMs: options.keyringTimeoutMs, keyring: options.keyring})
+  const keyring = new KeyringTokenStore({timeoutMs: options.keyringTimeoutMs, keyring: keyringOf(options)})
   try {
     await keyring.probe()
     return keyring
@@ -91,8 +92,13 @@ export function openStoreOfKind(kind: StoreKind, options: StoreOfKindOptions): T
     case 'file':
       return new FileTokenStore({configDir: options.configDir})
     case 'keyring':
-      return new KeyringTokenStore({timeoutMs: options.keyringTimeoutMs, keyring: options.keyring})
+      return new KeyringTokenStore({timeoutMs: options.keyringTimeoutMs, keyring: keyringOf(options)})
     case 'memory':
       return new MemoryTokenStore()
   }
+}
+
+/** The keyring a store reads and writes: the caller's, or {@link defaultKeyringLoader} (fast reads on Linux). */
+function keyringOf(options: StoreOfKindOptions): KeyringBackend | KeyringLoader {
+  return options.keyring ?? defaultKeyringLoader({timeoutMs: options.keyringTimeoutMs})
 }

@@ -58,3 +58,43 @@ describe('heavy modules load only in the commands that use them', () => {
     }
   })
 })
+
+// scripts/test.mjs runs the suite inside a private D-Bus session with an unlocked gnome-keyring.
+const haveSecretService = process.env.OAUTHCTL_TEST_KEYRING_SESSION === '1' && Boolean(process.env.DBUS_SESSION_BUS_ADDRESS)
+const skipKeyring = !haveSecretService && process.env.CI !== 'true' ? 'no Secret Service session (run through scripts/test.mjs with gnome-keyring installed)' : false
+
+describe('a keyring login is read without the native keyring addon', {skip: skipKeyring}, () => {
+  let sandbox: SandboxProcess
+  let user: ReturnType<typeof makeUserEnv>
+  before(async () => {
+    assert.ok(haveSecretService, 'a Secret Service session is required under CI')
+    sandbox = await startSandboxProcess(['--auto-approve'])
+    user = makeUserEnv(sandbox.issuer, {OAUTHCTL_STORE: 'keyring'})
+    const login = await runCli(['login', 'sandbox'], user.env)
+    assert.equal(login.code, 0, login.stderr)
+    assert.match(login.stderr, /Tokens stored in OS keyring/)
+  })
+  after(async () => {
+    await runCli(['logout'], user.env)
+    await sandbox.stop()
+    user.cleanup()
+  })
+
+  for (const args of [['token'], ['get', '/v2/me']]) {
+    it(`\`oauthctl ${args.join(' ')}\` reads the keyring through the pure-JS Secret Service reader: @napi-rs/keyring is not loaded`, () => {
+      const imports = importsOf(args, user.env, join(user.configDir, `${args[0]}-keyring-imports`))
+      assert.ok(imports.some((url) => url.includes('/dist/cli/fast-path.bundle.cjs')), 'the recorder saw the fast path')
+      assert.deepEqual(imports.filter((url) => url.includes('@napi-rs') || url.endsWith('.node')), [], '@napi-rs/keyring must not be loaded')
+    })
+  }
+
+  it('the token read that way is the one the native keyring holds', async () => {
+    const fast = await runCli(['token'], user.env)
+    assert.equal(fast.code, 0, fast.stderr)
+    assert.match(fast.stdout, /^[\w-]{20,}\n$/)
+    // Without a usable bus address the reader steps aside and the native keyring answers: same token.
+    const viaNative = await runCli(['token'], {...user.env, DBUS_SESSION_BUS_ADDRESS: `${user.env.DBUS_SESSION_BUS_ADDRESS};unix:path=/nonexistent`})
+    assert.equal(viaNative.code, 0, viaNative.stderr)
+    assert.equal(viaNative.stdout, fast.stdout)
+  })
+})

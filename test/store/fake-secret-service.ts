@@ -1,0 +1,123 @@
+// A fake session bus with a fake Secret Service behind it, on a unix socket, for the cases a real
+// gnome-keyring cannot be made to show on demand: locked or duplicate items, error replies, refused
+// authentication, a bus that never answers. It speaks just enough D-Bus for the pure-JS reader.
+import {createCipheriv, randomBytes} from 'node:crypto'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {createServer, type Server, type Socket} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {decodeMessage, Field, messageLength, MessageType} from '../../src/store/dbus-message.js'
+import {DbusWriter} from '../../src/store/dbus-wire.js'
+import type {DbusValue, Variant} from '../../src/store/dbus-wire.js'
+import {createSessionKeyPair, deriveSessionKey} from '../../src/store/secret-service-read.js'
+
+export interface FakeSecretService {
+  /** What the fake does at each step. */
+  auth?: 'ok' | 'reject' | 'silent'
+  /** Answers SearchItems with these item paths. */
+  unlocked?: string[]
+  locked?: string[]
+  /** Plain-text secrets by item path. */
+  secrets?: Record<string, string | Buffer>
+  /** A member answered with an error reply, or never answered. */
+  errorOn?: string
+  silentOn?: string
+}
+
+export interface FakeBus {
+  address: string
+  /** Every member called, in order ("Hello", "OpenSession", ...), and the SearchItems attributes. */
+  calls: string[]
+  searches: [string, string][][]
+  close(): Promise<void>
+}
+
+const SESSION = '/org/freedesktop/secrets/session/fake1'
+
+export async function startFakeBus(behaviour: FakeSecretService): Promise<FakeBus> {
+  const dir = mkdtempSync(join(tmpdir(), 'oauthctl-fake-bus-'))
+  const path = join(dir, 'bus')
+  const calls: string[] = []
+  const searches: [string, string][][] = []
+  const sockets = new Set<Socket>()
+  const server: Server = createServer((socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    socket.on('error', () => {})
+    serve(socket, behaviour, calls, searches)
+  })
+  await new Promise<void>((resolve) => server.listen(path, resolve))
+  return {
+    address: `unix:path=${path},guid=0123456789abcdef0123456789abcdef`,
+    calls,
+    searches,
+    close: async () => {
+      for (const socket of sockets) socket.destroy()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      rmSync(dir, {recursive: true, force: true})
+    },
+  }
+}
+
+function serve(socket: Socket, behaviour: FakeSecretService, calls: string[], searches: [string, string][][]): void {
+  let buffer = Buffer.alloc(0)
+  let begun = false
+  let key: Buffer | undefined
+  let serial = 100
+  socket.on('data', (chunk: Buffer) => {
+    buffer = Buffer.concat([buffer, chunk])
+    while (!begun) {
+      const end = buffer.indexOf('\r\n')
+      if (end < 0) return
+      const line = buffer.toString('latin1', 0, end).replace(/^\0/, '')
+      buffer = buffer.subarray(end + 2)
+      if (behaviour.auth === 'silent') return
+      if (line.startsWith('AUTH')) socket.write(behaviour.auth === 'reject' ? 'REJECTED EXTERNAL\r\n' : 'OK 0123456789abcdef0123456789abcdef\r\n')
+      else if (line === 'BEGIN') begun = true
+    }
+    for (let length = messageLength(buffer); length !== undefined; length = messageLength(buffer)) {
+      const call = decodeMessage(buffer.subarray(0, length))
+      buffer = buffer.subarray(length)
+      const member = call.member ?? ''
+      calls.push(member)
+      if (member === behaviour.silentOn || member === 'Close') continue
+      const reply = (signature: string, body: DbusValue[]) => socket.write(encodeReply(++serial, call.serial, signature, body))
+      if (member === behaviour.errorOn) {
+        socket.write(encodeReply(++serial, call.serial, 's', ['no'], 'org.freedesktop.DBus.Error.NotSupported'))
+      } else if (member === 'Hello') {
+        reply('s', [':1.42'])
+      } else if (member === 'OpenSession') {
+        const server = createSessionKeyPair()
+        key = deriveSessionKey(server.privateKey, (call.body[1] as Variant).value as Buffer)
+        reply('vo', [{signature: 'ay', value: server.publicKey}, SESSION])
+      } else if (member === 'SearchItems') {
+        searches.push(call.body[0] as [string, string][])
+        reply('aoao', [behaviour.unlocked ?? [], behaviour.locked ?? []])
+      } else if (member === 'GetSecrets') {
+        const entries = (call.body[0] as string[]).map((item) => {
+          const iv = randomBytes(16)
+          const cipher = createCipheriv('aes-128-cbc', key!, iv)
+          const plain = behaviour.secrets?.[item] ?? ''
+          const value = Buffer.concat([cipher.update(typeof plain === 'string' ? Buffer.from(plain, 'utf8') : plain), cipher.final()])
+          return [item, [SESSION, iv, value, 'text/plain']]
+        })
+        reply('a{o(oayays)}', [entries])
+      }
+    }
+  })
+}
+
+function encodeReply(serial: number, replySerial: number, signature: string, body: DbusValue[], errorName?: string): Buffer {
+  const payload = new DbusWriter()
+  payload.write(signature, body)
+  const fields: [number, Variant][] = [
+    [Field.replySerial, {signature: 'u', value: replySerial}],
+    [Field.signature, {signature: 'g', value: signature}],
+  ]
+  if (errorName) fields.push([Field.errorName, {signature: 's', value: errorName}])
+  const header = new DbusWriter()
+  header.write('yyyyuua(yv)', [0x6c, errorName ? MessageType.error : MessageType.methodReturn, 0, 1, payload.length, serial, fields])
+  header.align(8)
+  return Buffer.concat([header.toBuffer(), payload.toBuffer()])
+}

@@ -70,7 +70,7 @@ export async function runDockerCredential(ctx: Context, action: string): Promise
     })
   }
   try {
-    const {secrets} = await getFreshToken(ctx, {provider: mapped.provider, profile: mapped.profile})
+    const {secrets} = await getFreshToken(ctx, {provider: mapped.provider, profile: mapped.profile}, 'docker-credential')
     ctx.io.out(`${JSON.stringify({ServerURL: server, Username: mapped.username, Secret: secrets.accessToken})}\n`)
   } catch (error) {
     failOnStdout(ctx, error)

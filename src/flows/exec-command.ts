@@ -35,7 +35,7 @@ export async function execWithToken(ctx: Context, input: ExecInput): Promise<num
   const envName = checkEnvName(input.envName)
   const [program, ...args] = input.command
   if (!program) throw new UsageError('no command to run', {hint: 'Put it after --: oauthctl exec github -- gh api /user'})
-  const {secrets} = await getFreshToken(ctx, input)
+  const {secrets} = await getFreshToken(ctx, input, 'exec')
   const env = {...ctx.env, [envName]: secrets.accessToken}
   return new Promise((resolve) => {
     // Handlers first: the command shares our stdout, so whoever watches it can signal us as soon as the

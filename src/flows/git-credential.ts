@@ -71,7 +71,7 @@ export async function answerGitCredential(ctx: Context, operation: string, reque
   const entry = ctx.config().gitHosts?.[host]
   if (!entry) return ''
   if (/[\0\r\n]/.test(entry.username)) throw new ConfigError(`gitHosts.${host}.username in the config file contains a line break`)
-  const {login, secrets} = await getFreshToken(ctx, {provider: entry.provider, profile: entry.profile})
+  const {login, secrets} = await getFreshToken(ctx, {provider: entry.provider, profile: entry.profile}, 'git-credential')
   const password = checkTokenText(secrets.accessToken, login.target.provider)
   const lines = [`username=${entry.username}`, `password=${password}`]
   if (secrets.expiresAt !== undefined) lines.push(`password_expiry_utc=${Math.floor(secrets.expiresAt / 1000)}`)

@@ -9,14 +9,20 @@ import {identityFromClaims, userOfAnswer, type Identity, type TokenResponseLike}
  * Who just logged in: the ID token's claims when they name the user, else the provider's userinfo or
  * "me" endpoint. Best effort: a failure here never fails the login.
  */
-export async function identifyUser(ctx: Context, preset: ProviderPreset, tokens: TokenResponseLike): Promise<Identity> {
+export async function identifyUser(
+  ctx: Context,
+  preset: ProviderPreset,
+  tokens: TokenResponseLike,
+  /** The Authorization header for `url` when it is not `Bearer <access token>` (an OAuth 1.0a signature). */
+  authorize?: (url: string) => string,
+): Promise<Identity> {
   const fromIdToken = identityFromClaims(tokens.claims?.())
   if (fromIdToken.subject && fromIdToken.name) return fromIdToken
   const endpoint = preset.userinfoEndpoint && tokens.id_token ? preset.userinfoEndpoint : preset.meEndpoint
   if (!endpoint) return fromIdToken
   const url = /^https?:\/\//.test(endpoint) ? endpoint : `${preset.apiBase.replace(/\/+$/, '')}${endpoint}`
   try {
-    const headers = new Headers({authorization: `Bearer ${tokens.access_token}`, accept: 'application/json'})
+    const headers = new Headers({authorization: authorize ? authorize(url) : `Bearer ${tokens.access_token}`, accept: 'application/json'})
     applyPresetApiHeaders(preset, headers)
     const response = await ctx.fetch(url, {
       headers,

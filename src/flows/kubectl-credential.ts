@@ -66,12 +66,12 @@ export async function printKubectlCredential(ctx: Context, input: KubectlCredent
 
 async function getFreshAccessToken(ctx: Context, input: KubectlCredentialInput): Promise<{token: string; expiresAt?: number}> {
   if (ctx.tokenOverride) return {token: ctx.tokenOverride}
-  const {secrets} = await getFreshToken(ctx, input)
+  const {secrets} = await getFreshToken(ctx, input, 'kubectl-credential')
   return {token: secrets.accessToken, expiresAt: secrets.expiresAt}
 }
 
 async function getFreshIdToken(ctx: Context, input: KubectlCredentialInput): Promise<{token: string; expiresAt?: number}> {
-  const fresh = await getFreshToken(ctx, input)
+  const fresh = await getFreshToken(ctx, input, 'kubectl-credential')
   const {login} = fresh
   const {target} = login
   let secrets: TokenSecrets = fresh.secrets

@@ -1,6 +1,6 @@
 import {assertWritableConfigDir} from '../config.js'
 import type {Context} from '../context.js'
-import {ConfigError} from '../errors.js'
+import {ConfigError, UsageError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {optionValuesFromFlags} from '../providers/options.js'
 import {apiBaseFromTokenResponse, withClientId} from '../providers/quirks.js'
@@ -55,6 +55,9 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const resolved = Object.keys(options).length > 0 ? resolveProvider(named.name, config, ctx.env, options) : named
   const withPkce = input.pkce ? {...resolved, pkce: 'required' as const} : resolved
   const preset = input.clientAuth ? {...withPkce, clientAuth: input.clientAuth} : withPkce
+  if (preset.oauth1 && input.mode !== undefined && input.mode !== 'browser' && input.mode !== 'paste') {
+    throw new UsageError(`${preset.displayName} speaks OAuth 1.0a: log in in the browser (the default) or with --paste`)
+  }
   if (input.mode === 'token' || input.mode === 'client-credentials') {
     return loginWithoutAuthorization(ctx, input.mode, preset, input, options)
   }
@@ -70,6 +73,11 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const storedSecret = secretGiven ? undefined : await readClientSecret(store, preset.name, clientId)
   const credentials = resolveClientCredentials(presetForMode(preset, input.mode), {...input, storedSecret}, ctx.env)
   const scopes = input.scopes && input.scopes.length > 0 ? input.scopes : preset.defaultScopes
+  if (preset.oauth1) {
+    const {loginWithOAuth1} = await import('./oauth1-login.js')
+    const remember = {clientIdGiven: clientIdGiven !== undefined, clientSecretGiven: secretGiven !== undefined, options}
+    return loginWithOAuth1(ctx, {input, preset: {...preset, oauth1: preset.oauth1}, store, credentials, scopes, remember})
+  }
   const knownIssuers = issuersOfOtherProviders(ctx, preset.name)
   const tokens = input.mode === 'device' || input.mode === 'paste'
     ? await obtainTokensWithoutListener(ctx, input.mode, {preset, credentials, scopes, port: input.port, knownIssuers})

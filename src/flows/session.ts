@@ -121,6 +121,7 @@ export async function readSecrets(login: LoadedLogin): Promise<TokenSecrets> {
   registerSecret(secrets.accessToken)
   registerSecret(secrets.refreshToken)
   registerSecret(secrets.clientSecret)
+  registerSecret(secrets.tokenSecret)
   return secrets
 }
 

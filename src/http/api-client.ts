@@ -117,6 +117,12 @@ export async function sendAuthorized(ctx: Context, login: LoadedLogin, url: URL,
   const headers = new LiteHeaders(given.headers as Headers)
   applyPresetApiHeaders(login.preset, headers as unknown as Headers)
   const options = {...given, headers: headers as unknown as Headers}
+  if (login.preset.oauth1) {
+    // OAuth 1.0a: every request (and every redirect hop) carries its own signature; nothing to refresh.
+    const {oauth1Authorization} = await import('./oauth1-client.js')
+    const sign = await oauth1Authorization(login)
+    return sendFollowingRedirects(ctx, url, options, '', (target) => sign(options.method, target, {contentType: headers.get('content-type'), bytes: options.body}))
+  }
   let secrets = await getAccessToken(ctx, login)
   let response = await sendFollowingRedirects(ctx, url, options, secrets.accessToken)
   if (response.status === 401 && /(?:^|,)\s*UMA\b/i.test(response.headers.get('www-authenticate') ?? '')) {
@@ -134,7 +140,13 @@ export async function sendAuthorized(ctx: Context, login: LoadedLogin, url: URL,
   return response
 }
 
-async function sendFollowingRedirects(ctx: Context, start: URL, options: SendOptions, accessToken: string): Promise<Response> {
+async function sendFollowingRedirects(
+  ctx: Context,
+  start: URL,
+  options: SendOptions,
+  accessToken: string,
+  authorize: (url: URL) => string = () => `Bearer ${accessToken}`,
+): Promise<Response> {
   const tokenOrigin = start.origin
   const follow = options.method === 'GET' || options.method === 'HEAD'
   const retryDeps = {now: ctx.now, sleep: (ms: number) => sleep(ms, ctx.signal), say: (line: string) => ctx.io.say(line)}
@@ -145,7 +157,7 @@ async function sendFollowingRedirects(ctx: Context, start: URL, options: SendOpt
     if (url.origin !== tokenOrigin) sendToken = false
     const headers = new LiteHeaders(options.headers as Headers)
     if (!headers.has('user-agent')) headers.set('user-agent', DEFAULT_USER_AGENT)
-    if (sendToken) headers.set('authorization', `Bearer ${accessToken}`)
+    if (sendToken) headers.set('authorization', authorize(url))
     else for (const name of CREDENTIAL_HEADERS) headers.delete(name)
     ctx.debug(`${options.method} ${url.href}${headers.has('authorization') ? ' (with token)' : ' (no token)'}`)
     const target = url

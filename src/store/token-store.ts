@@ -14,8 +14,10 @@ export interface TokenSecrets {
   /** Epoch milliseconds when the token was issued (with `expiresAt`: its lifetime, for the refresh-ahead window). */
   obtainedAt?: number
   tokenType?: string
-  /** Client secret given on the command line or obtained by dynamic registration. */
+  /** Client secret given on the command line or obtained by dynamic registration (OAuth 1.0a: the consumer secret). */
   clientSecret?: string
+  /** OAuth 1.0a: the token secret that signs every request with the token (RFC 5849 §2.3); never printed. */
+  tokenSecret?: string
 }
 
 export type StoreKind = 'keyring' | 'file' | 'memory'
@@ -54,6 +56,7 @@ export function isTokenSecrets(value: unknown): value is TokenSecrets {
     optionalString('idToken') &&
     optionalString('tokenType') &&
     optionalString('clientSecret') &&
+    optionalString('tokenSecret') &&
     optionalFiniteNumber(record.expiresAt) &&
     optionalFiniteNumber(record.obtainedAt)
   )

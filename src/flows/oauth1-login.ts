@@ -12,6 +12,7 @@ import {limitResponseBody} from '../http/body-limit.js'
 import {createOAuth1Signer, type OAuth1Signer} from '../http/oauth1-client.js'
 import {OAUTH1_CALLBACK} from '../callback/callback-judge.js'
 import {nonEmptyParams, type OAuth1Definition, type ProviderPreset} from '../providers/preset.js'
+import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {registerSecret} from '../redact.js'
 import type {TokenStore} from '../store/token-store.js'
 import {interruptibleTimeout, throwIfInterrupted} from '../util/interrupt.js'
@@ -43,7 +44,13 @@ async function requestCredentials(ctx: Context, preset: ProviderPreset, url: str
   try {
     response = await ctx.fetch(target, {
       method: 'POST',
-      headers: {authorization: sign('POST', target, undefined, extra), accept: '*/*', 'content-type': 'application/x-www-form-urlencoded'},
+      headers: {
+        authorization: sign('POST', target, undefined, extra),
+        accept: '*/*',
+        'content-type': 'application/x-www-form-urlencoded',
+        // Discogs and the like refuse requests without a distinctive User-Agent.
+        'user-agent': preset.quirks?.userAgent ?? DEFAULT_USER_AGENT,
+      },
       body: '',
       signal: interruptibleTimeout(ctx.signal, 30_000),
     })

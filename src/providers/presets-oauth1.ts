@@ -162,7 +162,6 @@ export const xOAuth1Preset: ProviderPreset = {
   defaultScopes: [],
   // Callback URLs must be registered exactly: register http://127.0.0.1:8085/callback.
   loopback: {host: '127.0.0.1', anyPort: false, defaultPort: 8085, path: '/callback'},
-  pagination: 'meta-next-token',
   consoleUrl: 'https://developer.x.com/en/portal/dashboard',
   notes: ['Use this preset for v1.1 endpoints and media upload that need OAuth 1.0a; the `x` preset is OAuth 2.0.'],
   docsUrl: 'https://docs.x.com/fundamentals/authentication/api-reference',

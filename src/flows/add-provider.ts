@@ -12,6 +12,7 @@ import {checkServerUrl, discoverServer, type DiscoveredServer} from './discovery
 import {showProvider, type ProviderDetails} from './providers.js'
 import {registerClient, registeredRedirectUri, type RegisteredClient} from './registration.js'
 import {isPrototypeKey} from '../util/safe-object.js'
+import {applyOAuth1Flags, type OAuth1Flags} from './oauth1-provider-flags.js'
 
 export interface AddProviderInput {
   name: string
@@ -41,6 +42,8 @@ export interface AddProviderInput {
   clientAuth?: ClientAuthMethod
   /** Replace an existing custom provider of that name. */
   force?: boolean
+  /** OAuth 1.0a: `--request-token-url`, `--signature-method`, `--rsa-key` (oauth1-provider-flags.ts). */
+  oauth1?: OAuth1Flags
 }
 
 export interface AddProviderResult {
@@ -148,6 +151,7 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
     ;(entry as Record<string, unknown>)[key] = key === 'apiBase' ? href.replace(/\/+$/, '') : href
   }
   if (input.deviceUrl !== undefined) entry.supportsDeviceFlow = true
+  if (input.oauth1) applyOAuth1Flags(entry, input.oauth1)
   if (manual || (defines && input.preset === undefined)) {
     const missing = endpointFlags.slice(0, 2).filter(([key]) => !entry[key]).map(([, , flag]) => flag)
     if (missing.length > 0) throw new UsageError(`a provider without metadata needs ${missing.join(' and ')}`)

@@ -14,7 +14,7 @@ export function describeOAuth1Provider(
   const method = oauth1.signatureMethod
   row('Protocol', `OAuth 1.0a (RFC 5849), ${method} signatures on every request${method === 'PLAINTEXT' ? ' (only over https or loopback)' : ''}`)
   row('Consumer key', details.clientId ? `${details.clientId} (--client-id)` : '(yours: --client-id)')
-  row('Consumer secret', method === 'RSA-SHA1' ? `not used; RSA key read from ${oauth1.privateKeyFile ?? '(oauth1.privateKeyFile)'}` : details.clientSecretRequired ? 'required (--client-secret; kept in the credential store)' : 'none')
+  row('Consumer secret', method === 'RSA-SHA1' ? `not used; RSA key read from ${oauth1.privateKeyFile ?? '(oauth1.privateKeyFile)'}` : details.clientSecretRequired ? 'required (--client-secret; kept in the credential store)' : 'when given (--client-secret; kept in the credential store)')
   row('Request token', oauth1.requestTokenUrl)
   row('Authorize', oauth1.authorizeUrl)
   row('Access token', oauth1.accessTokenUrl)

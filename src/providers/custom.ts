@@ -164,15 +164,9 @@ function customDefaults(name: string, entry: ProviderEntry): Omit<ProviderPreset
     // Unknown: assume rotation, so the new refresh token is always kept and refreshes are serialised.
     rotatesRefreshTokens: true,
     pagination: 'none',
-    // OAuth 1.0a: the listing's endpoints are the oauth1 block's; HMAC-SHA1 and PLAINTEXT sign with the consumer secret.
-    ...(entry.oauth1
-      ? {
-          authorizationEndpoint: entry.oauth1.authorizeUrl,
-          tokenEndpoint: entry.oauth1.accessTokenUrl,
-          clientSecretRequired: entry.oauth1.signatureMethod !== 'RSA-SHA1',
-          pkce: 'off' as const,
-        }
-      : {}),
+    // OAuth 1.0a: the listing's endpoints are the oauth1 block's. As for OAuth 2.0 clients, a consumer secret
+    // is used when given (a server whose consumers have none, like the sandbox's, needs none).
+    ...(entry.oauth1 ? {authorizationEndpoint: entry.oauth1.authorizeUrl, tokenEndpoint: entry.oauth1.accessTokenUrl, pkce: 'off' as const} : {}),
   }
 }
 

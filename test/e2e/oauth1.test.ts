@@ -209,7 +209,7 @@ describe('OAuth 1.0a: RSA-SHA1 and PLAINTEXT custom providers', () => {
     const config = {
       providers: {
         'demo-rsa': {apiBase: `${sandbox.issuer}/oauth1/api`, meEndpoint: '/me', clientId: 'oauthctl-oauth1-rsa', oauth1: endpoints('RSA-SHA1', {privateKeyFile: keyFile})},
-        'demo-plain': {apiBase: `${sandbox.issuer}/oauth1/api`, meEndpoint: '/me', clientId: 'oauthctl-oauth1', clientSecretRequired: false, oauth1: endpoints('PLAINTEXT')},
+        'demo-plain': {apiBase: `${sandbox.issuer}/oauth1/api`, meEndpoint: '/me', clientId: 'oauthctl-oauth1', oauth1: endpoints('PLAINTEXT')},
         'demo-badkey': {apiBase: `${sandbox.issuer}/oauth1/api`, clientId: 'oauthctl-oauth1-rsa', oauth1: endpoints('RSA-SHA1', {privateKeyFile: join(user.configDir, 'missing.pem')})},
       },
     }
@@ -234,6 +234,33 @@ describe('OAuth 1.0a: RSA-SHA1 and PLAINTEXT custom providers', () => {
     const result = await runCli(['get', '/me', '-p', 'demo-plain'], user.env)
     assert.equal(result.code, 0, result.stderr)
     assert.equal(JSON.parse(result.stdout).signature_method, 'PLAINTEXT')
+  })
+
+  it('providers add --request-token-url ... --signature-method RSA-SHA1 --rsa-key: the path is saved, not the key; login and get work', async () => {
+    const keyFile = join(user.configDir, 'demo-rsa.pem')
+    const legs = [
+      '--request-token-url', `${sandbox.issuer}/oauth1/request_token`,
+      '--authorize-url', `${sandbox.issuer}/oauth1/authorize`,
+      '--token-url', `${sandbox.issuer}/oauth1/access_token`,
+      '--api-base', `${sandbox.issuer}/oauth1/api`,
+    ]
+    const added = await runCli(['providers', 'add', 'added-rsa', ...legs, '--client-id', 'oauthctl-oauth1-rsa', '--signature-method', 'RSA-SHA1', '--rsa-key', keyFile, '--json'], user.env)
+    assert.equal(added.code, 0, added.stderr)
+    assert.equal(JSON.parse(added.stdout).oauth1.privateKeyFile, keyFile)
+    const config = readFileSync(join(user.configDir, 'config.json'), 'utf8')
+    assert.ok(!config.includes('PRIVATE KEY'), 'the key itself is not copied into config.json')
+    assert.equal((await runCli(['login', 'added-rsa'], user.env)).code, 0)
+    const me = await runCli(['get', '-p', 'added-rsa', `${sandbox.issuer}/oauth1/api/me`], user.env)
+    assert.equal(me.code, 0, me.stderr)
+    assert.equal(JSON.parse(me.stdout).signature_method, 'RSA-SHA1')
+    const show = await runCli(['providers', 'show', 'added-rsa'], user.env)
+    assert.match(show.stdout, /Protocol: +OAuth 1\.0a \(RFC 5849\), RSA-SHA1 signatures on every request/)
+    const noLegs = await runCli(['providers', 'add', 'half', ...legs.slice(2), '--signature-method', 'PLAINTEXT'], user.env)
+    assert.equal(noLegs.code, 2)
+    assert.match(noLegs.stderr, /give --request-token-url too/)
+    const noKey = await runCli(['providers', 'add', 'nokey', ...legs, '--signature-method', 'RSA-SHA1', '--rsa-key', join(user.configDir, 'nope.pem')], user.env)
+    assert.equal(noKey.code, 3)
+    assert.match(noKey.stderr, /cannot read the RSA-SHA1 private key .*nope\.pem: ENOENT/)
   })
 
   it('a missing RSA key file is a configuration error (exit 3) before any request', async () => {

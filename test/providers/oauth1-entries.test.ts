@@ -21,14 +21,14 @@ describe('oauth1 provider definitions (config.json)', () => {
     assert.deepEqual(preset.oauth1, oauth1)
     assert.equal(preset.authorizationEndpoint, oauth1.authorizeUrl)
     assert.equal(preset.tokenEndpoint, oauth1.accessTokenUrl)
-    assert.equal(preset.clientSecretRequired, true)
+    // As for OAuth 2.0 custom clients: the consumer secret is sent when given, not demanded.
+    assert.equal(preset.clientSecretRequired, false)
     assert.equal(preset.pkce, 'off')
   })
 
-  it('RSA-SHA1 needs a key file and then no consumer secret; other methods must not name one', () => {
+  it('RSA-SHA1 needs a key file; other methods must not name one', () => {
     const rsa = {...entry, oauth1: {...oauth1, signatureMethod: 'RSA-SHA1', privateKeyFile: '/home/me/key.pem'}}
     assert.equal(checkProviderEntry('legacy', rsa), undefined)
-    assert.equal(resolveProvider('legacy', {providers: {legacy: rsa}}, env).clientSecretRequired, false)
     assert.equal(checkProviderEntry('legacy', {...entry, oauth1: {...oauth1, signatureMethod: 'RSA-SHA1'}})?.key, 'providers.legacy.oauth1')
     assert.equal(checkProviderEntry('legacy', {...entry, oauth1: {...oauth1, privateKeyFile: '/k.pem'}})?.key, 'providers.legacy.oauth1')
   })

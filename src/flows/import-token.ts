@@ -75,10 +75,17 @@ const TOKEN_ERRORS_IN_OK = new Set(['not_authed', 'invalid_auth', 'account_inact
  * Tries an access token against the provider's "me" endpoint (or userinfo). 401 means the token does not
  * work; any other failure (403 for a narrow scope, 5xx, network) leaves the question open.
  */
-export async function checkAccessToken(ctx: Context, preset: ProviderPreset, accessToken: string, url = tokenCheckUrl(preset)): Promise<TokenCheck> {
+export async function checkAccessToken(
+  ctx: Context,
+  preset: ProviderPreset,
+  accessToken: string,
+  url = tokenCheckUrl(preset),
+  /** The Authorization header for `url` when it is not `Bearer <token>` (an OAuth 1.0a signature). */
+  authorize?: (url: string) => string,
+): Promise<TokenCheck> {
   if (!url) return {outcome: 'unknown', reason: `${preset.displayName} has no userinfo or "me" endpoint to try it against`}
   try {
-    const headers = new Headers({authorization: `Bearer ${accessToken}`, accept: 'application/json'})
+    const headers = new Headers({authorization: authorize ? authorize(url) : `Bearer ${accessToken}`, accept: 'application/json'})
     // The preset's own headers and User-Agent (Reddit throttles generic ones) on this API call too.
     applyPresetApiHeaders(preset, headers)
     const response = await ctx.fetch(url, {

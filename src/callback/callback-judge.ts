@@ -15,14 +15,25 @@ export type Route =
   | {kind: 'callback'; params: URLSearchParams}
   | {kind: 'stray'; status: number; title: string; detail?: string; headers?: Record<string, string>}
 
-/** Parameters that must appear at most once (RFC 6749 §3.1); a repeated one could smuggle a second value. */
-const singleValued = ['code', 'iss', 'error', 'error_description'] as const
+/**
+ * The names of the parameters that tie a response to its request and carry the grant: OAuth 2.0's `state`
+ * and `code`, or OAuth 1.0a's `oauth_token` (which must be the request token, RFC 5849 §2.2) and
+ * `oauth_verifier`.
+ */
+export interface CallbackNames {
+  state: string
+  code: string
+}
+
+export const OAUTH2_CALLBACK: CallbackNames = {state: 'state', code: 'code'}
+/** @see RFC 5849 §2.2 */
+export const OAUTH1_CALLBACK: CallbackNames = {state: 'oauth_token', code: 'oauth_verifier'}
 
 /**
  * Decide whether a request may be the authorization response. Everything else (favicon, prefetch, HEAD,
  * a bare `/callback`, a rebinding attack's Host) is answered and ignored: it must not end the one-shot wait.
  */
-export function classifyRequest(req: IncomingMessage, path: string, allowedHosts: Set<string>): Route {
+export function classifyRequest(req: IncomingMessage, path: string, allowedHosts: Set<string>, names: CallbackNames = OAUTH2_CALLBACK): Route {
   const host = req.headers.host?.toLowerCase()
   if (!host || !allowedHosts.has(host)) {
     // DNS-rebinding defence: a web page can reach 127.0.0.1 only under its own host name.
@@ -39,7 +50,7 @@ export function classifyRequest(req: IncomingMessage, path: string, allowedHosts
     return {kind: 'stray', status: 405, title: 'Method not allowed', headers: {Allow: 'GET, HEAD'}}
   }
   // `response`: a JWT-secured authorization response (JARM), judged by jwt-response.ts.
-  if (!url.searchParams.has('code') && !url.searchParams.has('error') && !url.searchParams.has('response')) {
+  if (!url.searchParams.has(names.code) && !url.searchParams.has('error') && !url.searchParams.has('response')) {
     return {kind: 'stray', status: 400, title: 'Not an authorization response', detail: 'This address only receives the authorization server\u2019s redirect.'}
   }
   // A HEAD, or a speculative load, never carries the user's navigation; let the real GET through later.
@@ -64,14 +75,20 @@ const nothingExchanged = 'nothing was exchanged and no token was stored'
  * an error response must echo it too when it was sent (§4.1.2.1), as it always is. Anything else could
  * come from any web page or local process and would otherwise let it end (or fake the end of) the login.
  */
-export function judgeCallback(params: URLSearchParams, expectedState: string, expectedIssuer: string | undefined): Verdict {
-  const states = params.getAll('state')
-  if (states.length !== 1 || !sameString(states[0], expectedState)) {
+export function judgeCallback(
+  params: URLSearchParams,
+  expectedState: string,
+  expectedIssuer: string | undefined,
+  names: CallbackNames = OAUTH2_CALLBACK,
+): Verdict {
+  const states = params.getAll(names.state)
+  if (!expectedState || states.length !== 1 || !sameString(states[0], expectedState)) {
     const error = params.get('error')
     return {kind: 'foreign', ...(error !== null && /^[\w.-]{1,64}$/.test(error) ? {error} : {})}
   }
 
-  for (const name of singleValued) {
+  // Parameters that must appear at most once (RFC 6749 §3.1); a repeated one could smuggle a second value.
+  for (const name of [names.code, 'iss', 'error', 'error_description']) {
     if (params.getAll(name).length > 1) {
       return reject(
         new AuthorizationError(`the callback repeated the "${name}" parameter, so it cannot be trusted; ${nothingExchanged}`, {
@@ -82,7 +99,7 @@ export function judgeCallback(params: URLSearchParams, expectedState: string, ex
     }
   }
 
-  if (params.get('code') === '') {
+  if (params.get(names.code) === '') {
     return reject(
       new AuthorizationError(`the callback carried an empty code; ${nothingExchanged}`, {hint: 'Run the login again.'}, 'invalid_callback'),
       'Login failed: malformed callback',

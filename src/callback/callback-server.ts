@@ -9,7 +9,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
 
 import {AuthorizationError, ConfigError, InterruptedError} from '../errors.js'
 import {timerDelay} from '../util/timers.js'
-import {classifyRequest, foreignPage, judgeCallback} from './callback-judge.js'
+import {classifyRequest, foreignPage, judgeCallback, type CallbackNames} from './callback-judge.js'
 import {paramsForJudging} from './jwt-response.js'
 import {listenAll, planListen, type BindHost} from './loopback-listen.js'
 import {sendPage} from './pages.js'
@@ -27,12 +27,19 @@ export interface CallbackServerOptions {
   port?: number
   /** Default '/callback'. */
   path?: string
-  expectedState: string
+  /**
+   * The `state` this login sent; a function when it is only known after the listener is bound (OAuth 1.0a:
+   * the request token is issued for the callback URL). Until it returns a non-empty value every response is
+   * foreign.
+   */
+  expectedState: string | (() => string)
   /**
    * When the provider advertises RFC 9207 (`authorization_response_iss_parameter_supported`), the issuer
    * the `iss` parameter must equal. A callback without `iss` is then refused too (RFC 9207 §2.4).
    */
   expectedIssuer?: string
+  /** Which parameters carry the state and the grant: OAuth 2.0's (default) or OAuth 1.0a's (`OAUTH1_CALLBACK`). */
+  names?: CallbackNames
   /** How long `waitForCallback` waits, counted from its call (at most 2^31 - 1 ms, about 24.8 days). */
   timeoutMs: number
   /**
@@ -146,7 +153,7 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
 
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
     res.on('error', () => {})
-    const route = classifyRequest(req, path, allowedHosts)
+    const route = classifyRequest(req, path, allowedHosts, options.names)
     if (route.kind === 'stray') {
       sendPage(res, route.status, {ok: false, title: route.title, detail: route.detail}, route.headers)
       return
@@ -160,7 +167,8 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
       return
     }
     const params = route.params
-    const verdict = judgeCallback(paramsForJudging(params), options.expectedState, options.expectedIssuer)
+    const expectedState = typeof options.expectedState === 'function' ? options.expectedState() : options.expectedState
+    const verdict = judgeCallback(paramsForJudging(params), expectedState, options.expectedIssuer, options.names)
     if (verdict.kind === 'foreign') {
       // Any web page can send the browser here: answer, say so once, and keep waiting for this login's.
       sendPage(res, 400, foreignPage)

@@ -13,6 +13,7 @@ import {showProvider, type ProviderDetails} from './providers.js'
 import {registerClient, registeredRedirectUri, type RegisteredClient} from './registration.js'
 import {isPrototypeKey} from '../util/safe-object.js'
 import {applyAuthorizationRequestDefaults, authorizationRequestFieldsFrom, type AuthorizationRequestDefaults} from './authorization-request-metadata.js'
+import {applyOAuth1Flags, type OAuth1Flags} from './oauth1-provider-flags.js'
 
 export interface AddProviderInput {
   name: string
@@ -46,6 +47,8 @@ export interface AddProviderInput {
   force?: boolean
   /** `--par`, `--par-url`, `--jar`, `--jar-key`, `--jarm`: request features for every login. */
   requestDefaults?: AuthorizationRequestDefaults
+  /** OAuth 1.0a: `--request-token-url`, `--signature-method`, `--rsa-key` (oauth1-provider-flags.ts). */
+  oauth1?: OAuth1Flags
 }
 
 export interface AddProviderResult {
@@ -155,6 +158,7 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
     ;(entry as Record<string, unknown>)[key] = key === 'apiBase' ? href.replace(/\/+$/, '') : href
   }
   if (input.deviceUrl !== undefined) entry.supportsDeviceFlow = true
+  if (input.oauth1) applyOAuth1Flags(entry, input.oauth1)
   if (manual || (defines && input.preset === undefined)) {
     const missing = endpointFlags.slice(0, 2).filter(([key]) => !entry[key]).map(([, , flag]) => flag)
     if (missing.length > 0) throw new UsageError(`a provider without metadata needs ${missing.join(' and ')}`)

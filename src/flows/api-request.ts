@@ -81,7 +81,8 @@ export async function runApiRequest(ctx: Context, input: ApiRequestInput): Promi
   const login = await loadLogin(ctx, target, config)
   const apiBase = login.record.apiBase ?? login.preset.apiBase
   const origins = tokenOrigins(login)
-  const request = build(resolveApiUrl(apiBase, origins, input.pathOrUrl, input.allowHosts), login.preset.apiHeaders)
+  // OAuth 1.0a signs form bodies only, so -f/-F fields go form-encoded there (RFC 5849 §3.4.1.3.1).
+  const request = build(resolveApiUrl(apiBase, origins, input.pathOrUrl, input.allowHosts), login.preset.apiHeaders, login.preset.oauth1 !== undefined)
   const printer = new ResponsePrinter(ctx.io, {
     include: input.include,
     silent: input.silent ?? false,

@@ -1,7 +1,7 @@
 import type {Context} from '../context.js'
+import {ConfigError} from '../errors.js'
 import type {TokenSecrets} from '../store/token-store.js'
 import {getAccessToken} from './access-token.js'
-import {ConfigError} from '../errors.js'
 import {loadLogin, loginCommand, resolveTarget, type LoadedLogin, type Target} from './session.js'
 
 /** A login and an access token for it that is valid for at least 60 s. */
@@ -16,12 +16,20 @@ export interface FreshToken {
  * `token`, `exec` and the credential helpers hand to other programs.
  * `handOffTo` names the program that gets the token (`exec`, git, kubectl): a DPoP-bound login is refused.
  *
+ * `helper` names the program the token is handed to (`exec`, `git-credential`, ...): an OAuth 1.0a login
+ * is then refused (exit 3), since its token works only with signatures that program cannot make.
  * @throws NotLoggedInError (exit 4) when there is no such login or the refresh failed.
  */
 export async function getFreshToken(ctx: Context, input: {provider?: string; profile?: string}, handOffTo?: string): Promise<FreshToken> {
   const config = ctx.config()
   const target = resolveTarget(config, input.provider, input.profile, ctx.tokenOverride)
   const login = await loadLogin(ctx, target, config)
+  if (handOffTo !== undefined && login.preset.oauth1) {
+    // A bare OAuth 1.0a token is useless to another program: each request must be signed with its secret.
+    throw new ConfigError(`${handOffTo} cannot use the ${target.provider} login: ${login.preset.displayName} speaks OAuth 1.0a, whose requests must each be signed`, {
+      hint: `Call its API through oauthctl instead: oauthctl get -p ${target.provider} <path>`,
+    })
+  }
   const secrets = await getAccessToken(ctx, login)
   if (handOffTo !== undefined && secrets.dpopKey) throw dpopHandOffError(target, handOffTo)
   return {login, secrets}

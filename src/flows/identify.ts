@@ -11,15 +11,25 @@ import {identityFromClaims, userOfAnswer, type Identity, type TokenResponseLike}
  * Who just logged in: the ID token's claims when they name the user, else the provider's userinfo or
  * "me" endpoint. Best effort: a failure here never fails the login.
  */
-export async function identifyUser(ctx: Context, preset: ProviderPreset, tokens: TokenResponseLike, dpopKey?: DPoPKey): Promise<Identity> {
+export async function identifyUser(
+  ctx: Context,
+  preset: ProviderPreset,
+  tokens: TokenResponseLike,
+  dpopKey?: DPoPKey,
+  /** The Authorization header for `url` when it is not `Bearer <access token>` (an OAuth 1.0a signature). */
+  authorize?: (url: string) => string,
+): Promise<Identity> {
   const fromIdToken = identityFromClaims(tokens.claims?.())
   if (fromIdToken.subject && fromIdToken.name) return fromIdToken
   const endpoint = preset.userinfoEndpoint && tokens.id_token ? preset.userinfoEndpoint : preset.meEndpoint
   if (!endpoint) return fromIdToken
   const url = /^https?:\/\//.test(endpoint) ? endpoint : `${preset.apiBase.replace(/\/+$/, '')}${endpoint}`
   try {
-    // A DPoP-bound token goes with a proof (RFC 9449 §7.1), as on every API call.
-    const response = await fetchWithToken(ctx, url, tokens.access_token, dpopKey, (headers) => applyPresetApiHeaders(preset, headers as unknown as Headers), interruptibleTimeout(ctx.signal, 10_000))
+    // A DPoP-bound token goes with a proof (RFC 9449 §7.1), as on every API call; OAuth 1.0a signs instead.
+    const response = await fetchWithToken(ctx, url, tokens.access_token, dpopKey, (headers) => {
+      applyPresetApiHeaders(preset, headers as unknown as Headers)
+      if (authorize) headers.set('authorization', authorize(url))
+    }, interruptibleTimeout(ctx.signal, 10_000))
     if (!response.ok) {
       ctx.debug(`identity lookup at ${url} answered ${response.status}`)
       return fromIdToken

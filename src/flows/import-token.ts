@@ -77,12 +77,23 @@ const TOKEN_ERRORS_IN_OK = new Set(['not_authed', 'invalid_auth', 'account_inact
  * Tries an access token against the provider's "me" endpoint (or userinfo). 401 means the token does not
  * work; any other failure (403 for a narrow scope, 5xx, network) leaves the question open.
  */
-export async function checkAccessToken(ctx: Context, preset: ProviderPreset, accessToken: string, url = tokenCheckUrl(preset), dpopKey?: DPoPKey): Promise<TokenCheck> {
+export async function checkAccessToken(
+  ctx: Context,
+  preset: ProviderPreset,
+  accessToken: string,
+  url = tokenCheckUrl(preset),
+  dpopKey?: DPoPKey,
+  /** The Authorization header for `url` when it is not `Bearer <token>` (an OAuth 1.0a signature). */
+  authorize?: (url: string) => string,
+): Promise<TokenCheck> {
   if (!url) return {outcome: 'unknown', reason: `${preset.displayName} has no userinfo or "me" endpoint to try it against`}
   try {
     // The preset's own headers and User-Agent (Reddit throttles generic ones) on this API call too; a
-    // DPoP-bound token with its proof (RFC 9449 §7.1).
-    const response = await fetchWithToken(ctx, url, accessToken, dpopKey, (headers) => applyPresetApiHeaders(preset, headers as unknown as Headers), interruptibleTimeout(ctx.signal, 10_000))
+    // DPoP-bound token with its proof (RFC 9449 §7.1); an OAuth 1.0a signature where that is the scheme.
+    const response = await fetchWithToken(ctx, url, accessToken, dpopKey, (headers) => {
+      applyPresetApiHeaders(preset, headers as unknown as Headers)
+      if (authorize) headers.set('authorization', authorize(url))
+    }, interruptibleTimeout(ctx.signal, 10_000))
     if (response.status === 401) {
       await response.body?.cancel()
       return {outcome: 'rejected', url, status: 401}

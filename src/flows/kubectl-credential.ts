@@ -71,7 +71,7 @@ async function getFreshAccessToken(ctx: Context, input: KubectlCredentialInput):
 }
 
 async function getFreshIdToken(ctx: Context, input: KubectlCredentialInput): Promise<{token: string; expiresAt?: number}> {
-  const fresh = await getFreshToken(ctx, input)
+  const fresh = await getFreshToken(ctx, input, 'kubectl-credential')
   const {login} = fresh
   const {target} = login
   let secrets: TokenSecrets = fresh.secrets

@@ -59,6 +59,10 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const preset = input.clientAuth ? {...withPkce, clientAuth: input.clientAuth} : withPkce
   const dpop = input.dpop === true || preset.dpop === true
   if (dpop) checkDPoPMode(input.mode)
+  if (preset.oauth1 && input.mode !== undefined && input.mode !== 'browser' && input.mode !== 'paste') {
+    throw new UsageError(`${preset.displayName} speaks OAuth 1.0a: log in in the browser (the default) or with --paste`)
+  }
+  if (preset.oauth1 && dpop) throw new UsageError(`${preset.displayName} speaks OAuth 1.0a, whose requests are signed with the token secret: --dpop is for OAuth 2.0 logins`)
   if (input.mode === 'token' || input.mode === 'client-credentials') {
     planForMode(preset, {clientId: ''}, input)
     return loginWithoutAuthorization(ctx, input.mode, preset, input, options)
@@ -76,6 +80,11 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const credentials = resolveClientCredentials(presetForMode(preset, input.mode), {...input, storedSecret}, ctx.env)
   const request = planForMode(preset, credentials, input)
   const scopes = input.scopes && input.scopes.length > 0 ? input.scopes : preset.defaultScopes
+  if (preset.oauth1) {
+    const {loginWithOAuth1} = await import('./oauth1-login.js')
+    const remember = {clientIdGiven: clientIdGiven !== undefined, clientSecretGiven: secretGiven !== undefined, options}
+    return loginWithOAuth1(ctx, {input, preset: {...preset, oauth1: preset.oauth1}, store, credentials, scopes, remember})
+  }
   const knownIssuers = issuersOfOtherProviders(ctx, preset.name)
   // The key is made before the browser opens and stored with the tokens it binds (RFC 9449 §5).
   const dpopKey = dpop ? await createDPoPKey() : undefined

@@ -1,6 +1,7 @@
 import type {ConfigData} from '../config.js'
 import type {ProviderEntry} from '../providers/custom.js'
 import type {OptionValues} from '../providers/options.js'
+import {describeOAuth1Provider} from './oauth1-details.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {listResolvedProviders, resolveProviderDetails, type ProviderSource, type ResolvedProvider} from '../providers/registry.js'
 import {redirectUriFor} from './loopback-login.js'
@@ -117,6 +118,10 @@ export function formatProviderDetails(details: ProviderDetails): string[] {
     )
   }
   row('Redirect URI to register', `${details.redirectUri} ${portLabel(details)}`)
+  if (details.oauth1) {
+    describeOAuth1Provider(details, row)
+    return lines
+  }
   row('Client id', details.clientId ?? '(yours)')
   const auth =
     details.clientAuth === 'none'

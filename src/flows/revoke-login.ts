@@ -17,7 +17,10 @@ export async function revokeLoginTokens(ctx: Context, login: LoadedLogin, option
   registerSecret(secrets.refreshToken)
   const clientId = record.clientId ?? preset.clientId ?? ''
   const clientSecret = secrets.clientSecret ?? (clientId ? await readClientSecret(login.store, preset.name, clientId) : undefined)
-  const outcome = await revokeTokens(preset, {clientId, clientSecret}, secrets, ctx.fetch)
+  registerSecret(secrets.tokenSecret)
+  const outcome = preset.oauth1
+    ? await (await import('./oauth1-revoke.js')).revokeOAuth1(ctx, preset.oauth1, {consumerKey: clientId, consumerSecret: clientSecret}, secrets)
+    : await revokeTokens(preset, {clientId, clientSecret}, secrets, ctx.fetch)
   switch (outcome.status) {
     case 'revoked':
       ctx.io.say(`Revoked the ${outcome.revoked.map((kind) => kind.replace('_', ' ')).join(' and ')} at ${preset.displayName}.`)

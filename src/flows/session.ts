@@ -122,6 +122,7 @@ export async function readSecrets(login: LoadedLogin): Promise<TokenSecrets> {
   registerSecret(secrets.refreshToken)
   registerSecret(secrets.clientSecret)
   registerSecret(secrets.dpopKey?.privateJwk.d)
+  registerSecret(secrets.tokenSecret)
   return secrets
 }
 

@@ -41,7 +41,9 @@ export async function checkLogin(ctx: Context, target: Target): Promise<LoginChe
   const url = useUserinfo ? preset.userinfoEndpoint : tokenCheckUrl(preset, apiBase)
   if (url) {
     const method = useUserinfo ? 'userinfo' : 'api'
-    const check = await checkAccessToken(ctx, preset, secrets.accessToken, url, secrets.dpopKey)
+    // OAuth 1.0a: the check is a signed request like any other API call.
+    const sign = preset.oauth1 ? await (await import('../http/oauth1-client.js')).oauth1Authorization(login) : undefined
+    const check = await checkAccessToken(ctx, preset, secrets.accessToken, url, secrets.dpopKey, sign && ((target) => sign('GET', new URL(target))))
     if (check.outcome === 'accepted') return {ok: true, method, detail: `accepted by ${url}`}
     if (check.outcome === 'rejected') return {ok: false, method, detail: `rejected by ${url} (${check.error ? `"ok": false, "error": "${check.error}"` : `HTTP ${check.status}`})`}
     // Not reachable, or an answer that says nothing about the token: that is not a broken login.

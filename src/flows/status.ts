@@ -66,7 +66,7 @@ export function formatStatus(entries: StatusEntry[], now: number): string[] {
   for (const entry of entries) {
     const who = [entry.name, entry.subject && entry.subject !== entry.name ? `(${entry.subject})` : undefined].filter(Boolean).join(' ')
     lines.push(`${entry.default ? '*' : ' '} ${entry.provider}, profile "${entry.profile}"${who ? `: ${who}` : ''}`)
-    const expiry = entry.expiresAt === null ? 'no expiry given' : `${entry.expired ? 'expired' : 'expires'} ${relativeTime(entry.expiresAt, now)} (${entry.expiresAt})`
+    const expiry = entry.grant === 'oauth1' ? 'OAuth 1.0a (signed requests), no expiry' : entry.expiresAt === null ? 'no expiry given' : `${entry.expired ? 'expired' : 'expires'} ${relativeTime(entry.expiresAt, now)} (${entry.expiresAt})`
     const bound = entry.tokenType === 'DPoP' ? ', DPoP-bound' : ''
     lines.push(`    token: ${expiry}${entry.hasRefreshToken ? ', refreshable' : ''}${bound}; store: ${entry.store}`)
     lines.push(`    scopes: ${entry.scopes.join(' ') || '(none)'}`)

@@ -119,6 +119,12 @@ export async function sendAuthorized(ctx: Context, login: LoadedLogin, url: URL,
   const headers = new LiteHeaders(given.headers as Headers)
   applyPresetApiHeaders(login.preset, headers as unknown as Headers)
   const options = {...given, headers: headers as unknown as Headers}
+  if (login.preset.oauth1) {
+    // OAuth 1.0a: every request (and every redirect hop) carries its own signature; nothing to refresh.
+    const {oauth1Authorization} = await import('./oauth1-client.js')
+    const sign = await oauth1Authorization(login)
+    return sendFollowingRedirects(ctx, url, options, '', undefined, (target) => sign(options.method, target, {contentType: headers.get('content-type'), bytes: options.body}))
+  }
   let secrets = await getAccessToken(ctx, login)
   const signer = await loadProofSigner(secrets, ctx.now)
   let response = await sendFollowingRedirects(ctx, url, options, secrets.accessToken, signer)
@@ -143,7 +149,15 @@ export async function sendAuthorized(ctx: Context, login: LoadedLogin, url: URL,
   return response
 }
 
-async function sendFollowingRedirects(ctx: Context, start: URL, options: SendOptions, accessToken: string, signer?: ProofSigner): Promise<Response> {
+async function sendFollowingRedirects(
+  ctx: Context,
+  start: URL,
+  options: SendOptions,
+  accessToken: string,
+  signer?: ProofSigner,
+  /** The Authorization header for a hop when it is not the token (an OAuth 1.0a signature per request). */
+  authorize?: (url: URL) => string,
+): Promise<Response> {
   const tokenOrigin = start.origin
   const follow = options.method === 'GET' || options.method === 'HEAD'
   const retryDeps = {now: ctx.now, sleep: (ms: number) => sleep(ms, ctx.signal), say: (line: string) => ctx.io.say(line)}
@@ -154,7 +168,8 @@ async function sendFollowingRedirects(ctx: Context, start: URL, options: SendOpt
     if (url.origin !== tokenOrigin) sendToken = false
     const headers = new LiteHeaders(options.headers as Headers)
     if (!headers.has('user-agent')) headers.set('user-agent', DEFAULT_USER_AGENT)
-    if (sendToken) setAuthorization(headers, accessToken, signer, options.method, url)
+    if (sendToken && authorize) headers.set('authorization', authorize(url))
+    else if (sendToken) setAuthorization(headers, accessToken, signer, options.method, url)
     else for (const name of [...CREDENTIAL_HEADERS, 'dpop']) headers.delete(name)
     ctx.debug(`${options.method} ${url.href}${headers.has('authorization') ? ' (with token)' : ' (no token)'}`)
     const target = url

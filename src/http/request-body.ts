@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises'
 import {UsageError} from '../errors.js'
-import {appendFieldsToQuery, appendQueryParams, buildJsonBody, parseFields} from './fields.js'
+import {appendFieldsToQuery, appendQueryParams, buildJsonBody, parseFields, type Field} from './fields.js'
 import {chooseContentType, parseHeaders} from './headers.js'
 
 /** What the command line says to send, before the URL is known. */
@@ -64,7 +64,7 @@ async function readFileArg(path: string): Promise<Buffer> {
 export async function prepareRequest(
   spec: RequestSpec,
   stdin: NodeJS.ReadableStream,
-): Promise<(url: URL, defaults?: Record<string, string>) => PreparedRequest> {
+): Promise<(url: URL, defaults?: Record<string, string>, form?: boolean) => PreparedRequest> {
   const method = normalizeMethod(spec.method)
   const headers = parseHeaders(spec.headers)
   checkQueryParams(spec.query)
@@ -77,6 +77,8 @@ export async function prepareRequest(
     readStdin: async () => (await readStdin()).toString('utf8'),
   })
   let body: Uint8Array | undefined
+  // Fields that became a JSON body only because nothing said otherwise (see `form` below).
+  const fieldsAsJson = hasFields && spec.data === undefined && !QUERY_METHODS.has(method) && spec.contentType === undefined && !headers.has('content-type')
   if (spec.data !== undefined) {
     body = await readData(spec.data, readStdin)
     chooseContentType(headers, spec.contentType, isJsonBytes(body) ? 'application/json' : 'application/octet-stream')
@@ -87,7 +89,13 @@ export async function prepareRequest(
     headers.set('content-type', spec.contentType)
   }
   // `defaults`: the provider's own API headers (LinkedIn-Version, GitHub's Accept), under the user's -H.
-  return (resolved, defaults = {}) => {
+  // `form`: the fields go form-encoded instead of as JSON (OAuth 1.0a signs form bodies only, RFC 5849
+  // §3.4.1.3.1), unless -H / --content-type chose a type.
+  return (resolved, defaults = {}, form = false) => {
+    if (form && fieldsAsJson) {
+      body = Buffer.from(formBody(fields))
+      headers.set('content-type', 'application/x-www-form-urlencoded')
+    }
     for (const [name, value] of Object.entries(defaults)) if (!headers.has(name)) headers.set(name, value)
     if (!headers.has('accept')) headers.set('accept', 'application/json')
     const url = new URL(resolved)
@@ -95,6 +103,13 @@ export async function prepareRequest(
     if (QUERY_METHODS.has(method)) appendFieldsToQuery(url, fields)
     return {method, url, headers, body}
   }
+}
+
+/** Fields as an `application/x-www-form-urlencoded` body: keys as typed (`a[b]`), `null` as empty, bare `key[]` left out. */
+function formBody(fields: Field[]): string {
+  const params = new URLSearchParams()
+  for (const field of fields) if (field.value !== undefined) params.append(field.key, field.value === null ? '' : String(field.value))
+  return params.toString()
 }
 
 /** Checks `-q` early (its errors are usage errors) without needing the URL. */

@@ -40,6 +40,25 @@ const oneOf =
 
 const URL_EXPECTED = 'an https URL (plain http only on 127.0.0.1, [::1] or localhost)'
 
+const OAUTH1_EXPECTED =
+  'an object {requestTokenUrl, authorizeUrl, accessTokenUrl: https URLs, signatureMethod: "HMAC-SHA1" | "RSA-SHA1" | "PLAINTEXT", privateKeyFile?: path (RSA-SHA1), revokeUrl?, realm?}'
+
+/** An `oauth1` block: the three endpoints, a known signature method, a key file exactly for RSA-SHA1, nothing else. */
+function isOAuth1Definition(value: unknown): boolean {
+  if (!isObject(value)) return false
+  const known = ['requestTokenUrl', 'authorizeUrl', 'accessTokenUrl', 'signatureMethod', 'privateKeyFile', 'revokeUrl', 'realm']
+  if (Object.keys(value).some((key) => !known.includes(key))) return false
+  const {requestTokenUrl, authorizeUrl, accessTokenUrl, signatureMethod, privateKeyFile, revokeUrl, realm} = value
+  const keyFileOk = signatureMethod === 'RSA-SHA1' ? isString(privateKeyFile) : privateKeyFile === undefined
+  return (
+    isUrl(requestTokenUrl) && isUrl(authorizeUrl) && isUrl(accessTokenUrl) &&
+    oneOf('HMAC-SHA1', 'RSA-SHA1', 'PLAINTEXT')(signatureMethod) &&
+    keyFileOk &&
+    (revokeUrl === undefined || isUrl(revokeUrl)) &&
+    (realm === undefined || (typeof realm === 'string' && realm.length <= 200 && !/["\\\u0000-\u001f]/.test(realm)))
+  )
+}
+
 /** Every key an entry may have, what it must be, and how to say so. */
 const FIELDS: Record<string, [Check, string]> = {
   displayName: [isString, 'a non-empty string'],
@@ -83,6 +102,7 @@ const FIELDS: Record<string, [Check, string]> = {
   quirks: [isObject, 'an object'],
   options: [isObject, 'an object'],
   notes: [isStringArray, 'an array of strings'],
+  oauth1: [isOAuth1Definition, OAUTH1_EXPECTED],
   docsUrl: [isUrl, URL_EXPECTED],
   extends: [oneOf(...BUILTIN_NAMES), `the name of a built-in preset (${BUILTIN_NAMES.join(', ')})`],
   optionValues: [isStringRecord, 'an object of string values'],
@@ -127,6 +147,8 @@ export function checkProviderEntry(name: string, entry: unknown): {key: string; 
   }
   if (!BUILTIN_NAMES.includes(name) && entry.extends === undefined) {
     for (const key of REQUIRED_FOR_CUSTOM) {
+      // An OAuth 1.0a provider's endpoints are in its `oauth1` block.
+      if (entry.oauth1 !== undefined && key !== 'apiBase') continue
       if (entry[key] === undefined) return {key: at(key), expected: `${URL_EXPECTED} (a custom provider needs it)`}
     }
   }
@@ -150,6 +172,9 @@ function customDefaults(name: string, entry: ProviderEntry): Omit<ProviderPreset
     // Unknown: assume rotation, so the new refresh token is always kept and refreshes are serialised.
     rotatesRefreshTokens: true,
     pagination: 'none',
+    // OAuth 1.0a: the listing's endpoints are the oauth1 block's. As for OAuth 2.0 clients, a consumer secret
+    // is used when given (a server whose consumers have none, like the sandbox's, needs none).
+    ...(entry.oauth1 ? {authorizationEndpoint: entry.oauth1.authorizeUrl, tokenEndpoint: entry.oauth1.accessTokenUrl, pkce: 'off' as const} : {}),
   }
 }
 
@@ -168,6 +193,7 @@ export function mergeEntry(name: string, entry: ProviderEntry, base?: ProviderPr
   const merged: ProviderPreset = {...start, ...fields, name}
   if (entry.loopback) merged.loopback = {...start.loopback, ...entry.loopback}
   if (entry.quirks) merged.quirks = {...start.quirks, ...entry.quirks}
+  if (entry.oauth1) merged.oauth1 = {...start.oauth1, ...entry.oauth1} as ProviderPreset['oauth1']
   if (entry.authorizeParams) merged.authorizeParams = {...start.authorizeParams, ...entry.authorizeParams}
   return merged
 }

@@ -129,6 +129,30 @@ export interface RevocationApi {
   url: string
 }
 
+/**
+ * An OAuth 1.0a provider (RFC 5849): the three-legged login's endpoints and how requests are signed. The
+ * consumer key is the preset's client id and the consumer secret its client secret (kept in the credential
+ * store like any client secret); the preset's `authorizationEndpoint` / `tokenEndpoint` repeat `authorizeUrl`
+ * / `accessTokenUrl` for listings. Scopes, when the provider has any, go on the authorize URL under
+ * `scopeParameter` (Trello `scope`, Flickr `perms`).
+ * @see RFC 5849 §2 (redirection-based authorization), §3 (authenticated requests)
+ */
+export interface OAuth1Definition {
+  /** Temporary credentials request (§2.1), POST. */
+  requestTokenUrl: string
+  /** Resource owner authorization (§2.2), opened in the browser with `oauth_token`. */
+  authorizeUrl: string
+  /** Token request (§2.3), POST with `oauth_verifier`. */
+  accessTokenUrl: string
+  signatureMethod: 'HMAC-SHA1' | 'RSA-SHA1' | 'PLAINTEXT'
+  /** RSA-SHA1: path of the PEM private key, read at each use and never copied (not a secret itself). */
+  privateKeyFile?: string
+  /** Where `logout` revokes the token, when the provider has such an endpoint (signed POST). */
+  revokeUrl?: string
+  /** `realm` of the Authorization header, when the provider wants one (§3.5.1). */
+  realm?: string
+}
+
 /** See {@link ProviderPreset.passwordLogin}. */
 export interface PasswordLogin {
   username: string
@@ -222,6 +246,8 @@ export interface ProviderPreset {
    * password, with this user name; `gitHost` is the provider's git server (for `oauthctl setup-git`).
    */
   passwordLogin?: PasswordLogin
+  /** OAuth 1.0a instead of OAuth 2.0: three-legged login and signed API requests (see {@link OAuth1Definition}). */
+  oauth1?: OAuth1Definition
   /** Facts a person should know that the data above cannot express (non-standard revocation, ...). */
   notes?: string[]
   /** Where this preset's facts come from. */

@@ -1,6 +1,7 @@
 import type {ProviderPreset} from './preset.js'
 import {appPresets} from './presets-apps.js'
 import {identityPresets} from './presets-identity.js'
+import {oauth1Presets, sandboxOAuth1Preset} from './presets-oauth1.js'
 
 /**
  * Built-in presets. Facts come from each provider's documentation (see shared docs/providers.md); every
@@ -579,12 +580,14 @@ export const staticPresets: readonly ProviderPreset[] = [
   // Added presets live in their own data files (identity platforms, SaaS APIs).
   ...identityPresets,
   ...appPresets,
+  ...oauth1Presets,
 ]
 
 /** Names of all built-in presets (the sandbox included). */
-export const BUILTIN_NAMES: readonly string[] = ['sandbox', ...staticPresets.map((preset) => preset.name)]
+export const BUILTIN_NAMES: readonly string[] = ['sandbox', 'sandbox-oauth1', ...staticPresets.map((preset) => preset.name)]
 
 /** All built-in presets, by name. Parameterised ones still hold their `{option}` placeholders. */
 export function builtinPresets(env: NodeJS.ProcessEnv = process.env): ProviderPreset[] {
-  return [sandboxPreset(env), ...staticPresets]
+  const sandbox = sandboxPreset(env)
+  return [sandbox, sandboxOAuth1Preset(sandbox.issuer as string), ...staticPresets]
 }

@@ -11,6 +11,7 @@ import {buildProviderConfiguration} from './provider-config.js'
 import {isUnsupportedRuntimeWarning, withQuietConsole} from './quiet-console.js'
 import {createSandboxSecrets} from './secrets.js'
 import {createUmaSandbox} from './uma.js'
+import {createOAuth1Sandbox} from './oauth1.js'
 import {recordStats, type SandboxStats} from './stats.js'
 
 export type {SandboxStats} from './stats.js'
@@ -52,6 +53,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost'])
  * Routes, on one `node:http` server:
  * - `/api/*`: the protected demo API (demo-api.ts); `/api/uma/*` UMA-protected resources (uma.ts)
  * - `/.well-known/uma2-configuration`: UMA 2.0 discovery (the ticket grant is at the token endpoint)
+ * - `/oauth1/*`: an OAuth 1.0a (RFC 5849) endpoint set and signed demo API (oauth1.ts)
  * - `/interaction/*`: the sign-in and consent pages (interactions.ts)
  * - `/sandbox/stats` (GET, JSON) and `/sandbox/device/approve` (POST, approves a device code)
  * - everything else: oidc-provider, including `/.well-known/openid-configuration` and
@@ -116,6 +118,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     uma.registerGrant(provider)
     const dispatch = provider.callback()
     const api = createDemoApi({provider, origin, log})
+    const oauth1 = createOAuth1Sandbox({autoApprove: options.autoApprove ?? false, log})
     const interactionDeps = {provider, autoApprove: options.autoApprove ?? false, cookieKeys: secrets.cookieKeys, dispatch, log}
 
     handler = async (req, res) => {
@@ -124,6 +127,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       if (path === '/.well-known/uma2-configuration') return uma.configuration(res)
       if (path.startsWith('/api/uma/')) return uma.resource(req, res, url)
       if (path === '/api' || path.startsWith('/api/')) return api(req, res, url)
+      if (path.startsWith('/oauth1/')) return oauth1.handle(req, res, url)
       if (path.startsWith('/interaction/')) return handleInteraction(req, res, url, interactionDeps)
       if (path === '/sandbox/stats') {
         if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, {error: 'method_not_allowed'}, {allow: 'GET'})

@@ -16,10 +16,12 @@ export interface TokenSecrets {
   /** Epoch milliseconds when the token was issued (with `expiresAt`: its lifetime, for the refresh-ahead window). */
   obtainedAt?: number
   tokenType?: string
-  /** Client secret given on the command line or obtained by dynamic registration. */
+  /** Client secret given on the command line or obtained by dynamic registration (OAuth 1.0a: the consumer secret). */
   clientSecret?: string
   /** The key pair a DPoP-bound token is bound to (RFC 9449): kept with the tokens, deleted with them. */
   dpopKey?: DPoPKey
+  /** OAuth 1.0a: the token secret that signs every request with the token (RFC 5849 §2.3); never printed. */
+  tokenSecret?: string
 }
 
 export type StoreKind = 'keyring' | 'file' | 'memory'
@@ -59,6 +61,7 @@ export function isTokenSecrets(value: unknown): value is TokenSecrets {
     optionalString('tokenType') &&
     optionalString('clientSecret') &&
     (record.dpopKey === undefined || isDPoPKey(record.dpopKey)) &&
+    optionalString('tokenSecret') &&
     optionalFiniteNumber(record.expiresAt) &&
     optionalFiniteNumber(record.obtainedAt)
   )

@@ -254,8 +254,8 @@ describe('providers list / show', () => {
 
   it('list has every provider with its redirect URI; the table marks overrides', () => {
     const list = listProviderDetails({providers: {github: {clientId: 'Iv1.x'}}}, {OAUTHCTL_SANDBOX_ISSUER: 'http://127.0.0.1:9000'})
-    // 17 presets of the audit (sandbox included) and the 11 added with issue 9.
-    assert.equal(list.length, 28)
+    // 17 presets of the audit (sandbox included), the 11 added with issue 9 and the 6 OAuth 1.0a ones of issue 12.
+    assert.equal(list.length, 34)
     const table = formatProviderTable(list)
     assert.match(table[0], /^NAME +SOURCE +YOUR APP +DEVICE +REDIRECT URI TO REGISTER$/)
     assert.ok(table.some((line) => /^github +built-in\* +saved +yes +http:\/\/127\.0\.0\.1\/callback \(any port\)$/.test(line)))

@@ -14,6 +14,7 @@ export default class ProvidersAdd extends BaseCommand {
     '<%= config.bin %> providers add legacy-full --authorize-url http://127.0.0.1:9000/auth --token-url http://127.0.0.1:9000/token --introspection-url http://127.0.0.1:9000/token/introspection --revocation-url http://127.0.0.1:9000/token/revocation --issuer http://127.0.0.1:9000 --api-base http://127.0.0.1:9000/api --client-id oauthctl-machine --client-secret sandbox-secret --client-auth post',
     '<%= config.bin %> providers add work-gitlab --preset gitlab --host gitlab.corp.example --client-id 1a2b',
     '<%= config.bin %> providers add github --client-id Iv1.abc',
+    '<%= config.bin %> providers add legacy-oauth1 --request-token-url http://127.0.0.1:9000/oauth1/request_token --authorize-url http://127.0.0.1:9000/oauth1/authorize --token-url http://127.0.0.1:9000/oauth1/access_token --api-base http://127.0.0.1:9000/oauth1/api --client-id oauthctl-oauth1 --signature-method PLAINTEXT',
   ]
   static override args = {
     name: Args.string({description: 'Name to use on the command line (lower-case letters, digits, . _ -).', required: true}),
@@ -37,6 +38,9 @@ export default class ProvidersAdd extends BaseCommand {
     port: Flags.integer({description: 'With --register: register http://127.0.0.1:<port>/callback (for servers that match the port exactly); login then uses it.', min: 1, max: 65535}),
     'client-auth': clientAuthFlag,
     dpop: Flags.boolean({description: 'Bind every login to a DPoP key (RFC 9449), as `login --dpop` does.'}),
+    'request-token-url': Flags.string({description: 'OAuth 1.0a: the temporary-credentials (request token) URL; --authorize-url and --token-url (the access-token URL) complete the three legs.'}),
+    'signature-method': Flags.string({description: 'OAuth 1.0a signature method.', options: ['HMAC-SHA1', 'RSA-SHA1', 'PLAINTEXT'], default: undefined}),
+    'rsa-key': Flags.string({description: 'OAuth 1.0a RSA-SHA1: PEM private key file (its path is saved; the key stays in the file).'}),
     force: Flags.boolean({description: 'Replace an existing custom provider of that name.'}),
     par: Flags.boolean({description: 'Push every authorization request first (RFC 9126 PAR).'}),
     'par-url': Flags.string({description: 'Pushed authorization request endpoint (RFC 9126), for servers without metadata.'}),
@@ -72,6 +76,7 @@ export default class ProvidersAdd extends BaseCommand {
       dpop: flags.dpop || undefined,
       force: flags.force,
       requestDefaults: {par: flags.par, parUrl: flags['par-url'], jar: flags.jar, jarKey: flags['jar-key'], jarm: flags.jarm},
+      oauth1: {requestTokenUrl: flags['request-token-url'], signatureMethod: flags['signature-method'], rsaKey: flags['rsa-key']},
     })
     for (const line of formatAddedProvider(result)) this.ctx.io.say(line)
     if (flags.json) this.ctx.io.out(`${JSON.stringify(result.details, null, 2)}\n`)

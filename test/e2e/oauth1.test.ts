@@ -118,9 +118,11 @@ describe('OAuth 1.0a against the sandbox (loopback login, signed API calls)', ()
   it('exec and the credential helpers refuse an OAuth 1.0a login (exit 3): a bare token cannot sign', async () => {
     const exec = await runCli(['exec', '--', 'true'], suite.user.env)
     assert.equal(exec.code, 3)
-    assert.match(exec.stderr, /exec cannot use the sandbox-oauth1 login: .* speaks OAuth 1\.0a/)
+    // The program that would get the token is named, as for a DPoP-bound login.
+    assert.match(exec.stderr, /the command "true" cannot use the sandbox-oauth1 login: .* speaks OAuth 1\.0a/)
     const kubectl = await runCli(['kubectl-credential', '-p', 'sandbox-oauth1'], suite.user.env)
     assert.equal(kubectl.code, 3, kubectl.stderr)
+    assert.match(kubectl.stderr, /kubectl cannot use the sandbox-oauth1 login: .* speaks OAuth 1\.0a/)
   })
 
   it('OAUTHCTL_TOKEN alone cannot call an OAuth 1.0a API (exit 3), and --device is a usage error', async () => {

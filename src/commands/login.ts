@@ -10,7 +10,7 @@ import {splitScopes} from '../flows/scopes.js'
 import {LOGIN_MODE_FLAGS, loginModeFromFlags} from '../flows/login-modes.js'
 import {MAX_LOGIN_TIMEOUT_S} from '../flows/loopback-login.js'
 import {resolveTarget} from '../flows/session.js'
-import {clientAuthFlag, clientAuthFromFlag, pickProviderOptionFlags, providerOptionFlags} from '../providers/option-flags.js'
+import {clientAuthFlag, clientAuthFromFlag, clientKeyFlag, pickProviderOptionFlags, providerOptionFlags} from '../providers/option-flags.js'
 
 export default class Login extends BaseCommand {
   static override summary = 'Log in to a provider in the browser and store the tokens.'
@@ -37,6 +37,7 @@ export default class Login extends BaseCommand {
     'client-id': Flags.string({description: 'Client id of your own OAuth app.', env: 'OAUTHCTL_CLIENT_ID'}),
     'client-secret': Flags.string({description: 'Client secret of your own OAuth app.', env: 'OAUTHCTL_CLIENT_SECRET'}),
     'client-auth': clientAuthFlag,
+    'client-key': clientKeyFlag,
     json: Flags.boolean({description: 'Print the stored login (no secrets) as JSON on stdout.'}),
     jq: jqFlag,
     pkce: Flags.boolean({description: 'Send PKCE even where the preset has it off (LinkedIn apps enabled for the native flow).'}),
@@ -63,6 +64,7 @@ export default class Login extends BaseCommand {
       mode: loginModeFromFlags(flags),
       pkce: flags.pkce,
       clientAuth: clientAuthFromFlag(flags['client-auth']),
+      clientKeyFile: flags['client-key'],
     })
     const who = result.identity.name ?? result.identity.subject ?? 'unknown user'
     const subject = result.identity.subject && result.identity.subject !== who ? ` (${result.identity.subject})` : ''

@@ -14,6 +14,7 @@ export default class Sandbox extends BaseCommand {
     port: Flags.integer({description: 'Port to listen on (127.0.0.1); default: the port of OAUTHCTL_SANDBOX_ISSUER, else 9000. 0 picks a free one.', min: 0, max: 65535}),
     'auto-approve': Flags.boolean({description: 'Skip the login and consent pages (fixed demo user), for headless demos and tests.'}),
     'access-token-ttl': Flags.integer({description: 'Access-token lifetime in seconds.', default: 3600, min: 1}),
+    'client-keys': Flags.string({description: 'Directory to write the private key of the private_key_jwt client "oauthctl-jwt" to (oauthctl-jwt.pem and .jwk.json, 0600); the key is new at every start.'}),
   }
 
   async run(): Promise<void> {
@@ -23,6 +24,7 @@ export default class Sandbox extends BaseCommand {
       autoApprove: flags['auto-approve'],
       accessTokenTtl: flags['access-token-ttl'],
       defaultIssuer: DEFAULT_SANDBOX_ISSUER,
+      clientKeysDir: flags['client-keys'],
     })
     if (code !== 0) this.exit(code)
   }

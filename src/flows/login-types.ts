@@ -29,6 +29,10 @@ export interface LoginInput {
   pkce?: boolean
   /** How the client authenticates at the token endpoint, instead of the preset's (`--client-auth`). */
   clientAuth?: ClientAuthMethod
+  /** `--client-key`: file with the private key for `private_key_jwt` (implies it when no `--client-auth`). */
+  clientKeyFile?: string
+  /** The key of `clientKeyFile`, read and normalised (client-key.ts); set by `login`, not by flags. */
+  clientKey?: string
 }
 
 export interface LoginResult {

@@ -4,6 +4,7 @@ import {registerSecret} from '../redact.js'
 import type {TokenSecrets} from '../store/token-store.js'
 import {describeOAuthError, oauthctlErrorIn, oauthErrorCode, unreachableError} from './oauth-errors.js'
 import {createOAuthConfig} from './oauth-client.js'
+import {loginClientCredentials} from './login-credentials.js'
 import {loginCommand, saveRefreshedTokens, type LoadedLogin} from './session.js'
 import {secretsFromTokenResponse} from './token-response.js'
 
@@ -25,11 +26,7 @@ export async function refreshTokens(ctx: Context, login: LoadedLogin, secrets: T
     throw new NotLoggedInError(`the ${target.provider} access token has expired and there is no refresh token`, {hint}, 'refresh_failed')
   }
   const client = await import('openid-client')
-  const config = await createOAuthConfig(
-    preset,
-    {clientId: record.clientId ?? preset.clientId ?? '', clientSecret: secrets.clientSecret},
-    {fetch: ctx.fetch},
-  )
+  const config = await createOAuthConfig(preset, await loginClientCredentials(login, secrets), {fetch: ctx.fetch})
   ctx.debug(`refreshing ${target.key} at ${preset.tokenEndpoint}`)
   let response
   try {

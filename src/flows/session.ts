@@ -85,7 +85,8 @@ export async function loadLogin(ctx: Context, target: Target, config = ctx.confi
   }
   const store = await ctx.openStoreOfKind(record.store)
   // Headers that carry the app's client id (Twitch `Client-Id`) are filled from the login.
-  return {target, preset: withClientId(preset, record.clientId), record, store}
+  const ownAuth = record.clientAuth ? {...preset, clientAuth: record.clientAuth} : preset
+  return {target, preset: withClientId(ownAuth, record.clientId), record, store}
 }
 
 /**

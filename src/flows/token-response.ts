@@ -92,6 +92,7 @@ export function secretsFromTokenResponse(
     obtainedAt: expiresIn === undefined ? undefined : now,
     tokenType: response.token_type ?? previous?.tokenType,
     clientSecret: previous?.clientSecret,
+    clientKey: previous?.clientKey,
   }
   for (const key of Object.keys(secrets) as (keyof TokenSecrets)[]) {
     if (secrets[key] === undefined) delete secrets[key]

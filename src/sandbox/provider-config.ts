@@ -35,6 +35,8 @@ export interface ProviderConfigInput {
   secrets: SandboxSecrets
   /** oidc-provider's `InvalidTarget` error class (the module is imported lazily, so it is passed in). */
   InvalidTarget: new (description?: string) => Error
+  /** More clients (client-auth-clients.ts). */
+  extraClients?: ClientMetadata[]
 }
 
 /**
@@ -44,7 +46,7 @@ export interface ProviderConfigInput {
  * CORS and revocation/introspection policies, findAccount) is replaced, because those notices go to
  * stdout with `console.info` in the middle of a request, and stdout is oauthctl's data channel.
  */
-export function buildProviderConfiguration({accessTokenTtl, secrets, InvalidTarget}: ProviderConfigInput): Configuration {
+export function buildProviderConfiguration({accessTokenTtl, secrets, InvalidTarget, extraClients = []}: ProviderConfigInput): Configuration {
   const clients: ClientMetadata[] = [
     {
       client_id: CLI_CLIENT_ID,
@@ -67,6 +69,7 @@ export function buildProviderConfiguration({accessTokenTtl, secrets, InvalidTarg
       redirect_uris: [],
       scope: 'api',
     },
+    ...extraClients,
   ]
 
   return {

@@ -7,7 +7,7 @@ import {ConfigError, ExitCode} from '../errors.js'
  */
 export async function runSandbox(
   ctx: Context,
-  options: {port: number; autoApprove: boolean; accessTokenTtl: number; defaultIssuer: string},
+  options: {port: number; autoApprove: boolean; accessTokenTtl: number; defaultIssuer: string; clientKeysDir?: string},
 ): Promise<number> {
   const {startSandbox} = await import('./server.js')
   let sandbox
@@ -16,6 +16,7 @@ export async function runSandbox(
       port: options.port,
       autoApprove: options.autoApprove,
       accessTokenTtl: options.accessTokenTtl,
+      clientKeysDir: options.clientKeysDir,
       log: (line) => ctx.io.say(line),
     })
   } catch (error) {

@@ -2,6 +2,7 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {ConfigError} from '../errors.js'
+import {createClientAuthClients, JWT_CLIENT_ID} from './client-auth-clients.js'
 import {createDemoApi} from './demo-api.js'
 import {readBody, sendHtml, sendJson} from './http-util.js'
 import {handleInteraction} from './interactions.js'
@@ -30,6 +31,8 @@ export interface SandboxOptions {
    * the flow without keeping cookies.
    */
   autoApprove?: boolean
+  /** Writes the private_key_jwt client's private key (0600) into this directory (client-auth-clients.ts). */
+  clientKeysDir?: string
   /** Receives human-readable log lines (the `sandbox` command writes them to stderr). Default: none. */
   log?: (line: string) => void
 }
@@ -93,10 +96,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   try {
     const secrets = createSandboxSecrets()
+    const authClients = createClientAuthClients()
+    if (options.clientKeysDir) log(`private_key_jwt client ${JWT_CLIENT_ID}: key written to ${await authClients.writePrivateKey(options.clientKeysDir)}`)
     const provider = await withQuietConsole(
       async () => {
         const {default: Provider, errors} = await import('oidc-provider')
-        return new Provider(issuer, buildProviderConfiguration({accessTokenTtl, secrets, InvalidTarget: errors.InvalidTarget}))
+        return new Provider(issuer, buildProviderConfiguration({accessTokenTtl, secrets, InvalidTarget: errors.InvalidTarget, extraClients: authClients.clients}))
       },
       log,
       isUnsupportedRuntimeWarning,

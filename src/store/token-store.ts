@@ -16,6 +16,8 @@ export interface TokenSecrets {
   tokenType?: string
   /** Client secret given on the command line or obtained by dynamic registration. */
   clientSecret?: string
+  /** Private JWK (JSON) of a `private_key_jwt` client (RFC 7523 §2.2), from `--client-key`. */
+  clientKey?: string
 }
 
 export type StoreKind = 'keyring' | 'file' | 'memory'
@@ -54,6 +56,7 @@ export function isTokenSecrets(value: unknown): value is TokenSecrets {
     optionalString('idToken') &&
     optionalString('tokenType') &&
     optionalString('clientSecret') &&
+    optionalString('clientKey') &&
     optionalFiniteNumber(record.expiresAt) &&
     optionalFiniteNumber(record.obtainedAt)
   )

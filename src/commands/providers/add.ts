@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../base-command.js'
 import {addProvider} from '../../flows/add-provider.js'
 import {formatAddedProvider} from '../../flows/providers.js'
-import {clientAuthFlag, clientAuthFromFlag, pickProviderOptionFlags, providerOptionFlags} from '../../providers/option-flags.js'
+import {clientAuthFlag, clientAuthFromFlag, clientKeyFlag, pickProviderOptionFlags, providerOptionFlags} from '../../providers/option-flags.js'
 
 export default class ProvidersAdd extends BaseCommand {
   static override summary = 'Add your own provider (discovery, RFC 8414 or endpoints by hand), or set your app for a built-in one.'
@@ -36,6 +36,7 @@ export default class ProvidersAdd extends BaseCommand {
     register: Flags.boolean({description: 'Register oauthctl at the server (RFC 7591 dynamic client registration).'}),
     port: Flags.integer({description: 'With --register: register http://127.0.0.1:<port>/callback (for servers that match the port exactly); login then uses it.', min: 1, max: 65535}),
     'client-auth': clientAuthFlag,
+    'client-key': clientKeyFlag,
     force: Flags.boolean({description: 'Replace an existing custom provider of that name.'}),
     json: Flags.boolean({description: 'Print the provider (no secrets) as JSON on stdout.'}),
     ...providerOptionFlags,
@@ -63,6 +64,7 @@ export default class ProvidersAdd extends BaseCommand {
       register: flags.register,
       port: flags.port,
       clientAuth: clientAuthFromFlag(flags['client-auth']),
+      clientKeyFile: flags['client-key'],
       force: flags.force,
     })
     for (const line of formatAddedProvider(result)) this.ctx.io.say(line)

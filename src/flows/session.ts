@@ -147,6 +147,7 @@ export async function saveLogin(
   target: Target,
   secrets: TokenSecrets,
   record: Omit<LoginRecord, 'provider' | 'profile' | 'store' | 'expiresAt' | 'hasRefreshToken'>,
+  options: {keepDefaults?: boolean} = {},
 ): Promise<SavedLogin> {
   let saved: SavedLogin | undefined
   let undo: (() => Promise<void>) | undefined
@@ -164,6 +165,7 @@ export async function saveLogin(
       }
       saved = {record: full, store: written.store}
       config.logins = {...config.logins, [target.key]: full}
+      if (options.keepDefaults) return
       config.defaultProvider = target.provider
       config.defaultProfiles = {...config.defaultProfiles, [target.provider]: target.profile}
     })

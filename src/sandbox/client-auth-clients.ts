@@ -4,6 +4,7 @@ import {mkdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import type {ClientMetadata} from 'oidc-provider'
 import {CLI_REDIRECT_URI, DEVICE_CODE_GRANT, SCOPES} from './provider-config.js'
+import {TOKEN_EXCHANGE_GRANT} from './token-exchange.js'
 
 /** The sandbox client that authenticates with private_key_jwt (RFC 7523 §2.2); its key is made at start. */
 export const JWT_CLIENT_ID = 'oauthctl-jwt'
@@ -33,7 +34,7 @@ export function createClientAuthClients(): ClientAuthClients {
   const common = {
     application_type: 'native' as const,
     redirect_uris: [CLI_REDIRECT_URI],
-    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT],
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT, TOKEN_EXCHANGE_GRANT],
     response_types: ['code'],
     scope: SCOPES.join(' '),
   }

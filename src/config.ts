@@ -34,6 +34,8 @@ export interface LoginRecord {
    * because the provider's setting may name another client's method; refreshes and renewals use it.
    */
   clientAuth?: 'private_key_jwt' | 'client_secret_jwt'
+  /** A JWT bearer login (RFC 7523 §2.1) whose assertion oauthctl signed, and signs anew to renew it. */
+  assertionSigned?: boolean
   /** API base learned at login (Salesforce `instance_url`), overriding the preset's. */
   apiBase?: string
 }

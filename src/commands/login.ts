@@ -6,6 +6,7 @@ import {providerFlag} from '../cli/oclif-provider-flags.js'
 import {jqFlag} from '../cli/oclif-jq-flag.js'
 import {printJson} from '../cli/jq.js'
 import {login} from '../flows/login.js'
+import {loginWithJwtBearer} from '../flows/jwt-bearer.js'
 import {splitScopes} from '../flows/scopes.js'
 import {LOGIN_MODE_FLAGS, loginModeFromFlags} from '../flows/login-modes.js'
 import {MAX_LOGIN_TIMEOUT_S} from '../flows/loopback-login.js'
@@ -45,6 +46,9 @@ export default class Login extends BaseCommand {
     paste: Flags.boolean({description: 'Print the authorize URL and read the redirect URL you paste on stdin (SSH sessions).', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'paste')}),
     'with-token': Flags.boolean({description: 'Read an access token (or a JSON token response) from stdin and store it.', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'with-token')}),
     'client-credentials': Flags.boolean({description: 'Client credentials grant for a confidential app (no user); renewed automatically.', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'client-credentials')}),
+    'jwt-bearer': Flags.string({description: 'JWT bearer grant (RFC 7523): exchange this assertion (a file, or - for stdin) for a token.', exclusive: [...LOGIN_MODE_FLAGS, 'jwt-bearer-sign']}),
+    'jwt-bearer-sign': Flags.boolean({description: 'JWT bearer grant with an assertion oauthctl signs with --client-key (iss = --client-id, sub = --subject, scope): service accounts; renewed by signing again.', exclusive: [...LOGIN_MODE_FLAGS, 'jwt-bearer']}),
+    subject: Flags.string({description: 'With --jwt-bearer-sign: the sub of the assertion (the user to act as); default the client id.', dependsOn: ['jwt-bearer-sign']}),
     ...providerOptionFlags,
   }
 
@@ -52,7 +56,19 @@ export default class Login extends BaseCommand {
     const {args, flags} = await this.parse(Login)
     const target = resolveTarget(this.ctx.config(), pickProvider(args.provider, flags.provider, true), flags.profile)
     this.ctx.trapInterrupts()
-    const result = await login(this.ctx, {
+    const bearer = flags['jwt-bearer'] !== undefined || flags['jwt-bearer-sign']
+    const result = bearer ? await loginWithJwtBearer(this.ctx, {
+      target,
+      scopes: splitScopes(flags.scope),
+      assertionFile: flags['jwt-bearer'],
+      sign: flags['jwt-bearer-sign'],
+      subject: flags.subject,
+      clientId: flags['client-id'],
+      clientSecret: flags['client-secret'],
+      clientAuth: clientAuthFromFlag(flags['client-auth']),
+      clientKeyFile: flags['client-key'],
+      providerFlags: pickProviderOptionFlags(flags),
+    }) : await login(this.ctx, {
       target,
       scopes: splitScopes(flags.scope),
       port: flags.port,

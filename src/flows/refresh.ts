@@ -21,6 +21,10 @@ export async function refreshTokens(ctx: Context, login: LoadedLogin, secrets: T
     const {renewClientCredentials} = await import('./client-credentials.js')
     return renewClientCredentials(ctx, login, secrets)
   }
+  if (record.grant === 'jwt_bearer' && !secrets.refreshToken) {
+    const {renewJwtBearer} = await import('./jwt-bearer.js')
+    return renewJwtBearer(ctx, login, secrets)
+  }
   const hint = `Run: ${loginCommand(target)}`
   if (!secrets.refreshToken) {
     throw new NotLoggedInError(`the ${target.provider} access token has expired and there is no refresh token`, {hint}, 'refresh_failed')

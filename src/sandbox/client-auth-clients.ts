@@ -1,10 +1,11 @@
 /// <reference path="./oidc-provider.d.ts" />
-import {createHash, generateKeyPairSync} from 'node:crypto'
+import {createHash, generateKeyPairSync, type JsonWebKey} from 'node:crypto'
 import {mkdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import type {ClientMetadata} from 'oidc-provider'
 import {CLI_REDIRECT_URI, DEVICE_CODE_GRANT, SCOPES} from './provider-config.js'
 import {TOKEN_EXCHANGE_GRANT} from './token-exchange.js'
+import {JWT_BEARER_GRANT} from './jwt-bearer.js'
 
 /** The sandbox client that authenticates with private_key_jwt (RFC 7523 §2.2); its key is made at start. */
 export const JWT_CLIENT_ID = 'oauthctl-jwt'
@@ -16,6 +17,8 @@ export const JWT_CLIENT_KEY_FILES = {pem: `${JWT_CLIENT_ID}.pem`, jwk: `${JWT_CL
 
 export interface ClientAuthClients {
   clients: ClientMetadata[]
+  /** Issuers whose JWT bearer assertions (RFC 7523 §2.1) the sandbox trusts: oauthctl-jwt's public key. */
+  assertionIssuers: Record<string, JsonWebKey>
   /** Writes the private key (PEM and JWK, 0600) to `dir`; returns the PEM file's path. */
   writePrivateKey(dir: string): Promise<string>
 }
@@ -34,7 +37,7 @@ export function createClientAuthClients(): ClientAuthClients {
   const common = {
     application_type: 'native' as const,
     redirect_uris: [CLI_REDIRECT_URI],
-    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT, TOKEN_EXCHANGE_GRANT],
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT, TOKEN_EXCHANGE_GRANT, JWT_BEARER_GRANT],
     response_types: ['code'],
     scope: SCOPES.join(' '),
   }
@@ -56,6 +59,7 @@ export function createClientAuthClients(): ClientAuthClients {
   ]
   return {
     clients,
+    assertionIssuers: {[JWT_CLIENT_ID]: {...publicJwk, kid, alg: 'ES256'}},
     async writePrivateKey(dir) {
       await mkdir(dir, {recursive: true, mode: 0o700})
       const pem = join(dir, JWT_CLIENT_KEY_FILES.pem)

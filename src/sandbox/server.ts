@@ -5,6 +5,7 @@ import {ConfigError} from '../errors.js'
 import {createClientAuthClients, JWT_CLIENT_ID} from './client-auth-clients.js'
 import {createDemoApi} from './demo-api.js'
 import {registerTokenExchange} from './token-exchange.js'
+import {registerJwtBearer} from './jwt-bearer.js'
 import {readBody, sendHtml, sendJson} from './http-util.js'
 import {handleInteraction} from './interactions.js'
 import {approveDeviceCode} from './device-approval.js'
@@ -113,6 +114,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const uma = createUmaSandbox({issuer, rptTtl: accessTokenTtl, log})
     uma.registerGrant(provider)
     registerTokenExchange(provider, {ttl: accessTokenTtl, log})
+    registerJwtBearer(provider, {issuer, trusted: authClients.assertionIssuers, ttl: accessTokenTtl, log})
     const dispatch = provider.callback()
     const api = createDemoApi({provider, origin, log})
     const interactionDeps = {provider, autoApprove: options.autoApprove ?? false, cookieKeys: secrets.cookieKeys, dispatch, log}

@@ -153,3 +153,21 @@ describe('client key files', () => {
     }
   })
 })
+
+describe('signBearerAssertion (RFC 7523 §2.1, §3)', () => {
+  it('signs iss, sub, aud, scope, a 5-minute exp and a jti with the key\'s alg and kid', async () => {
+    const {signBearerAssertion} = await import('../../src/flows/jwt-bearer.js')
+    const pem = pemOf('ec')
+    const clientKey = parseClientKey(pem, 'sa.pem')
+    const now = Date.UTC(2026, 0, 1)
+    const jwt = await signBearerAssertion(clientKey, {iss: 'sa@project.iam', sub: 'alice@example.com', aud: 'https://oauth2.example/token', scope: 'a b', now})
+    const [header, payload, signature] = jwt.split('.')
+    assert.deepEqual(decodePart(header), {alg: 'ES256', typ: 'JWT', kid: JSON.parse(clientKey).kid})
+    const claims = decodePart(payload)
+    assert.equal(typeof claims.jti, 'string')
+    assert.deepEqual({...claims, jti: undefined}, {scope: 'a b', jti: undefined, iss: 'sa@project.iam', sub: 'alice@example.com', aud: 'https://oauth2.example/token', iat: now / 1000, exp: now / 1000 + 300})
+    assert.equal(verify('sha256', Buffer.from(`${header}.${payload}`), {key: createPublicKey(pem), dsaEncoding: 'ieee-p1363'}, Buffer.from(signature, 'base64url')), true)
+    const bare = decodePart((await signBearerAssertion(clientKey, {iss: 'i', sub: 's', aud: 'a', now})).split('.')[1])
+    assert.equal('scope' in bare, false)
+  })
+})

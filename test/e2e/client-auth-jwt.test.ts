@@ -60,26 +60,6 @@ describe('private_key_jwt client authentication', () => {
     assert.ok((await sandboxStats(suite.sandbox.issuer)).grants.client_credentials >= grants + 1)
   })
 
-  it('a browser login with the JWK file: code exchange, refresh, introspection and revocation all sign assertions', async () => {
-    const env = suite.user.env
-    const login = await runCli(['login', 'sandbox', '--client-id', 'oauthctl-jwt', '--client-key', JWK, '--profile', 'user', '--scope', 'openid,offline_access', '--json'], env)
-    assert.equal(login.code, 0, login.stderr)
-    assert.equal(JSON.parse(login.stdout).clientAuth, 'private_key_jwt')
-    assert.equal(JSON.parse(login.stdout).subject, 'demo')
-    const before = await sandboxStats(suite.sandbox.issuer)
-    const refresh = await runCli(['refresh', '-p', 'sandbox', '--profile', 'user'], env)
-    assert.equal(refresh.code, 0, refresh.stderr)
-    assert.equal((await sandboxStats(suite.sandbox.issuer)).refreshGrants, before.refreshGrants + 1)
-    const introspect = await runCli(['introspect', 'sandbox', '--profile', 'user'], env)
-    assert.equal(introspect.code, 0, introspect.stderr)
-    assert.equal(JSON.parse(introspect.stdout).client_id, 'oauthctl-jwt')
-    assert.equal(JSON.parse(introspect.stdout).active, true)
-    const logout = await runCli(['logout', 'sandbox', '--profile', 'user'], env)
-    assert.equal(logout.code, 0, logout.stderr)
-    assert.match(logout.stderr, /Revoked the refresh token and access token at oauthctl sandbox/)
-    assert.equal((await sandboxStats(suite.sandbox.issuer)).revocations, before.revocations + 2)
-  })
-
   it('a later login finds the key in the credential store', async () => {
     const result = await runCli(['login', 'sandbox', '--client-credentials', '--client-id', 'oauthctl-jwt', '--client-auth', 'private-key-jwt', '--scope', 'api', '--profile', 'again'], suite.user.env)
     assert.equal(result.code, 0, result.stderr)
@@ -135,6 +115,34 @@ describe('private_key_jwt client authentication', () => {
       rmSync(user.OAUTHCTL_CONFIG_DIR, {recursive: true, force: true})
     }
   })
+})
+
+describe('private_key_jwt for a person: code exchange, refresh, introspection, revocation', () => {
+  const own = mkdtempSync(join(tmpdir(), 'oauthctl-e2e-keys-'))
+  after(() => rmSync(own, {recursive: true, force: true}))
+  // Default token lifetime: under load, refresh then introspect must not outlive a 2 s token.
+  const suite = sandboxSuite(['--auto-approve', '--client-keys', own])
+
+  it('a browser login with the JWK file: code exchange, refresh, introspection and revocation all sign assertions', async () => {
+    const env = suite.user.env
+    const login = await runCli(['login', 'sandbox', '--client-id', 'oauthctl-jwt', '--client-key', join(own, 'oauthctl-jwt.jwk.json'), '--profile', 'user', '--scope', 'openid,offline_access', '--json'], env)
+    assert.equal(login.code, 0, login.stderr)
+    assert.equal(JSON.parse(login.stdout).clientAuth, 'private_key_jwt')
+    assert.equal(JSON.parse(login.stdout).subject, 'demo')
+    const before = await sandboxStats(suite.sandbox.issuer)
+    const refresh = await runCli(['refresh', '-p', 'sandbox', '--profile', 'user'], env)
+    assert.equal(refresh.code, 0, refresh.stderr)
+    assert.equal((await sandboxStats(suite.sandbox.issuer)).refreshGrants, before.refreshGrants + 1)
+    const introspect = await runCli(['introspect', 'sandbox', '--profile', 'user'], env)
+    assert.equal(introspect.code, 0, introspect.stderr)
+    assert.equal(JSON.parse(introspect.stdout).client_id, 'oauthctl-jwt')
+    assert.equal(JSON.parse(introspect.stdout).active, true)
+    const logout = await runCli(['logout', 'sandbox', '--profile', 'user'], env)
+    assert.equal(logout.code, 0, logout.stderr)
+    assert.match(logout.stderr, /Revoked the refresh token and access token at oauthctl sandbox/)
+    assert.equal((await sandboxStats(suite.sandbox.issuer)).revocations, before.revocations + 2)
+  })
+
 })
 
 describe('client_secret_jwt client authentication', () => {

@@ -19,7 +19,6 @@ export const spec: CommandSpec = {
     '<%= config.bin %> token --header | curl -sf -H @- http://127.0.0.1:9000/api/v2/me',
     '<%= config.bin %> token --curl-config | curl -sf -K - http://127.0.0.1:9000/api/v2/me',
     '<%= config.bin %> token sandbox --id-token | <%= config.bin %> decode -',
-    '<%= config.bin %> token exchange sandbox --subject-token sandbox --audience https://api.example.com',
   ],
   args: [{name: 'provider', description: 'Provider name; defaults to the last one logged in to.'}],
   flags: {

@@ -7,15 +7,17 @@ import {splitScopes} from '../../flows/scopes.js'
 import {exchangeToken} from '../../flows/token-exchange.js'
 import {clientAuthFlag, clientAuthFromFlag, clientKeyFlag} from '../../providers/option-flags.js'
 
+/** The sandbox's client_secret_jwt client, which may exchange tokens (any client allowed the grant may). */
+const SANDBOX_CLIENT = '--client-id oauthctl-secret-jwt --client-auth client-secret-jwt --client-secret sandbox-jwt-secret-0123456789abcdefghijklmnop'
 const TYPE_HELP = 'access_token, refresh_token, id_token, jwt, saml1, saml2 or a token type URI'
 
 export default class TokenExchange extends BaseCommand {
   static override summary = 'Exchange a token for another one at the provider (RFC 8693 token exchange) and print it.'
   static override description = `Sends the subject token (and an actor token) to the provider's token endpoint with the token exchange grant, authenticated as the provider's client (--client-id, its secret or --client-key, as for login), and prints the issued token on stdout like \`oauthctl token\`, or JSON with --json. --save-as keeps it as a login of the provider under that profile instead. A token is named by a stored login (provider or provider:profile; its access token is refreshed first) or read from stdin with -.`
   static override examples = [
-    '<%= config.bin %> token exchange sandbox --subject-token sandbox:default --client-id oauthctl-jwt --audience https://api.example.com',
-    '<%= config.bin %> token sandbox | <%= config.bin %> token exchange sandbox --subject-token - --scope api --json',
-    '<%= config.bin %> token exchange --subject-token sandbox:alice --actor-token sandbox:robot --save-as delegated',
+    `<%= config.bin %> token exchange sandbox --subject-token sandbox ${SANDBOX_CLIENT} --audience https://api.example.com`,
+    `<%= config.bin %> token sandbox | <%= config.bin %> token exchange sandbox --subject-token - ${SANDBOX_CLIENT} --scope openid --json`,
+    `<%= config.bin %> token exchange --subject-token sandbox:work --actor-token sandbox ${SANDBOX_CLIENT} --save-as delegated`,
   ]
   static override args = {
     provider: Args.string({description: "Provider whose token endpoint exchanges; default: the subject login's."}),

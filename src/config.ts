@@ -29,6 +29,13 @@ export interface LoginRecord {
   /** How the tokens were obtained (`authorization_code`, `device_code`, `client_credentials`, `import`). */
   grant: string
   clientId?: string
+  /**
+   * A JWT client authentication method (RFC 7523 §2.2) this login's client uses, kept with the login
+   * because the provider's setting may name another client's method; refreshes and renewals use it.
+   */
+  clientAuth?: 'private_key_jwt' | 'client_secret_jwt'
+  /** A JWT bearer login (RFC 7523 §2.1) whose assertion oauthctl signed, and signs anew to renew it. */
+  assertionSigned?: boolean
   /** API base learned at login (Salesforce `instance_url`), overriding the preset's. */
   apiBase?: string
   /** `DPoP` for a DPoP-bound login (RFC 9449; its key is in the secret store); absent means Bearer. */

@@ -15,6 +15,8 @@ const SECRET_NAMES = [
   'password',
   'ticket',
   'assertion',
+  'client_assertion',
+  'actor_token',
   'subject_token',
   'claim_token',
 ]

@@ -31,6 +31,9 @@ const fastCommands: Record<FastCommandId, () => Promise<FastCommand>> = {
   'docker-credential': () => import('./specs/docker-credential.js'),
 }
 
+/** Subcommands of a fast command (`token exchange`): oclif commands of their own, never a provider name. */
+const OCLIF_SUBCOMMANDS: Partial<Record<FastCommandId, readonly string[]>> = {token: ['exchange']}
+
 export function isFastCommand(id: string | undefined): id is FastCommandId {
   return (FAST_COMMANDS as readonly (string | undefined)[]).includes(id)
 }
@@ -38,7 +41,7 @@ export function isFastCommand(id: string | undefined): id is FastCommandId {
 /** Runs argv on the fast path; undefined means "let oclif do it". */
 export async function runFast(argv: string[]): Promise<number | undefined> {
   const [id, ...rest] = argv
-  if (!isFastCommand(id)) return undefined
+  if (!isFastCommand(id) || OCLIF_SUBCOMMANDS[id]?.includes(rest[0] ?? '')) return undefined
   const command = await fastCommands[id]()
   const parsed = parseFast(command.spec, rest, process.env)
   if (!parsed) return undefined

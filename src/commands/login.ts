@@ -6,12 +6,13 @@ import {providerFlag} from '../cli/oclif-provider-flags.js'
 import {jqFlag} from '../cli/oclif-jq-flag.js'
 import {printJson} from '../cli/jq.js'
 import {login} from '../flows/login.js'
+import {loginWithJwtBearer} from '../flows/jwt-bearer.js'
 import {splitScopes} from '../flows/scopes.js'
 import {LOGIN_MODE_FLAGS, loginModeFromFlags} from '../flows/login-modes.js'
 import {MAX_LOGIN_TIMEOUT_S} from '../flows/loopback-login.js'
 import {resolveTarget} from '../flows/session.js'
 import {authorizationRequestFlags, authorizationRequestFromFlags} from '../cli/authorization-request-flags.js'
-import {clientAuthFlag, clientAuthFromFlag, pickProviderOptionFlags, providerOptionFlags} from '../providers/option-flags.js'
+import {clientAuthFlag, clientAuthFromFlag, clientKeyFlag, pickProviderOptionFlags, providerOptionFlags} from '../providers/option-flags.js'
 
 export default class Login extends BaseCommand {
   static override summary = 'Log in to a provider in the browser and store the tokens.'
@@ -40,6 +41,7 @@ export default class Login extends BaseCommand {
     'client-id': Flags.string({description: 'Client id of your own OAuth app.', env: 'OAUTHCTL_CLIENT_ID'}),
     'client-secret': Flags.string({description: 'Client secret of your own OAuth app.', env: 'OAUTHCTL_CLIENT_SECRET'}),
     'client-auth': clientAuthFlag,
+    'client-key': clientKeyFlag,
     json: Flags.boolean({description: 'Print the stored login (no secrets) as JSON on stdout.'}),
     jq: jqFlag,
     dpop: Flags.boolean({description: 'Bind the tokens to a new DPoP key kept in the credential store (RFC 9449); every API call then signs a proof.'}),
@@ -48,6 +50,9 @@ export default class Login extends BaseCommand {
     paste: Flags.boolean({description: 'Print the authorize URL and read the redirect URL you paste on stdin (SSH sessions).', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'paste')}),
     'with-token': Flags.boolean({description: 'Read an access token (or a JSON token response) from stdin and store it.', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'with-token')}),
     'client-credentials': Flags.boolean({description: 'Client credentials grant for a confidential app (no user); renewed automatically.', exclusive: LOGIN_MODE_FLAGS.filter((flag) => flag !== 'client-credentials')}),
+    'jwt-bearer': Flags.string({description: 'JWT bearer grant (RFC 7523): exchange this assertion (a file, or - for stdin) for a token.', exclusive: [...LOGIN_MODE_FLAGS, 'jwt-bearer-sign']}),
+    'jwt-bearer-sign': Flags.boolean({description: 'JWT bearer grant with an assertion oauthctl signs with --client-key (iss = --client-id, sub = --subject, scope): service accounts; renewed by signing again.', exclusive: [...LOGIN_MODE_FLAGS, 'jwt-bearer']}),
+    subject: Flags.string({description: 'With --jwt-bearer-sign: the sub of the assertion (the user to act as); default the client id.', dependsOn: ['jwt-bearer-sign']}),
     ...providerOptionFlags,
     ...authorizationRequestFlags,
   }
@@ -56,7 +61,19 @@ export default class Login extends BaseCommand {
     const {args, flags} = await this.parse(Login)
     const target = resolveTarget(this.ctx.config(), pickProvider(args.provider, flags.provider, true), flags.profile)
     this.ctx.trapInterrupts()
-    const result = await login(this.ctx, {
+    const bearer = flags['jwt-bearer'] !== undefined || flags['jwt-bearer-sign']
+    const result = bearer ? await loginWithJwtBearer(this.ctx, {
+      target,
+      scopes: splitScopes(flags.scope),
+      assertionFile: flags['jwt-bearer'],
+      sign: flags['jwt-bearer-sign'],
+      subject: flags.subject,
+      clientId: flags['client-id'],
+      clientSecret: flags['client-secret'],
+      clientAuth: clientAuthFromFlag(flags['client-auth']),
+      clientKeyFile: flags['client-key'],
+      providerFlags: pickProviderOptionFlags(flags),
+    }) : await login(this.ctx, {
       target,
       scopes: splitScopes(flags.scope),
       port: flags.port,
@@ -70,6 +87,7 @@ export default class Login extends BaseCommand {
       clientAuth: clientAuthFromFlag(flags['client-auth']),
       dpop: flags.dpop,
       request: authorizationRequestFromFlags(flags),
+      clientKeyFile: flags['client-key'],
     })
     const who = result.identity.name ?? result.identity.subject ?? 'unknown user'
     const subject = result.identity.subject && result.identity.subject !== who ? ` (${result.identity.subject})` : ''

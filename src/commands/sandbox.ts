@@ -15,6 +15,7 @@ export default class Sandbox extends BaseCommand {
     'auto-approve': Flags.boolean({description: 'Skip the login and consent pages (fixed demo user), for headless demos and tests.'}),
     'access-token-ttl': Flags.integer({description: 'Access-token lifetime in seconds.', default: 3600, min: 1}),
     'require-par': Flags.boolean({description: 'Require pushed authorization requests (RFC 9126) of every client, as FAPI 2.0 servers do.'}),
+    'client-keys': Flags.string({description: 'Directory to write the private key of the private_key_jwt client "oauthctl-jwt" to (oauthctl-jwt.pem and .jwk.json, 0600); the key is new at every start.'}),
   }
 
   async run(): Promise<void> {
@@ -25,6 +26,7 @@ export default class Sandbox extends BaseCommand {
       accessTokenTtl: flags['access-token-ttl'],
       requirePar: flags['require-par'],
       defaultIssuer: DEFAULT_SANDBOX_ISSUER,
+      clientKeysDir: flags['client-keys'],
     })
     if (code !== 0) this.exit(code)
   }

@@ -8,6 +8,7 @@ import type {ClientAuthMethod} from '../providers/preset.js'
 import {BUILTIN_NAMES} from '../providers/presets.js'
 import {resolveProvider} from '../providers/registry.js'
 import {deleteClientSecret, storeClientSecret} from './client-secret.js'
+import {readClientKeyFile, storeClientKey} from './client-key.js'
 import {checkServerUrl, discoverServer, type DiscoveredServer} from './discovery.js'
 import {showProvider, type ProviderDetails} from './providers.js'
 import {registerClient, registeredRedirectUri, type RegisteredClient} from './registration.js'
@@ -43,6 +44,8 @@ export interface AddProviderInput {
   clientAuth?: ClientAuthMethod
   /** `--dpop`: every login binds its tokens to a DPoP key (RFC 9449). */
   dpop?: boolean
+  /** `--client-key`: private key file for private_key_jwt; the key goes to the credential store. */
+  clientKeyFile?: string
   /** Replace an existing custom provider of that name. */
   force?: boolean
   /** `--par`, `--par-url`, `--jar`, `--jar-key`, `--jarm`: request features for every login. */
@@ -79,6 +82,9 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
   if (input.register && input.clientId !== undefined) throw new UsageError('--register issues a client id: do not pass --client-id too')
   if (input.register && input.clientAuth !== undefined) throw new UsageError('--register lets the server say how the client authenticates: do not pass --client-auth too')
   if (input.port !== undefined && !input.register) throw new UsageError('--port registers a fixed redirect port: it needs --register')
+  // An unreadable key file fails (exit 3, naming it) before anything changes.
+  const clientKey = input.clientKeyFile === undefined ? undefined : await readClientKeyFile(input.clientKeyFile)
+  if (clientKey && input.register) throw new UsageError('--register lets the server say how the client authenticates: do not pass --client-key too')
   const config = ctx.config()
   const existing = config.providers?.[name] as ProviderEntry | undefined
   const builtin = BUILTIN_NAMES.includes(name)
@@ -106,6 +112,7 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
     input.introspectionUrl,
     input.userinfoUrl,
     input.clientAuth,
+    input.clientKeyFile,
     input.deviceUrl,
     input.registrationUrl,
     input.dpop,
@@ -171,6 +178,7 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
   if (input.displayName !== undefined) entry.displayName = input.displayName
   if (input.scopes && input.scopes.length > 0) entry.defaultScopes = input.scopes
   if (input.clientAuth !== undefined) entry.clientAuth = input.clientAuth
+  else if (clientKey) entry.clientAuth = 'private_key_jwt'
   if (input.dpop) {
     checkDPoPOffered(name, discovered?.metadata as Record<string, unknown> | undefined)
     entry.dpop = true
@@ -201,6 +209,10 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
     const store = await ctx.openStore()
     await storeClientSecret(store, name, entry.clientId, secret)
     if (existing?.clientId && existing.clientId !== entry.clientId) await deleteClientSecret(store, name, existing.clientId)
+  }
+  if (clientKey) {
+    if (!entry.clientId) throw new UsageError('--client-key needs --client-id')
+    await storeClientKey(await ctx.openStore(), name, entry.clientId, clientKey)
   }
   await updateConfig(ctx.configDir, (fresh) => {
     fresh.providers = {...fresh.providers, [name]: entry as Record<string, unknown>}

@@ -4,6 +4,9 @@ import type {ProviderPreset} from '../providers/preset.js'
 import {registerSecret} from '../redact.js'
 import type {TokenSecrets} from '../store/token-store.js'
 import {readClientSecret, storeClientSecret} from './client-secret.js'
+import {readClientKey, rememberClientKey} from './client-key.js'
+import {loginClientCredentials} from './login-credentials.js'
+import {jwtClientAuthOf} from './client-auth.js'
 import {describeOAuthError, oauthctlErrorIn, oauthErrorCode, unreachableError} from './oauth-errors.js'
 import {createOAuthConfig, type ClientCredentials, type FetchFn} from './oauth-client.js'
 import {joinScopes} from './loopback-login.js'
@@ -43,6 +46,8 @@ export interface MachineLoginInput {
   scopes?: string[]
   clientId?: string
   clientSecret?: string
+  /** Private JWK read from `--client-key` (private_key_jwt). */
+  clientKey?: string
 }
 
 /**
@@ -65,21 +70,31 @@ export async function loginWithClientCredentials(ctx: Context, preset: ProviderP
   const store = await ctx.openStore()
   const secretGiven = input.clientSecret ?? ctx.env.OAUTHCTL_CLIENT_SECRET
   const clientSecret = secretGiven ?? (await readClientSecret(store, preset.name, clientId))
-  if (!clientSecret) {
+  const withKey = preset.clientAuth === 'private_key_jwt'
+  const clientKey = withKey ? (input.clientKey ?? (await readClientKey(store, preset.name, clientId))) : undefined
+  if (withKey && !clientKey) {
+    throw new ConfigError(`no private key for ${clientId} at ${preset.displayName} (private_key_jwt)`, {
+      hint: 'Pass --client-key <PEM or JWK file> once; the key is then kept in the credential store.',
+    })
+  }
+  if (!clientSecret && !withKey) {
     throw new ConfigError(`no client secret for ${clientId} at ${preset.displayName}`, {
       hint: 'Pass --client-secret once (or set OAUTHCTL_CLIENT_SECRET); it is then kept in the credential store.',
     })
   }
   registerSecret(clientSecret)
   const scopes = input.scopes ?? []
+  const credentials = {clientId, ...(clientSecret ? {clientSecret} : {}), ...(clientKey ? {clientKey} : {})}
   let tokens: TokenResponseLike
   try {
-    tokens = await requestClientCredentials(preset, {clientId, clientSecret}, scopes, ctx.fetch, ctx.signal)
+    tokens = await requestClientCredentials(preset, credentials, scopes, ctx.fetch, ctx.signal)
   } catch (error) {
     throwIfInterrupted(ctx.signal, 'login interrupted during the client credentials grant; nothing was stored')
     throw grantError(error, preset)
   }
-  const secrets = {...secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug), clientSecret}
+  const secrets: TokenSecrets = secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug)
+  if (clientSecret) secrets.clientSecret = clientSecret
+  if (clientKey) secrets.clientKey = clientKey
   const granted = typeof tokens.scope === 'string' && tokens.scope ? tokens.scope.split(/[ ,]+/) : scopes
   // The store the secrets actually went to (the file store after a keyring fallback) keeps the rest too.
   const {record, store: used} = await saveLogin(ctx, store, input.target, secrets, {
@@ -89,12 +104,14 @@ export async function loginWithClientCredentials(ctx: Context, preset: ProviderP
     obtainedAt: ctx.now(),
     grant: CLIENT_CREDENTIALS_GRANT,
     clientId,
+    ...jwtClientAuthOf(preset),
   })
   const said: string[] = []
-  if (secretGiven) {
+  if (secretGiven && clientSecret) {
     await storeClientSecret(used, preset.name, clientId, clientSecret)
     said.push(`Client secret of ${clientId} kept in ${used.location} for later logins.`)
   }
+  if (input.clientKey) said.push(await rememberClientKey(used, preset.name, clientId, input.clientKey))
   return {record, identity: {subject: clientId, name: `client ${clientId}`}, store: used, said}
 }
 
@@ -145,9 +162,9 @@ function grantError(error: unknown, preset: ProviderPreset): OauthctlError {
  */
 export async function renewClientCredentials(ctx: Context, login: LoadedLogin, secrets: TokenSecrets): Promise<TokenSecrets> {
   const {target, preset, record} = login
-  const clientId = record.clientId
-  const clientSecret = secrets.clientSecret ?? (clientId ? await readClientSecret(login.store, preset.name, clientId) : undefined)
-  if (!clientId || !clientSecret) {
+  const credentials = await loginClientCredentials(login, secrets)
+  const {clientId, clientSecret, clientKey} = {...credentials, clientId: record.clientId}
+  if (!clientId || (!clientSecret && !clientKey)) {
     throw new NotLoggedInError(`the ${target.provider} client credentials token expired and no client secret is stored to renew it`, {
       hint: `Run: ${loginCommand(target)} --client-credentials --client-id <id> --client-secret <secret>`,
     }, 'refresh_failed')
@@ -155,7 +172,7 @@ export async function renewClientCredentials(ctx: Context, login: LoadedLogin, s
   ctx.debug(`renewing the client credentials token of ${target.key} at ${preset.tokenEndpoint}`)
   let tokens: TokenResponseLike
   try {
-    tokens = await requestClientCredentials(preset, {clientId, clientSecret}, record.scopes, ctx.fetch)
+    tokens = await requestClientCredentials(preset, credentials, record.scopes, ctx.fetch)
   } catch (error) {
     const own = oauthctlErrorIn(error)
     if (own) throw own
@@ -166,7 +183,9 @@ export async function renewClientCredentials(ctx: Context, login: LoadedLogin, s
       cause: error,
     }, 'refresh_failed')
   }
-  const next: TokenSecrets = {...secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug), clientSecret}
+  const next: TokenSecrets = {...secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug), clientSecret, clientKey}
+  if (!clientKey) delete next.clientKey
+  if (!clientSecret) delete next.clientSecret
   await saveRefreshedTokens(ctx, login, next)
   return next
 }

@@ -28,7 +28,9 @@ export async function readClientSecret(store: TokenStore, provider: string, clie
  */
 export async function storeClientSecret(store: TokenStore, provider: string, clientId: string, secret: string): Promise<void> {
   registerSecret(secret)
-  await store.set(clientSecretKey(provider, clientId), {accessToken: '', clientSecret: secret})
+  // A private key kept for the same client (client-key.ts) stays beside the secret.
+  const previous = await store.get(clientSecretKey(provider, clientId))
+  await store.set(clientSecretKey(provider, clientId), {...(previous?.clientKey ? {clientKey: previous.clientKey} : {}), accessToken: '', clientSecret: secret})
 }
 
 export async function deleteClientSecret(store: TokenStore, provider: string, clientId: string): Promise<boolean> {

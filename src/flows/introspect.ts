@@ -5,6 +5,7 @@ import type {ProviderPreset} from '../providers/preset.js'
 import type {TokenSecrets} from '../store/token-store.js'
 import {asConfidentialClient, tokenErrorOf} from './client-credentials.js'
 import {createOAuthConfig} from './oauth-client.js'
+import {loginClientCredentials} from './login-credentials.js'
 import {loadLogin, readSecrets, resolveTarget, type LoadedLogin} from './session.js'
 
 /**
@@ -20,10 +21,10 @@ function withoutSecrets(response: Record<string, unknown>, secrets: TokenSecrets
 
 /** RFC 7662 introspection of a login's stored access token, as the provider sees it. */
 export async function introspectToken(login: LoadedLogin, secrets: TokenSecrets, fetch: typeof globalThis.fetch): Promise<Record<string, unknown>> {
-  const {preset, record, target} = login
+  const {preset, target} = login
   requireIntrospection(preset)
   const client = await import('openid-client')
-  const credentials = {clientId: record.clientId ?? preset.clientId ?? '', clientSecret: secrets.clientSecret}
+  const credentials = await loginClientCredentials(login, secrets)
   const config = await createOAuthConfig(asConfidentialClient(preset, credentials.clientSecret), credentials, {fetch})
   let response
   try {

@@ -80,6 +80,7 @@ export async function loginWithoutAuthorization(
       scopes: input.scopes && input.scopes.length > 0 ? input.scopes : undefined,
       clientId: input.clientId,
       clientSecret: input.clientSecret,
+      clientKey: input.clientKey,
     })
     const said = [...machine.said, ...(await rememberOptions(ctx, machine.store, preset, machine.record.clientId ?? '', options))]
     for (const line of said) ctx.io.say(line)

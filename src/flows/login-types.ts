@@ -34,6 +34,10 @@ export interface LoginInput {
   dpop?: boolean
   /** PAR, JAR, JARM, resource indicators and RAR flags (authorization-request.ts). */
   request?: AuthorizationRequestOptions
+  /** `--client-key`: file with the private key for `private_key_jwt` (implies it when no `--client-auth`). */
+  clientKeyFile?: string
+  /** The key of `clientKeyFile`, read and normalised (client-key.ts); set by `login`, not by flags. */
+  clientKey?: string
 }
 
 export interface LoginResult {

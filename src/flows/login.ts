@@ -7,8 +7,10 @@ import {apiBaseFromTokenResponse, withClientId} from '../providers/quirks.js'
 import {listProviders, resolveProvider} from '../providers/registry.js'
 import {registerSecret} from '../redact.js'
 import {readClientSecret, rememberLoginSettings} from './client-secret.js'
+import {readClientKey, readClientKeyFile, rememberClientKey} from './client-key.js'
 import type {ClientCredentials} from './oauth-client.js'
 import {createDPoPKey} from './dpop-key.js'
+import {jwtClientAuthOf} from './client-auth.js'
 import {identifyUser} from './identify.js'
 import type {KnownIssuer} from './issuer-check.js'
 import {grantOfMode, loginWithoutAuthorization, obtainTokensWithoutListener, presetForMode} from './login-modes.js'
@@ -56,6 +58,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const options = optionValuesFromFlags(named, input.providerFlags ?? {})
   const resolved = Object.keys(options).length > 0 ? resolveProvider(named.name, config, ctx.env, options) : named
   const withPkce = input.pkce ? {...resolved, pkce: 'required' as const} : resolved
+  if (input.clientKeyFile && !input.clientAuth) input = {...input, clientAuth: 'private_key_jwt'}
   const preset = input.clientAuth ? {...withPkce, clientAuth: input.clientAuth} : withPkce
   const dpop = input.dpop === true || preset.dpop === true
   if (dpop) checkDPoPMode(input.mode)
@@ -63,9 +66,11 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     throw new UsageError(`${preset.displayName} speaks OAuth 1.0a: log in in the browser (the default) or with --paste`)
   }
   if (preset.oauth1 && dpop) throw new UsageError(`${preset.displayName} speaks OAuth 1.0a, whose requests are signed with the token secret: --dpop is for OAuth 2.0 logins`)
+  // A missing or unusable key file fails (exit 3) before any browser opens or anything is stored.
+  const keyGiven = input.clientKeyFile ? await readClientKeyFile(input.clientKeyFile) : undefined
   if (input.mode === 'token' || input.mode === 'client-credentials') {
     planForMode(preset, {clientId: ''}, input)
-    return loginWithoutAuthorization(ctx, input.mode, preset, input, options)
+    return loginWithoutAuthorization(ctx, input.mode, preset, {...input, clientKey: keyGiven}, options)
   }
   const clientIdGiven = input.clientId ?? ctx.env.OAUTHCTL_CLIENT_ID
   const secretGiven = input.clientSecret ?? ctx.env.OAUTHCTL_CLIENT_SECRET
@@ -77,7 +82,8 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const store = await ctx.openStore()
   const clientId = (clientIdGiven ?? preset.clientId) as string
   const storedSecret = secretGiven ? undefined : await readClientSecret(store, preset.name, clientId)
-  const credentials = resolveClientCredentials(presetForMode(preset, input.mode), {...input, storedSecret}, ctx.env)
+  const clientKey = keyGiven ?? (preset.clientAuth === 'private_key_jwt' ? await readClientKey(store, preset.name, clientId) : undefined)
+  const credentials = {...resolveClientCredentials(presetForMode(preset, input.mode), {...input, storedSecret}, ctx.env), ...(clientKey ? {clientKey} : {})}
   const request = planForMode(preset, credentials, input)
   const scopes = input.scopes && input.scopes.length > 0 ? input.scopes : preset.defaultScopes
   if (preset.oauth1) {
@@ -113,6 +119,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   throwIfInterrupted(ctx.signal, 'login interrupted before the tokens were stored; nothing was stored')
   const secrets = secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug, dpopKey)
   if (credentials.clientSecret) secrets.clientSecret = credentials.clientSecret
+  if (credentials.clientKey) secrets.clientKey = credentials.clientKey
   const granted = typeof tokens.scope === 'string' && tokens.scope ? tokens.scope.split(/[ ,]+/) : scopes
   // `used` is where the secrets went: the file store if the keyring refused the write.
   const {record, store: used} = await saveLogin(ctx, store, input.target, secrets, {
@@ -121,6 +128,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     obtainedAt: ctx.now(),
     grant: grantOfMode(input.mode),
     clientId: credentials.clientId,
+    ...jwtClientAuthOf(preset),
     ...(apiBase ? {apiBase} : {}),
     ...(dpopKey ? {tokenType: 'DPoP'} : {}),
     ...loginRecordExtras(request, tokens, ctx.debug),
@@ -133,6 +141,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     options,
     clientAuth: input.clientAuth !== undefined && input.clientAuth !== resolved.clientAuth ? input.clientAuth : undefined,
   })
+  if (keyGiven) saved.push(await rememberClientKey(used, preset.name, credentials.clientId, keyGiven))
   for (const line of saved) ctx.io.say(line)
   return {record, identity, storeKind: used.kind, storeLocation: used.location}
 }

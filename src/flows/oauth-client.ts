@@ -3,11 +3,9 @@ import {ConfigError} from '../errors.js'
 import {isLoopbackUrl, type ProviderPreset} from '../providers/preset.js'
 import {createQuirkFetch} from '../providers/quirks.js'
 
-/** The client identity used against one provider. */
-export interface ClientCredentials {
-  clientId: string
-  clientSecret?: string
-}
+import {createClientAuth, type ClientCredentials} from './client-auth.js'
+
+export type {ClientCredentials} from './client-auth.js'
 
 export type FetchFn = typeof fetch
 
@@ -71,20 +69,7 @@ export async function createOAuthConfig(
     pushed_authorization_request_endpoint: preset.parEndpoint,
   }
   const issuer = options.issuer ?? preset.issuer
-  const secret = credentials.clientSecret
-  let auth: Client.ClientAuth
-  switch (preset.clientAuth) {
-    case 'none':
-      // A public client sends no client_secret at all (Microsoft rejects even an empty one).
-      auth = client.None()
-      break
-    case 'client_secret_basic':
-      auth = secret === undefined ? client.None() : client.ClientSecretBasic(secret)
-      break
-    case 'client_secret_post':
-      auth = secret === undefined ? client.None() : client.ClientSecretPost(secret)
-      break
-  }
+  const auth = await createClientAuth(client, preset, credentials)
   const metadata: Partial<Client.ClientMetadata> = {}
   if (preset.idTokenSigningAlg) metadata.id_token_signed_response_alg = preset.idTokenSigningAlg
   // JARM responses are signed with the server's ID token key (the sandbox has only that one).

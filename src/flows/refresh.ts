@@ -5,6 +5,7 @@ import type {TokenSecrets} from '../store/token-store.js'
 import {describeOAuthError, oauthctlErrorIn, oauthErrorCode, unreachableError} from './oauth-errors.js'
 import {dpopOptions} from './dpop-key.js'
 import {createOAuthConfig} from './oauth-client.js'
+import {loginClientCredentials} from './login-credentials.js'
 import {loginCommand, saveRefreshedTokens, type LoadedLogin} from './session.js'
 import {secretsFromTokenResponse} from './token-response.js'
 
@@ -27,16 +28,16 @@ export async function refreshTokens(
     const {renewClientCredentials} = await import('./client-credentials.js')
     return renewClientCredentials(ctx, login, secrets)
   }
+  if (record.grant === 'jwt_bearer' && !secrets.refreshToken) {
+    const {renewJwtBearer} = await import('./jwt-bearer.js')
+    return renewJwtBearer(ctx, login, secrets)
+  }
   const hint = `Run: ${loginCommand(target)}`
   if (!secrets.refreshToken) {
     throw new NotLoggedInError(`the ${target.provider} access token has expired and there is no refresh token`, {hint}, 'refresh_failed')
   }
   const client = await import('openid-client')
-  const config = await createOAuthConfig(
-    preset,
-    {clientId: record.clientId ?? preset.clientId ?? '', clientSecret: secrets.clientSecret},
-    {fetch: ctx.fetch},
-  )
+  const config = await createOAuthConfig(preset, await loginClientCredentials(login, secrets), {fetch: ctx.fetch})
   ctx.debug(`refreshing ${target.key} at ${preset.tokenEndpoint}`)
   let response
   try {

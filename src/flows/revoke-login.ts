@@ -1,6 +1,6 @@
 import type {Context} from '../context.js'
 import {registerSecret} from '../redact.js'
-import {readClientSecret} from './client-secret.js'
+import {loginClientCredentials} from './login-credentials.js'
 import {revokeTokens, type RevocationOutcome} from './revoke.js'
 import type {LoadedLogin} from './session.js'
 
@@ -10,17 +10,16 @@ import type {LoadedLogin} from './session.js'
  * decides whether that is fatal). A login whose secrets are gone has nothing to revoke.
  */
 export async function revokeLoginTokens(ctx: Context, login: LoadedLogin, options: {strict?: boolean} = {}): Promise<RevocationOutcome | undefined> {
-  const {preset, record, target} = login
+  const {preset, target} = login
   const secrets = await login.store.get(target.key)
   if (!secrets?.accessToken) return undefined
   registerSecret(secrets.accessToken)
   registerSecret(secrets.refreshToken)
-  const clientId = record.clientId ?? preset.clientId ?? ''
-  const clientSecret = secrets.clientSecret ?? (clientId ? await readClientSecret(login.store, preset.name, clientId) : undefined)
+  const credentials = await loginClientCredentials(login, secrets)
   registerSecret(secrets.tokenSecret)
   const outcome = preset.oauth1
-    ? await (await import('./oauth1-revoke.js')).revokeOAuth1(ctx, preset.oauth1, {consumerKey: clientId, consumerSecret: clientSecret}, secrets)
-    : await revokeTokens(preset, {clientId, clientSecret}, secrets, ctx.fetch)
+    ? await (await import('./oauth1-revoke.js')).revokeOAuth1(ctx, preset.oauth1, {consumerKey: credentials.clientId, consumerSecret: credentials.clientSecret}, secrets)
+    : await revokeTokens(preset, credentials, secrets, ctx.fetch)
   switch (outcome.status) {
     case 'revoked':
       ctx.io.say(`Revoked the ${outcome.revoked.map((kind) => kind.replace('_', ' ')).join(' and ')} at ${preset.displayName}.`)

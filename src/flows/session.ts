@@ -85,7 +85,8 @@ export async function loadLogin(ctx: Context, target: Target, config = ctx.confi
   }
   const store = await ctx.openStoreOfKind(record.store)
   // Headers that carry the app's client id (Twitch `Client-Id`) are filled from the login.
-  return {target, preset: withClientId(preset, record.clientId), record, store}
+  const ownAuth = record.clientAuth ? {...preset, clientAuth: record.clientAuth} : preset
+  return {target, preset: withClientId(ownAuth, record.clientId), record, store}
 }
 
 /**
@@ -148,6 +149,7 @@ export async function saveLogin(
   target: Target,
   secrets: TokenSecrets,
   record: Omit<LoginRecord, 'provider' | 'profile' | 'store' | 'expiresAt' | 'hasRefreshToken'>,
+  options: {keepDefaults?: boolean} = {},
 ): Promise<SavedLogin> {
   let saved: SavedLogin | undefined
   let undo: (() => Promise<void>) | undefined
@@ -165,6 +167,7 @@ export async function saveLogin(
       }
       saved = {record: full, store: written.store}
       config.logins = {...config.logins, [target.key]: full}
+      if (options.keepDefaults) return
       config.defaultProvider = target.provider
       config.defaultProfiles = {...config.defaultProfiles, [target.provider]: target.profile}
     })

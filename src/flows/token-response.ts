@@ -107,6 +107,7 @@ export function secretsFromTokenResponse(
     tokenType: dpopKey ? 'DPoP' : (response.token_type ?? previous?.tokenType),
     clientSecret: previous?.clientSecret,
     dpopKey,
+    clientKey: previous?.clientKey,
   }
   for (const key of Object.keys(secrets) as (keyof TokenSecrets)[]) {
     if (secrets[key] === undefined) delete secrets[key]

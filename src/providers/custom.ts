@@ -1,5 +1,5 @@
 import type {ProviderPreset} from './preset.js'
-import {isLoopbackUrl} from './preset.js'
+import {CLIENT_AUTH_METHODS, isLoopbackUrl} from './preset.js'
 import {BUILTIN_NAMES} from './presets.js'
 
 /**
@@ -86,7 +86,8 @@ const FIELDS: Record<string, [Check, string]> = {
   defaultScopes: [isStringArray, 'an array of strings'],
   scopeSeparator: [oneOf(' ', ','), '" " or ","'],
   scopeParameter: [isString, 'a parameter name'],
-  clientAuth: [oneOf('none', 'client_secret_basic', 'client_secret_post'), '"none", "client_secret_basic" or "client_secret_post"'],
+  clientAuth: [oneOf(...CLIENT_AUTH_METHODS), CLIENT_AUTH_METHODS.map((method) => `"${method}"`).join(', ')],
+  clientAssertionAudience: [oneOf('issuer', 'token-endpoint'), '"issuer" or "token-endpoint"'],
   clientId: [isString, 'a non-empty string'],
   clientSecretRequired: [isBoolean, 'true or false'],
   dpop: [isBoolean, 'true or false'],

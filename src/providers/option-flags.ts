@@ -35,13 +35,20 @@ export const CLIENT_AUTH_VALUES: Record<string, ClientAuthMethod> = {
   basic: 'client_secret_basic',
   post: 'client_secret_post',
   none: 'none',
+  'private-key-jwt': 'private_key_jwt',
+  'client-secret-jwt': 'client_secret_jwt',
 }
 
-/** `--client-auth basic|post|none`, shared by `login` and `providers add`. */
+/** `--client-auth basic|post|none|private-key-jwt|client-secret-jwt`, shared by `login` and `providers add`. */
 export const clientAuthFlag = Flags.string({
   description:
-    'How the app authenticates at the token endpoint: basic (HTTP Basic, client_secret_basic), post (client_secret in the form body, client_secret_post) or none (public client).',
+    'How the app authenticates at the token endpoint: basic (HTTP Basic, client_secret_basic), post (client_secret in the form body, client_secret_post), none (public client), private-key-jwt (an assertion signed with --client-key, RFC 7523) or client-secret-jwt (an HS256 assertion signed with the client secret).',
   options: Object.keys(CLIENT_AUTH_VALUES),
+})
+
+/** `--client-key <file>`: the app's private key (PEM or JWK) for private_key_jwt; kept in the credential store. */
+export const clientKeyFlag = Flags.string({
+  description: 'Private key of your app (PEM or JWK file) for private_key_jwt client authentication (RFC 7523); implies --client-auth private-key-jwt. Kept in the credential store, not in config.json.',
 })
 
 /** The method a `--client-auth` value stands for; undefined when the flag was not given. */

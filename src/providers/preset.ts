@@ -3,8 +3,14 @@
  * Provider differences live here, never as `if (provider === 'github')` branches in the flows.
  */
 
-/** How the client authenticates at the token endpoint (RFC 6749 §2.3, OIDC Core §9). */
-export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post'
+/**
+ * How the client authenticates at the token endpoint (RFC 6749 §2.3, OIDC Core §9): `private_key_jwt` and
+ * `client_secret_jwt` send a signed assertion (RFC 7523 §2.2).
+ */
+export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'client_secret_jwt'
+
+/** Every {@link ClientAuthMethod}, for validating configuration. */
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt', 'client_secret_jwt']
 
 /** How an API says where the next page is. */
 export type PaginationStyle =
@@ -202,6 +208,11 @@ export interface ProviderPreset {
   /** Authorization parameter that carries the scopes (Slack user tokens use `user_scope`). */
   scopeParameter?: string
   clientAuth: ClientAuthMethod
+  /**
+   * `aud` of a client assertion (RFC 7523 §3): the issuer (the current guidance, draft-ietf-oauth-rfc7523bis)
+   * or the token endpoint URL, for servers that accept only that. Default: the issuer when known.
+   */
+  clientAssertionAudience?: 'issuer' | 'token-endpoint'
   /** A client id that works out of the box (only the sandbox has one). */
   clientId?: string
   /** True when the user must bring their own app's client secret. */

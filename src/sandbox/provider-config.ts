@@ -41,6 +41,8 @@ export interface ProviderConfigInput {
   InvalidAuthorizationDetails: new (description?: string) => Error
   /** Every authorization request must be pushed first (RFC 9126 §5; `oauthctl sandbox --require-par`). */
   requirePar?: boolean
+  /** More clients (client-auth-clients.ts). */
+  extraClients?: ClientMetadata[]
 }
 
 /**
@@ -52,6 +54,7 @@ export interface ProviderConfigInput {
  */
 export function buildProviderConfiguration(input: ProviderConfigInput): Configuration {
   const {accessTokenTtl, secrets} = input
+  const extraClients = input.extraClients ?? []
   const clients: ClientMetadata[] = [
     {
       client_id: CLI_CLIENT_ID,
@@ -76,6 +79,7 @@ export function buildProviderConfiguration(input: ProviderConfigInput): Configur
     },
     buildDPoPClient(CLI_REDIRECT_URI, ['authorization_code', 'refresh_token']),
     ...authorizationRequestClients(CLI_REDIRECT_URI),
+    ...extraClients,
   ]
 
   return {

@@ -7,7 +7,7 @@ import {ConfigError, ExitCode} from '../errors.js'
  */
 export async function runSandbox(
   ctx: Context,
-  options: {port: number; autoApprove: boolean; accessTokenTtl: number; defaultIssuer: string; requirePar?: boolean},
+  options: {port: number; autoApprove: boolean; accessTokenTtl: number; defaultIssuer: string; requirePar?: boolean; clientKeysDir?: string},
 ): Promise<number> {
   const {startSandbox} = await import('./server.js')
   let sandbox
@@ -17,6 +17,7 @@ export async function runSandbox(
       autoApprove: options.autoApprove,
       accessTokenTtl: options.accessTokenTtl,
       requirePar: options.requirePar,
+      clientKeysDir: options.clientKeysDir,
       log: (line) => ctx.io.say(line),
     })
   } catch (error) {

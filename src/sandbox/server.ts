@@ -2,7 +2,10 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {ConfigError} from '../errors.js'
+import {createClientAuthClients, JWT_CLIENT_ID} from './client-auth-clients.js'
 import {createDemoApi} from './demo-api.js'
+import {registerTokenExchange} from './token-exchange.js'
+import {registerJwtBearer} from './jwt-bearer.js'
 import {readBody, sendHtml, sendJson} from './http-util.js'
 import {handleInteraction} from './interactions.js'
 import {approveDeviceCode} from './device-approval.js'
@@ -33,6 +36,8 @@ export interface SandboxOptions {
   autoApprove?: boolean
   /** Require pushed authorization requests (RFC 9126) of every client: `oauthctl sandbox --require-par`. */
   requirePar?: boolean
+  /** Writes the private_key_jwt client's private key (0600) into this directory (client-auth-clients.ts). */
+  clientKeysDir?: string
   /** Receives human-readable log lines (the `sandbox` command writes them to stderr). Default: none. */
   log?: (line: string) => void
 }
@@ -97,6 +102,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   try {
     const secrets = createSandboxSecrets()
+    const authClients = createClientAuthClients()
+    if (options.clientKeysDir) log(`private_key_jwt client ${JWT_CLIENT_ID}: key written to ${await authClients.writePrivateKey(options.clientKeysDir)}`)
     const provider = await withQuietConsole(
       async () => {
         const {default: Provider, errors} = await import('oidc-provider')
@@ -106,6 +113,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           InvalidTarget: errors.InvalidTarget,
           InvalidAuthorizationDetails: errors.InvalidAuthorizationDetails,
           requirePar: options.requirePar,
+          extraClients: authClients.clients,
         }))
       },
       log,
@@ -116,6 +124,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const stats = recordStats(provider, log)
     const uma = createUmaSandbox({issuer, rptTtl: accessTokenTtl, log})
     uma.registerGrant(provider)
+    registerTokenExchange(provider, {ttl: accessTokenTtl, log})
+    registerJwtBearer(provider, {issuer, trusted: authClients.assertionIssuers, ttl: accessTokenTtl, log})
     const dispatch = provider.callback()
     const api = createDemoApi({provider, origin, log})
     const oauth1 = createOAuth1Sandbox({autoApprove: options.autoApprove ?? false, log})

@@ -22,6 +22,8 @@ export interface TokenSecrets {
   dpopKey?: DPoPKey
   /** OAuth 1.0a: the token secret that signs every request with the token (RFC 5849 §2.3); never printed. */
   tokenSecret?: string
+  /** Private JWK (JSON) of a `private_key_jwt` client (RFC 7523 §2.2), from `--client-key`. */
+  clientKey?: string
 }
 
 export type StoreKind = 'keyring' | 'file' | 'memory'
@@ -62,6 +64,7 @@ export function isTokenSecrets(value: unknown): value is TokenSecrets {
     optionalString('clientSecret') &&
     (record.dpopKey === undefined || isDPoPKey(record.dpopKey)) &&
     optionalString('tokenSecret') &&
+    optionalString('clientKey') &&
     optionalFiniteNumber(record.expiresAt) &&
     optionalFiniteNumber(record.obtainedAt)
   )

@@ -52,12 +52,20 @@ describe('custom provider entries in config.json', () => {
     assert.equal(resolveProvider('gitlab', config, env).tokenEndpoint, 'https://gitlab.com/oauth/token')
   })
 
+  it('accepts the JWT client authentication methods and clientAssertionAudience', () => {
+    for (const clientAuth of ['private_key_jwt', 'client_secret_jwt']) {
+      assert.equal(checkProviderEntry('corp', {...corp, clientAuth, clientAssertionAudience: 'token-endpoint'}), undefined)
+    }
+  })
+
   for (const [name, entry, key, why] of [
     ['corp', {...corp, tokenEndpiont: 'https://x'}, 'providers.corp.tokenEndpiont', /not a provider setting/],
     ['corp', {...corp, tokenEndpoint: 'http://id.corp.example/token'}, 'providers.corp.tokenEndpoint', /https/],
     ['corp', {authorizationEndpoint: corp.authorizationEndpoint, apiBase: corp.apiBase}, 'providers.corp.tokenEndpoint', /custom provider needs it/],
     ['corp', {...corp, scopeSeparator: ';'}, 'providers.corp.scopeSeparator', /" " or ","/],
-    ['corp', {...corp, clientAuth: 'private_key_jwt'}, 'providers.corp.clientAuth', /none/],
+    // private_key_jwt and client_secret_jwt are methods oauthctl speaks now (RFC 7523); a made-up one is not.
+    ['corp', {...corp, clientAuth: 'client_secret_magic'}, 'providers.corp.clientAuth', /"none", .*"private_key_jwt", "client_secret_jwt"/],
+    ['corp', {...corp, clientAssertionAudience: 'somewhere'}, 'providers.corp.clientAssertionAudience', /"issuer" or "token-endpoint"/],
     ['corp', {...corp, loopback: {host: '0.0.0.0', anyPort: true, path: '/cb'}}, 'providers.corp.loopback', /127\.0\.0\.1/],
     ['corp', {...corp, defaultScopes: 'openid'}, 'providers.corp.defaultScopes', /array/],
     ['corp', {...corp, extends: 'nope'}, 'providers.corp.extends', /built-in preset/],

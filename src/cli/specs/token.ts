@@ -18,6 +18,7 @@ export const spec: CommandSpec = {
     '<%= config.bin %> token -p sandbox --profile default',
     '<%= config.bin %> token --header | curl -sf -H @- http://127.0.0.1:9000/api/v2/me',
     '<%= config.bin %> token --curl-config | curl -sf -K - http://127.0.0.1:9000/api/v2/me',
+    '<%= config.bin %> token sandbox --id-token | <%= config.bin %> decode -',
   ],
   args: [{name: 'provider', description: 'Provider name; defaults to the last one logged in to.'}],
   flags: {
@@ -33,6 +34,11 @@ export const spec: CommandSpec = {
       exclusive: excluding('netrc'),
     },
     jq: {type: 'string', helpValue: 'EXPR', description: JQ_JSON_FLAG_DESCRIPTION, exclusive: ['header', 'curl-config', 'netrc']},
+    'id-token': {
+      type: 'boolean',
+      description: 'Print the OpenID Connect ID token kept with the login instead of the access token (with --json: as idToken).',
+      exclusive: ['header', 'curl-config', 'netrc', 'token'],
+    },
     token: tokenFlag,
   },
 }
@@ -43,5 +49,6 @@ export async function run(ctx: Context, {args, flags}: ParsedCommand): Promise<v
   const host = typeof flags.netrc === 'string' ? checkHostName(flags.netrc, '--netrc') : undefined
   const format = host !== undefined ? 'netrc' : flags.header ? 'header' : flags['curl-config'] ? 'curl-config' : 'plain'
   const provider = pickProvider(args.provider, flags.provider as string | undefined)
-  await printToken(ctx, {provider, profile: flags.profile as string | undefined, json: Boolean(flags.json), jq: flags.jq as string | undefined, format, host})
+  const idToken = flags['id-token'] === true
+  await printToken(ctx, {provider, profile: flags.profile as string | undefined, json: Boolean(flags.json), jq: flags.jq as string | undefined, format, host, idToken})
 }

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../base-command.js'
 import {addProvider} from '../../flows/add-provider.js'
 import {formatAddedProvider} from '../../flows/providers.js'
-import {clientAuthFlag, clientAuthFromFlag, pickProviderOptionFlags, providerOptionFlags} from '../../providers/option-flags.js'
+import {clientAuthFlag, clientAuthFromFlag, clientKeyFlag, pickProviderOptionFlags, providerOptionFlags} from '../../providers/option-flags.js'
 
 export default class ProvidersAdd extends BaseCommand {
   static override summary = 'Add your own provider (discovery, RFC 8414 or endpoints by hand), or set your app for a built-in one.'
@@ -41,6 +41,7 @@ export default class ProvidersAdd extends BaseCommand {
     'request-token-url': Flags.string({description: 'OAuth 1.0a: the temporary-credentials (request token) URL; --authorize-url and --token-url (the access-token URL) complete the three legs.'}),
     'signature-method': Flags.string({description: 'OAuth 1.0a signature method.', options: ['HMAC-SHA1', 'RSA-SHA1', 'PLAINTEXT'], default: undefined}),
     'rsa-key': Flags.string({description: 'OAuth 1.0a RSA-SHA1: PEM private key file (its path is saved; the key stays in the file).'}),
+    'client-key': clientKeyFlag,
     force: Flags.boolean({description: 'Replace an existing custom provider of that name.'}),
     par: Flags.boolean({description: 'Push every authorization request first (RFC 9126 PAR).'}),
     'par-url': Flags.string({description: 'Pushed authorization request endpoint (RFC 9126), for servers without metadata.'}),
@@ -74,6 +75,7 @@ export default class ProvidersAdd extends BaseCommand {
       port: flags.port,
       clientAuth: clientAuthFromFlag(flags['client-auth']),
       dpop: flags.dpop || undefined,
+      clientKeyFile: flags['client-key'],
       force: flags.force,
       requestDefaults: {par: flags.par, parUrl: flags['par-url'], jar: flags.jar, jarKey: flags['jar-key'], jarm: flags.jarm},
       oauth1: {requestTokenUrl: flags['request-token-url'], signatureMethod: flags['signature-method'], rsaKey: flags['rsa-key']},

@@ -1,8 +1,12 @@
-import {Command, Flags} from '@oclif/core'
+import {Command, Flags, type Interfaces} from '@oclif/core'
 import {createContext, type Context} from './context.js'
 import {UsageError} from './errors.js'
 import {createProcessIO} from './io.js'
 import {reportError} from './report-error.js'
+
+/** oclif's parser output shapes (not exported by @oclif/core's Interfaces). */
+type FlagOutput = Parameters<Command['parse']>[0] extends Interfaces.Input<infer F, any, any> | undefined ? F : never
+type ArgOutput = Parameters<Command['parse']>[0] extends Interfaces.Input<any, any, infer A> | undefined ? A : never
 
 /**
  * Shared flags, the Context, and the single error-to-exit-code mapping for every command.
@@ -26,6 +30,19 @@ export abstract class BaseCommand extends Command {
     this.ctx = createContext({debugEnabled})
   }
 
+  /**
+   * oclif takes a missing optional argument from piped stdin: `echo x | oauthctl logout` would log out
+   * provider "x". No argument of ours is ever read that way (stdin is data: `--data -`, `--with-token`, git's
+   * and docker's helper protocols), so every command parses with `ignoreStdin` on all of its arguments.
+   */
+  protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
+    options?: Interfaces.Input<F, B, A>,
+    argv: string[] = this.argv,
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const input = options ?? (this.ctor as unknown as Interfaces.Input<F, B, A>)
+    return super.parse({...input, args: ignoreStdin(input.args)}, argv)
+  }
+
   protected override async catch(error: Error & {oclif?: {exit?: number}}): Promise<never> {
     // oclif's this.exit() throws an ExitError; let it through untouched.
     if (error.oclif?.exit !== undefined && error.constructor?.name === 'ExitError') throw error
@@ -34,6 +51,12 @@ export abstract class BaseCommand extends Command {
     const code = reportError(suggestFlag(error, this.ctor, this.id) ?? error, io, this.ctx?.debugEnabled ?? false, this.id, undefined, {oneLine})
     this.exit(code)
   }
+}
+
+/** The same argument definitions, none of them read from piped stdin. */
+function ignoreStdin<T extends Interfaces.ArgInput | undefined>(args: T): T {
+  if (!args) return args
+  return Object.fromEntries(Object.entries(args).map(([name, arg]) => [name, {...arg, ignoreStdin: true}])) as T
 }
 
 /** oclif's "Nonexistent flag: --paginat" as a usage error that names the closest real flag. */

@@ -56,7 +56,8 @@ export async function obtainTokensWithoutListener(
     stdinIsTTY: ctx.io.stdinIsTTY,
     fetch: ctx.fetch,
     signal: ctx.signal,
-    readPaste: () => readInput(ctx.io.stdin, {firstLine: true, signal: ctx.signal}),
+    // secret: the pasted redirect URL carries the code; on a terminal it is not echoed.
+    readPaste: () => readInput(ctx.io.stdin, {firstLine: true, signal: ctx.signal, secret: true}),
   })
 }
 

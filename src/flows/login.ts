@@ -1,3 +1,4 @@
+import {hostname} from 'node:os'
 import {assertWritableConfigDir} from '../config.js'
 import type {Context} from '../context.js'
 import {ConfigError} from '../errors.js'
@@ -84,6 +85,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
       debug: ctx.debug,
       signal: ctx.signal,
       fetch: ctx.fetch,
+      hostname: hostname(),
     },
   )
   registerSecret(tokens.access_token)

@@ -31,6 +31,11 @@ export interface LoginRecord {
   clientId?: string
   /** API base learned at login (Salesforce `instance_url`), overriding the preset's. */
   apiBase?: string
+  /**
+   * Provider options this login was made with (`--tenant`, `--domain`, `--host`, by option key): its
+   * refreshes, API calls and re-consents reach the same tenant even when another login changed the saved ones.
+   */
+  optionValues?: Record<string, string>
 }
 
 export interface ConfigData {
@@ -202,6 +207,9 @@ function checkLoginRecord(login: unknown): {field: string; expected: string} | u
   }
   if (!['keyring', 'file', 'memory'].includes(login.store as string)) return {field: 'store', expected: '"keyring" or "file"'}
   if (!Array.isArray(login.scopes)) return {field: 'scopes', expected: 'an array'}
+  if (login.optionValues !== undefined && !(isObject(login.optionValues) && Object.values(login.optionValues).every((value) => typeof value === 'string'))) {
+    return {field: 'optionValues', expected: 'an object of strings'}
+  }
   for (const field of ['expiresAt', 'obtainedAt'] as const) {
     const value = login[field]
     if (value !== undefined && !(typeof value === 'number' && Math.abs(value) <= MAX_TIME_MS)) {

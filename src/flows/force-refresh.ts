@@ -43,7 +43,7 @@ export async function forceRefresh(ctx: Context, input: ForceRefreshInput): Prom
   if (!same && !(narrower && login.record.hasRefreshToken)) {
     const {login: runLogin} = await import('./login.js')
     ctx.io.say(`The scopes change (${stored.join(' ') || 'none'} -> ${wanted!.join(' ')}): ${target.provider} must ask for consent again.`)
-    const result = await runLogin(ctx, {target, scopes: wanted, timeoutMs: input.timeoutMs, openBrowser: input.openBrowser, clientId: login.record.clientId})
+    const result = await runLogin(ctx, {target, scopes: wanted, timeoutMs: input.timeoutMs, openBrowser: input.openBrowser, clientId: login.record.clientId, optionValues: login.record.optionValues})
     return {target, how: 'reconsent', scopes: result.record.scopes, expiresAt: result.record.expiresAt}
   }
   const next = await withLock(refreshLockPath(ctx, target), async (): Promise<TokenSecrets> => {

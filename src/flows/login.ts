@@ -5,7 +5,7 @@ import {ConfigError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {optionValuesFromFlags} from '../providers/options.js'
 import {apiBaseFromTokenResponse, withClientId} from '../providers/quirks.js'
-import {listProviders, resolveProvider} from '../providers/registry.js'
+import {listProviders, resolveProvider, resolveProviderDetails} from '../providers/registry.js'
 import {registerSecret} from '../redact.js'
 import {readClientSecret, rememberLoginSettings} from './client-secret.js'
 import type {ClientCredentials} from './oauth-client.js'
@@ -52,8 +52,10 @@ export function resolveClientCredentials(
 export async function login(ctx: Context, input: LoginInput): Promise<LoginResult> {
   const config = ctx.config()
   const named = resolveProvider(input.target.provider, config, ctx.env)
+  // Flags are remembered for the provider; a re-consent's stored option values only apply to this login.
   const options = optionValuesFromFlags(named, input.providerFlags ?? {})
-  const resolved = Object.keys(options).length > 0 ? resolveProvider(named.name, config, ctx.env, options) : named
+  const details = resolveProviderDetails(named.name, config, ctx.env, {...input.optionValues, ...options})
+  const resolved = details.preset
   const withPkce = input.pkce ? {...resolved, pkce: 'required' as const} : resolved
   const preset = input.clientAuth ? {...withPkce, clientAuth: input.clientAuth} : withPkce
   if (input.mode === 'token' || input.mode === 'client-credentials') {
@@ -106,6 +108,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     grant: grantOfMode(input.mode),
     clientId: credentials.clientId,
     ...(apiBase ? {apiBase} : {}),
+    ...(Object.keys(details.optionValues).length > 0 ? {optionValues: details.optionValues} : {}),
   })
   const saved = await rememberLoginSettings(ctx, used, preset, {
     clientId: credentials.clientId,

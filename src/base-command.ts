@@ -1,5 +1,6 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 import {createContext, type Context} from './context.js'
+import {closestShortFlag} from './cli/did-you-mean.js'
 import {UsageError} from './errors.js'
 import {createProcessIO} from './io.js'
 import {reportError} from './report-error.js'
@@ -63,13 +64,14 @@ function ignoreStdin<T extends Interfaces.ArgInput | undefined>(args: T): T {
 function suggestFlag(error: Error & {flags?: unknown}, command: Command.Class, id: string | undefined): UsageError | undefined {
   if (!error.message.startsWith('Nonexistent flag') || !Array.isArray(error.flags) || error.flags.length !== 1) return undefined
   const wrong = String(error.flags[0]).split('=')[0]
-  if (!wrong.startsWith('--')) return undefined
-  const flags = {...command.baseFlags, ...command.flags} as Record<string, {allowNo?: boolean; hidden?: boolean}>
-  const candidates = Object.entries(flags)
-    .filter(([, flag]) => !flag.hidden)
-    .flatMap(([name, flag]) => (flag.allowNo ? [`--${name}`, `--no-${name}`] : [`--${name}`]))
+  if (!wrong.startsWith('-')) return undefined
+  const flags = {...command.baseFlags, ...command.flags} as Record<string, {allowNo?: boolean; hidden?: boolean; char?: string}>
+  const visible = Object.entries(flags).filter(([, flag]) => !flag.hidden)
+  const candidates = [...visible.flatMap(([name, flag]) => (flag.allowNo ? [`--${name}`, `--no-${name}`] : [`--${name}`])), '--help']
+  const shorts = [...visible.flatMap(([, flag]) => (flag.char ? [`-${flag.char}`] : [])), '-h']
+  const right = wrong.startsWith('--') ? undefined : closestShortFlag(wrong, shorts, candidates)
   return new UsageError(`unknown flag ${wrong}`, {
-    suggest: {wrong, candidates: [...candidates, '--help']},
+    suggest: {wrong, candidates: wrong.startsWith('--') ? candidates : [], ...(right ? {right} : {})},
     hint: `See \`oauthctl ${id ? `${id.replaceAll(':', ' ')} ` : ''}--help\`.`,
   })
 }

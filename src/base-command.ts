@@ -41,7 +41,10 @@ export abstract class BaseCommand extends Command {
     argv: string[] = this.argv,
   ): Promise<Interfaces.ParserOutput<F, B, A>> {
     const input = options ?? (this.ctor as unknown as Interfaces.Input<F, B, A>)
-    return super.parse({...input, args: ignoreStdin(input.args)}, argv)
+    // A command class keeps baseFlags, strict and the rest as inherited statics, which a spread would drop.
+    const fields = ['flags', 'baseFlags', 'constraints', 'enableJsonFlag', 'strict', 'context', '--'] as const
+    const own = Object.fromEntries(fields.filter((field) => input[field] !== undefined).map((field) => [field, input[field]]))
+    return super.parse({...own, args: ignoreStdin(input.args)} as Interfaces.Input<F, B, A>, argv)
   }
 
   protected override async catch(error: Error & {oclif?: {exit?: number}}): Promise<never> {

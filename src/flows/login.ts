@@ -30,8 +30,9 @@ export function resolveClientCredentials(
   input: {clientId?: string; clientSecret?: string; port?: number; storedSecret?: string},
   env: NodeJS.ProcessEnv,
 ): ClientCredentials {
-  const clientId = input.clientId ?? env.OAUTHCTL_CLIENT_ID ?? preset.clientId
-  const clientSecret = input.clientSecret ?? env.OAUTHCTL_CLIENT_SECRET ?? input.storedSecret
+  // An empty flag or variable (`OAUTHCTL_CLIENT_SECRET=` in a script) counts as not given.
+  const clientId = input.clientId || env.OAUTHCTL_CLIENT_ID || preset.clientId
+  const clientSecret = input.clientSecret || env.OAUTHCTL_CLIENT_SECRET || input.storedSecret || undefined
   const missing = !clientId ? 'a client id' : preset.clientSecretRequired && !clientSecret ? 'a client secret' : undefined
   if (missing) {
     const where = preset.consoleUrl ? ` at ${preset.consoleUrl}` : ''
@@ -61,8 +62,8 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   if (input.mode === 'token' || input.mode === 'client-credentials') {
     return loginWithoutAuthorization(ctx, input.mode, preset, input, options)
   }
-  const clientIdGiven = input.clientId ?? ctx.env.OAUTHCTL_CLIENT_ID
-  const secretGiven = input.clientSecret ?? ctx.env.OAUTHCTL_CLIENT_SECRET
+  const clientIdGiven = input.clientId || ctx.env.OAUTHCTL_CLIENT_ID || undefined
+  const secretGiven = input.clientSecret || ctx.env.OAUTHCTL_CLIENT_SECRET || undefined
   // Without a client id this fails (exit 3) before the store is even opened.
   if (!(clientIdGiven ?? preset.clientId)) resolveClientCredentials(preset, input, ctx.env)
   // Check where state goes and open the store before the browser: a read-only config dir or a locked

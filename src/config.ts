@@ -44,6 +44,11 @@ export interface LoginRecord {
   resources?: string[]
   /** RFC 9396 authorization details the token response said were granted. */
   authorizationDetails?: Record<string, unknown>[]
+  /**
+   * Provider options this login was made with (`--tenant`, `--domain`, `--host`, by option key): its
+   * refreshes, API calls and re-consents reach the same tenant even when another login changed the saved ones.
+   */
+  optionValues?: Record<string, string>
 }
 
 export interface ConfigData {
@@ -218,6 +223,9 @@ function checkLoginRecord(login: unknown): {field: string; expected: string} | u
   if (login.tokenType !== undefined && login.tokenType !== 'DPoP' && login.tokenType !== 'Bearer') return {field: 'tokenType', expected: '"DPoP" or "Bearer"'}
   if (login.resources !== undefined && !(Array.isArray(login.resources) && login.resources.every((item) => typeof item === 'string'))) {
     return {field: 'resources', expected: 'an array of strings'}
+  }
+  if (login.optionValues !== undefined && !(isObject(login.optionValues) && Object.values(login.optionValues).every((value) => typeof value === 'string'))) {
+    return {field: 'optionValues', expected: 'an object of strings'}
   }
   for (const field of ['expiresAt', 'obtainedAt'] as const) {
     const value = login[field]

@@ -23,7 +23,8 @@ export interface ErrorOptions {
   hint?: string
   cause?: unknown
   /** A mistyped name and what it could have been: reported as "Did you mean this?" with the corrected command. */
-  suggest?: {wrong: string; candidates: readonly string[]}
+  /** `right`: the match when already known (a short flag's other case); else the closest candidate. */
+  suggest?: {wrong: string; candidates: readonly string[]; right?: string}
 }
 
 export class OauthctlError extends Error {

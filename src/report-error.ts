@@ -36,7 +36,7 @@ export function reportError(
   }
   if (error instanceof OauthctlError) {
     io.say(`error: ${redact(error.message)}`)
-    const suggestion = error.suggest && suggestionHint(argv, error.suggest.wrong, error.suggest.candidates)
+    const suggestion = error.suggest && suggestionHint(argv, error.suggest.wrong, error.suggest.candidates, error.suggest.right)
     if (suggestion) io.say(redact(suggestion))
     // After "Run: <corrected command>", the error's own "Run: ..." is the other way out.
     if (error.hint) io.say(redact(suggestion && error.hint.startsWith('Run: ') ? `Or run: ${error.hint.slice(5)}` : error.hint))

@@ -75,9 +75,26 @@ export function correctedCommand(argv: readonly string[], wrong: string, right: 
   return [bin, ...words.map(quoteShellWord)].join(' ')
 }
 
-/** The two lines gh prints: the suggestion and the command to run. Empty when nothing is close. */
-export function suggestionHint(argv: readonly string[], wrong: string, candidates: Iterable<string>): string | undefined {
-  const right = closestMatch(wrong, candidates)
+/**
+ * The flag meant by a mistyped short flag: the same letter in the other case (`-P` for `-p`: edit distance
+ * would take any other letter, `-x` for `-h`), or a long flag typed with one dash (`-paginate`, `-jsn`).
+ * `shorts` are `-p`, `-H`, ...; `longs` are `--provider`, ...
+ */
+export function closestShortFlag(wrong: string, shorts: Iterable<string>, longs: Iterable<string>): string | undefined {
+  if (/^-[^-]$/.test(wrong)) return [...shorts].find((short) => short !== wrong && short.toLowerCase() === wrong.toLowerCase())
+  if (/^-[^-\d][^=]+$/.test(wrong)) {
+    const long = `-${wrong}`
+    return [...longs].includes(long) ? long : closestMatch(long, longs)
+  }
+  return undefined
+}
+
+/**
+ * The two lines gh prints: the suggestion and the command to run. Empty when nothing is close. `right`,
+ * when the caller already knows the match (a short flag), skips the edit-distance search.
+ */
+export function suggestionHint(argv: readonly string[], wrong: string, candidates: Iterable<string>, known?: string): string | undefined {
+  const right = known ?? closestMatch(wrong, candidates)
   if (right === undefined) return undefined
   return `Did you mean this? ${right}\nRun: ${correctedCommand(argv, wrong, right)}`
 }

@@ -60,7 +60,7 @@ export async function loginWithClientCredentials(ctx: Context, preset: ProviderP
   const previous = ctx.config().logins?.[input.target.key]
   const clientId =
     input.clientId ??
-    ctx.env.OAUTHCTL_CLIENT_ID ??
+    (ctx.env.OAUTHCTL_CLIENT_ID || undefined) ??
     (previous?.grant === CLIENT_CREDENTIALS_GRANT ? previous.clientId : undefined)
   if (!clientId) {
     throw new ConfigError(`the client credentials grant needs the client id of a confidential ${preset.displayName} app`, {
@@ -68,7 +68,7 @@ export async function loginWithClientCredentials(ctx: Context, preset: ProviderP
     })
   }
   const store = await ctx.openStore()
-  const secretGiven = input.clientSecret ?? ctx.env.OAUTHCTL_CLIENT_SECRET
+  const secretGiven = input.clientSecret || ctx.env.OAUTHCTL_CLIENT_SECRET || undefined
   const clientSecret = secretGiven ?? (await readClientSecret(store, preset.name, clientId))
   const withKey = preset.clientAuth === 'private_key_jwt'
   const clientKey = withKey ? (input.clientKey ?? (await readClientKey(store, preset.name, clientId))) : undefined

@@ -58,6 +58,7 @@ export async function forceRefresh(ctx: Context, input: ForceRefreshInput): Prom
       timeoutMs: input.timeoutMs,
       openBrowser: input.openBrowser,
       clientId: login.record.clientId,
+      optionValues: login.record.optionValues,
       request: {resources: resources ?? login.record.resources},
     })
     return {target, how: 'reconsent', scopes: result.record.scopes, expiresAt: result.record.expiresAt}

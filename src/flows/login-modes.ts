@@ -59,7 +59,8 @@ export async function obtainTokensWithoutListener(
     fetch: ctx.fetch,
     signal: ctx.signal,
     dpopKey: input.dpopKey,
-    readPaste: () => readInput(ctx.io.stdin, {firstLine: true, signal: ctx.signal}),
+    // secret: the pasted redirect URL carries the code; on a terminal it is not echoed.
+    readPaste: () => readInput(ctx.io.stdin, {firstLine: true, signal: ctx.signal, secret: true}),
   })
 }
 
@@ -98,12 +99,12 @@ export async function loginWithoutAuthorization(
   const {tokens, identity} = await importToken(ctx, preset, text)
   throwIfInterrupted(ctx.signal, 'login interrupted before the token was stored; nothing was stored')
   const secrets = secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug)
-  const clientSecret = input.clientSecret ?? ctx.env.OAUTHCTL_CLIENT_SECRET
+  const clientSecret = input.clientSecret || ctx.env.OAUTHCTL_CLIENT_SECRET || undefined
   if (clientSecret) {
     registerSecret(clientSecret)
     secrets.clientSecret = clientSecret
   }
-  const clientId = input.clientId ?? ctx.env.OAUTHCTL_CLIENT_ID ?? preset.clientId
+  const clientId = input.clientId || ctx.env.OAUTHCTL_CLIENT_ID || preset.clientId
   const {record, store: used} = await saveLogin(ctx, store, input.target, secrets, {
     ...identity,
     scopes: tokens.scope ? tokens.scope.split(/[ ,]+/) : (input.scopes ?? []),

@@ -24,6 +24,8 @@ export interface LoginInput {
   clientSecret?: string
   /** Provider options by `login` flag name (`tenant`, `host`, `login-host`); undefined ones are ignored. */
   providerFlags?: Record<string, string | undefined>
+  /** Provider option values by key, under `providerFlags`: a re-consent passes the stored login's own (refresh --scope). */
+  optionValues?: Record<string, string>
   /** How to obtain the tokens (login-modes.ts); default `browser`. */
   mode?: LoginMode
   /** `--pkce`: send PKCE even where the preset has it off (LinkedIn apps enabled for the native flow). */

@@ -1,10 +1,11 @@
+import {hostname} from 'node:os'
 import {assertWritableConfigDir} from '../config.js'
 import type {Context} from '../context.js'
 import {ConfigError, UsageError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {optionValuesFromFlags} from '../providers/options.js'
 import {apiBaseFromTokenResponse, withClientId} from '../providers/quirks.js'
-import {listProviders, resolveProvider} from '../providers/registry.js'
+import {listProviders, resolveProvider, resolveProviderDetails} from '../providers/registry.js'
 import {registerSecret} from '../redact.js'
 import {readClientSecret, rememberLoginSettings} from './client-secret.js'
 import {readClientKey, readClientKeyFile, rememberClientKey} from './client-key.js'
@@ -33,8 +34,9 @@ export function resolveClientCredentials(
   input: {clientId?: string; clientSecret?: string; port?: number; storedSecret?: string},
   env: NodeJS.ProcessEnv,
 ): ClientCredentials {
-  const clientId = input.clientId ?? env.OAUTHCTL_CLIENT_ID ?? preset.clientId
-  const clientSecret = input.clientSecret ?? env.OAUTHCTL_CLIENT_SECRET ?? input.storedSecret
+  // An empty flag or variable (`OAUTHCTL_CLIENT_SECRET=` in a script) counts as not given.
+  const clientId = input.clientId || env.OAUTHCTL_CLIENT_ID || preset.clientId
+  const clientSecret = input.clientSecret || env.OAUTHCTL_CLIENT_SECRET || input.storedSecret || undefined
   const missing = !clientId ? 'a client id' : preset.clientSecretRequired && !clientSecret ? 'a client secret' : undefined
   if (missing) {
     const where = preset.consoleUrl ? ` at ${preset.consoleUrl}` : ''
@@ -55,8 +57,10 @@ export function resolveClientCredentials(
 export async function login(ctx: Context, input: LoginInput): Promise<LoginResult> {
   const config = ctx.config()
   const named = resolveProvider(input.target.provider, config, ctx.env)
+  // Flags are remembered for the provider; a re-consent's stored option values only apply to this login.
   const options = optionValuesFromFlags(named, input.providerFlags ?? {})
-  const resolved = Object.keys(options).length > 0 ? resolveProvider(named.name, config, ctx.env, options) : named
+  const details = resolveProviderDetails(named.name, config, ctx.env, {...input.optionValues, ...options})
+  const resolved = details.preset
   const withPkce = input.pkce ? {...resolved, pkce: 'required' as const} : resolved
   if (input.clientKeyFile && !input.clientAuth) input = {...input, clientAuth: 'private_key_jwt'}
   const preset = input.clientAuth ? {...withPkce, clientAuth: input.clientAuth} : withPkce
@@ -72,8 +76,8 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     planForMode(preset, {clientId: ''}, input)
     return loginWithoutAuthorization(ctx, input.mode, preset, {...input, clientKey: keyGiven}, options)
   }
-  const clientIdGiven = input.clientId ?? ctx.env.OAUTHCTL_CLIENT_ID
-  const secretGiven = input.clientSecret ?? ctx.env.OAUTHCTL_CLIENT_SECRET
+  const clientIdGiven = input.clientId || ctx.env.OAUTHCTL_CLIENT_ID || undefined
+  const secretGiven = input.clientSecret || ctx.env.OAUTHCTL_CLIENT_SECRET || undefined
   // Without a client id this fails (exit 3) before the store is even opened.
   if (!(clientIdGiven ?? preset.clientId)) resolveClientCredentials(preset, input, ctx.env)
   // Check where state goes and open the store before the browser: a read-only config dir or a locked
@@ -108,6 +112,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
       signal: ctx.signal,
       fetch: ctx.fetch,
       dpopKey,
+      hostname: hostname(),
     },
   )
   registerSecret(tokens.access_token)
@@ -132,6 +137,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     ...(apiBase ? {apiBase} : {}),
     ...(dpopKey ? {tokenType: 'DPoP'} : {}),
     ...loginRecordExtras(request, tokens, ctx.debug),
+    ...(Object.keys(details.optionValues).length > 0 ? {optionValues: details.optionValues} : {}),
   })
   const saved = await rememberLoginSettings(ctx, used, preset, {
     clientId: credentials.clientId,

@@ -42,6 +42,8 @@ export interface LoopbackLoginDeps {
   fetch?: FetchFn
   /** The DPoP key the tokens are to be bound to (`login --dpop`); none for Bearer tokens. */
   dpopKey?: DPoPKey
+  /** This machine's host name (os.hostname()), for the `ssh -L` hint when no browser comes up. */
+  hostname?: string
 }
 
 /** The longest `login --timeout` (seconds): one day. */
@@ -188,7 +190,7 @@ export async function loginWithLoopback(input: LoopbackLoginInput, deps: Loopbac
     const advise = (): void => {
       if (advised) return
       advised = true
-      for (const line of headlessAdvice(preset, redirectUri)) deps.say(line)
+      for (const line of headlessAdvice(preset, redirectUri, deps.hostname)) deps.say(line)
     }
     if (input.openBrowser) {
       deps.say(`Opening your browser... (waiting ${wait})`)

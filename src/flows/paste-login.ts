@@ -57,7 +57,8 @@ export async function loginWithPaste(input: PasteLoginInput, deps: PasteLoginDep
   deps.say(`Open this URL in a browser (on any machine) to log in to ${preset.displayName}:`)
   deps.say(`  ${url.href}`)
   deps.say(`After you approve, the browser goes to ${redirectUri}?code=... and probably shows an error page.`)
-  deps.say('Copy the full address from its address bar and paste it here, then press Enter:')
+  // The address carries the authorization code: on a terminal it is read without echo (stdin.ts).
+  deps.say(`Copy the full address from its address bar and paste it here, then press Enter${deps.stdinIsTTY ? ' (it is not shown: it carries the login code)' : ''}:`)
   const pasted = await deps.readPaste()
   if (pasted === undefined) {
     throw new UsageError('--paste needs the redirect URL on stdin, but stdin ended without one', {

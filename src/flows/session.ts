@@ -74,7 +74,7 @@ export interface LoadedLogin {
 export async function loadLogin(ctx: Context, target: Target, config = ctx.config()): Promise<LoadedLogin> {
   if (ctx.tokenOverride) return overrideLogin(ctx, target, config)
   // An unknown provider is a configuration error (exit 3), not "not logged in".
-  const preset = resolveProvider(target.provider, config, ctx.env)
+  const named = resolveProvider(target.provider, config, ctx.env)
   const record = config.logins?.[target.key]
   if (!record) {
     const profiles = Object.values(config.logins ?? {}).filter((login) => login.provider === target.provider).map((login) => login.profile)
@@ -84,6 +84,8 @@ export async function loadLogin(ctx: Context, target: Target, config = ctx.confi
     })
   }
   const store = await ctx.openStoreOfKind(record.store)
+  // The login's own provider options (its tenant, domain, host) over the ones saved for the provider.
+  const preset = record.optionValues ? resolveProvider(target.provider, config, ctx.env, record.optionValues) : named
   // Headers that carry the app's client id (Twitch `Client-Id`) are filled from the login.
   const ownAuth = record.clientAuth ? {...preset, clientAuth: record.clientAuth} : preset
   return {target, preset: withClientId(ownAuth, record.clientId), record, store}

@@ -1,6 +1,33 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import {closestMatch, correctedCommand, editDistance, suggestionHint} from '../../src/cli/did-you-mean.js'
+import {closestMatch, closestShortFlag, correctedCommand, editDistance, suggestionHint} from '../../src/cli/did-you-mean.js'
+
+describe('did-you-mean for short flags', () => {
+  const shorts = ['-p', '-H', '-i', '-q', '-h']
+  const longs = ['--provider', '--profile', '--header', '--include', '--json', '--paginate', '--help']
+
+  it('the same letter in the other case: -P for -p, -I for -i, -h for -H', () => {
+    assert.equal(closestShortFlag('-P', shorts, longs), '-p')
+    assert.equal(closestShortFlag('-I', shorts, longs), '-i')
+    assert.equal(closestShortFlag('-Q', shorts, longs), '-q')
+    assert.equal(closestShortFlag('-h', ['-H'], longs), '-H')
+  })
+
+  it('no other letter, however close (edit distance 1 would match any short flag)', () => {
+    for (const wrong of ['-x', '-o', '-J', '-1', '-', '-?']) assert.equal(closestShortFlag(wrong, shorts, longs), undefined, wrong)
+  })
+
+  it('a long flag typed with one dash: -paginate, -jsn; never a negative number', () => {
+    assert.equal(closestShortFlag('-paginate', shorts, longs), '--paginate')
+    assert.equal(closestShortFlag('-jsn', shorts, longs), '--json')
+    assert.equal(closestShortFlag('-12', shorts, longs), undefined)
+    assert.equal(closestShortFlag('-zzzzzz', shorts, longs), undefined)
+  })
+
+  it('the hint runs the corrected command, with the known match', () => {
+    assert.equal(suggestionHint(['token', '-P', 'github'], '-P', [], '-p'), 'Did you mean this? -p\nRun: oauthctl token -p github')
+  })
+})
 
 describe('did-you-mean', () => {
   it('edit distance counts an adjacent transposition as one edit (Damerau)', () => {

@@ -67,6 +67,14 @@ describe('help everywhere, did-you-mean, -p (no provider needed)', () => {
       [['get', '--paginat', '/items'], 'error: unknown flag --paginat\nDid you mean this? --paginate\nRun: oauthctl get --paginate /items\nSee `oauthctl get --help`.\n'],
       [['status', '--jsno'], 'error: unknown flag --jsno\nDid you mean this? --json\nRun: oauthctl status --json\nSee `oauthctl status --help`.\n'],
       [['providers', 'show', 'github', '--prot=8085'], 'error: unknown flag --prot\nDid you mean this? --port\nRun: oauthctl providers show github --port=8085\nSee `oauthctl providers show --help`.\n'],
+      // Short flags: the same letter in the other case (the fast path's commands fall back to oclif for these).
+      [['token', '-P', 'sandbox'], 'error: unknown flag -P\nDid you mean this? -p\nRun: oauthctl token -p sandbox\nSee `oauthctl token --help`.\n'],
+      [['get', '-I', '/items'], 'error: unknown flag -I\nDid you mean this? -i\nRun: oauthctl get -i /items\nSee `oauthctl get --help`.\n'],
+      [['get', '-Q', 'a=b', '/items'], 'error: unknown flag -Q\nDid you mean this? -q\nRun: oauthctl get -q a=b /items\nSee `oauthctl get --help`.\n'],
+      [['logout', '-P', 'sandbox'], 'error: unknown flag -P\nDid you mean this? -p\nRun: oauthctl logout -p sandbox\nSee `oauthctl logout --help`.\n'],
+      [['status', '-jsn'], 'error: unknown flag -jsn\nDid you mean this? --json\nRun: oauthctl status --json\nSee `oauthctl status --help`.\n'],
+      // No other letter: -x is not a typo of -h.
+      [['logout', '-x'], 'error: unknown flag -x\nSee `oauthctl logout --help`.\n'],
     ]
     for (const [args, stderr] of cases) {
       const result = await runCli(args, user.env)

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import {cliPath, makeUserEnv, root, runCli} from './harness.js'
+import {cliPath, makeUserEnv, root, runCli, runProcess} from './harness.js'
 import {makeShellEnv, runBash} from './shell.js'
 
 describe('shell completion', () => {
@@ -46,30 +46,75 @@ describe('shell completion', () => {
     return answers.map((answer) => (answer === '[]' ? [] : answer.slice(1, -1).split(',')))
   }
 
+  /**
+   * Sources `oauthctl completion zsh` in a real zsh after compinit (as the README says), checks that it
+   * registered itself for oauthctl, and runs the registered function per line with `words`/`CURRENT` set as
+   * zsh's completion system sets them, capturing what it hands to `compadd` (or `_files` when nothing).
+   */
+  async function completeInZsh(lines: string[]): Promise<string[][]> {
+    const script = [
+      `autoload -U compinit && compinit -u -d '${join(shell.dir, 'zcompdump')}'`,
+      'eval "$(oauthctl completion zsh)"',
+      'print -r -- "registered: ${_comps[oauthctl]}"',
+      'compadd() { [[ $1 == -a ]] && print -r -- "[${(j:,:)${(P)2}}]" }',
+      '_files() { print -r -- "[_files]" }',
+      ...lines.map((line) => {
+        const words = line.split(' ')
+        return `words=(${words.map((word) => `'${word}'`).join(' ')}); CURRENT=${words.length}; \${_comps[oauthctl]}`
+      }),
+    ].join('\n')
+    const result = await runProcess('zsh', ['-f', '-c', script], {env: shell.env, cwd: shell.dir, timeoutMs: 60_000})
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(result.stderr, '')
+    const [registration, ...answers] = result.stdout.trimEnd().split('\n')
+    assert.equal(registration, 'registered: _oauthctl')
+    return answers.map((answer) => (answer === '[_files]' ? [] : answer.slice(1, -1).split(',')))
+  }
+
+  /** Sources `oauthctl completion fish` in a real fish and asks fish itself what completes each line (`complete -C`). */
+  async function completeInFish(lines: string[]): Promise<string[][]> {
+    const script = ['oauthctl completion fish | source', ...lines.map((line) => `echo "[$(complete -C '${line}' | string join ,)]"`)].join('\n')
+    const result = await runProcess('fish', ['--no-config', '-c', script], {env: shell.env, cwd: shell.dir, timeoutMs: 60_000})
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(result.stderr, '')
+    return result.stdout.trimEnd().split('\n').map((answer) => (answer === '[]' ? [] : answer.slice(1, -1).split(',')))
+  }
+
+  const cases: [string, string[]][] = [
+    ['oauthctl prov', ['providers']],
+    ['oauthctl lo', ['login', 'logout']],
+    ['oauthctl providers s', ['show']],
+    ['oauthctl login g', ['github', 'google', 'gitlab']],
+    ['oauthctl login ac', ['acme-corp']],
+    ['oauthctl login bad', []],
+    ['oauthctl get --pag', ['--paginate']],
+    ['oauthctl token -p acme', ['acme-corp']],
+    ['oauthctl token --provider sa', ['sandbox', 'sandbox-oauth1', 'salesforce']],
+    ['oauthctl switch ', ['sandbox', 'acme-corp']],
+    ['oauthctl switch sandbox ', ['default', 'work']],
+    ['oauthctl token -p acme-corp --profile ', ['ops']],
+    ['oauthctl status --j', ['--json', '--jq']],
+    ['oauthctl status --js', ['--json']],
+    ['oauthctl completion ', ['bash', 'zsh', 'fish']],
+    ['oauthctl help exit', ['exit-codes']],
+    ['oauthctl --debug tok', ['token']],
+    ['oauthctl get /v2/', []],
+    ['oauthctl providers remove ', ['acme-corp']],
+  ]
+
   it('a real bash completes commands, subcommands, flags, providers (presets and your own) and profiles', async () => {
-    const cases: [string, string[]][] = [
-      ['oauthctl prov', ['providers']],
-      ['oauthctl lo', ['login', 'logout']],
-      ['oauthctl providers s', ['show']],
-      ['oauthctl login g', ['github', 'google', 'gitlab']],
-      ['oauthctl login ac', ['acme-corp']],
-      ['oauthctl login bad', []],
-      ['oauthctl get --pag', ['--paginate']],
-      ['oauthctl token -p acme', ['acme-corp']],
-      ['oauthctl token --provider sa', ['sandbox', 'sandbox-oauth1', 'salesforce']],
-      ['oauthctl switch ', ['sandbox', 'acme-corp']],
-      ['oauthctl switch sandbox ', ['default', 'work']],
-      ['oauthctl token -p acme-corp --profile ', ['ops']],
-      ['oauthctl status --j', ['--json', '--jq']],
-      ['oauthctl status --js', ['--json']],
-      ['oauthctl completion ', ['bash', 'zsh', 'fish']],
-      ['oauthctl help exit', ['exit-codes']],
-      ['oauthctl --debug tok', ['token']],
-      ['oauthctl get /v2/', []],
-      ['oauthctl providers remove ', ['acme-corp']],
-    ]
     const answers = await completeInBash(cases.map(([line]) => line))
     for (const [index, [line, expected]] of cases.entries()) assert.deepEqual(answers[index], expected, line)
+  })
+
+  it('a real zsh (compinit) completes the same', async () => {
+    const answers = await completeInZsh(cases.map(([line]) => line))
+    for (const [index, [line, expected]] of cases.entries()) assert.deepEqual(answers[index], expected, line)
+  })
+
+  it('a real fish completes the same (fish sorts the candidates)', async () => {
+    const answers = await completeInFish(cases.map(([line]) => line))
+    for (const [index, [line, expected]] of cases.entries()) assert.deepEqual(answers[index], expected.toSorted(), line)
   })
 
   it('zsh and fish scripts call the same helper', async () => {

@@ -3,6 +3,7 @@ import {execFile, spawnSync} from 'node:child_process'
 import {createServer} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {readFileSync} from 'node:fs'
+import {hostname} from 'node:os'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 import {cliPath, root, runCli, sandboxSuite} from './harness.js'
@@ -192,7 +193,7 @@ describe('without a browser, and a body without a newline on a terminal', () => 
     assert.ok(port, result.stderr)
     assert.match(result.stderr, /warning: OAUTHCTL_BROWSER command "false" exited with 1; open the URL above yourself\n/)
     assert.match(result.stderr, /No browser here\? Other ways to go on \(Ctrl-C, then one of\):\n {2}oauthctl login sandbox --device .*\n {2}oauthctl login sandbox --paste /)
-    assert.ok(result.stderr.includes(`ssh -L ${port}:127.0.0.1:${port} <this host>`), result.stderr)
+    assert.ok(result.stderr.includes(`ssh -L ${port}:127.0.0.1:${port} ${hostname()}\n`), result.stderr)
   })
 
   it('a countdown on a terminal only', async () => {

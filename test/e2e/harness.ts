@@ -53,6 +53,8 @@ export function runProcess(
       clearTimeout(timer)
       resolve({code, stdout, stderr})
     })
+    // A child that exits without reading its stdin (a shell line like `echo x >> file`) makes this write EPIPE.
+    child.stdin.on('error', () => {})
     child.stdin.end(options.input ?? '')
   })
 }

@@ -1,7 +1,7 @@
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process'
 import {readFileSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
-import {cliPath} from './harness.js'
+import {cliPath, root} from './harness.js'
 
 /** The built CLI as a child process whose output can be waited on while it runs (device and paste logins). */
 export interface LiveCli {
@@ -14,7 +14,19 @@ export interface LiveCli {
 }
 
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv): LiveCli {
-  const child = spawn(process.execPath, [cliPath, ...args], {env, stdio: ['pipe', 'pipe', 'pipe']})
+  return watchCli(spawn(process.execPath, [cliPath, ...args], {env, stdio: ['pipe', 'pipe', 'pipe']}))
+}
+
+/**
+ * The built CLI on a pseudo-terminal (stdin, stdout and stderr all the terminal, as for a person): what the
+ * test writes to `child.stdin` is typed, and `stderr()` is everything the terminal showed, echo included.
+ */
+export function spawnCliOnTerminal(args: string[], env: NodeJS.ProcessEnv): LiveCli {
+  const bridge = join(root, 'test', 'e2e', 'fixtures', 'pty-bridge.py')
+  return watchCli(spawn('python3', [bridge, '--', process.execPath, cliPath, ...args], {env, stdio: ['pipe', 'pipe', 'pipe']}))
+}
+
+function watchCli(child: ChildProcessWithoutNullStreams): LiveCli {
   let stdout = ''
   let stderr = ''
   const listeners = new Set<() => void>()

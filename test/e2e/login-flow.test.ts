@@ -144,3 +144,19 @@ describe('refresh with rotation (short access-token lifetime)', () => {
     assert.match(result.stderr, /Run: oauthctl login sandbox/)
   })
 })
+
+describe('empty client credentials in the environment or on the command line', () => {
+  const suite = sandboxSuite(['--auto-approve'])
+
+  it('an empty OAUTHCTL_CLIENT_ID / OAUTHCTL_CLIENT_SECRET or --client-secret counts as not given (was exit 1: "clientSecret" must not be empty)', async () => {
+    const empty = await runCli(['login', 'sandbox', '--profile', 'emptyenv'], {...suite.user.env, OAUTHCTL_CLIENT_ID: '', OAUTHCTL_CLIENT_SECRET: ''})
+    assert.equal(empty.code, 0, empty.stderr)
+    assert.match(empty.stderr, /Logged in to sandbox as Demo User \(demo\), profile emptyenv\./)
+    const flag = await runCli(['login', 'sandbox', '--profile', 'emptyflag', '--client-secret', ''], suite.user.env)
+    assert.equal(flag.code, 0, flag.stderr)
+    // A confidential client's empty variable falls back to the secret kept in the store.
+    assert.equal((await runCli(['login', 'sandbox', '--profile', 'machine', '--client-credentials', '--client-id', 'oauthctl-machine', '--client-secret', 'sandbox-secret', '--scope', 'api'], suite.user.env)).code, 0)
+    const machine = await runCli(['login', 'sandbox', '--profile', 'machine', '--client-credentials', '--client-id', 'oauthctl-machine', '--scope', 'api'], {...suite.user.env, OAUTHCTL_CLIENT_SECRET: ''})
+    assert.equal(machine.code, 0, machine.stderr)
+  })
+})

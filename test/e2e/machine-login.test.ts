@@ -3,7 +3,7 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {makeUserEnv, runCli, sandboxStats, sandboxSuite, startSandboxProcess, type SandboxProcess} from './harness.js'
-import {callWithToken, spawnCli, storedEntry, storedKeys} from './interactive.js'
+import {callWithToken, spawnCli, spawnCliOnTerminal, storedEntry, storedKeys} from './interactive.js'
 
 const MACHINE = ['--client-credentials', '--client-id', 'oauthctl-machine', '--scope', 'api']
 
@@ -62,6 +62,24 @@ describe('login --client-credentials, renewed without a refresh token (access-to
   })
 })
 
+/** The user's browser, elsewhere: follows the sandbox's redirects up to the unreachable loopback URI, and returns that address. */
+async function browseToRedirect(authorizeUrl: string, redirectUri: string): Promise<string> {
+  let url = authorizeUrl
+  const cookies = new Map<string, string>()
+  for (let hop = 0; hop < 20 && !url.startsWith(redirectUri); hop++) {
+    const response = await fetch(url, {redirect: 'manual', headers: {cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ')}})
+    for (const header of response.headers.getSetCookie()) {
+      const [pair] = header.split(';')
+      const [name, value] = (pair as string).split('=')
+      cookies.set(name as string, value ?? '')
+    }
+    await response.body?.cancel()
+    url = new URL(response.headers.get('location') as string, url).href
+  }
+  assert.ok(url.startsWith(`${redirectUri}?`), url)
+  return url
+}
+
 describe('login --with-token and --paste', () => {
   let sandbox: SandboxProcess
   let donor: ReturnType<typeof makeUserEnv>
@@ -118,26 +136,29 @@ describe('login --with-token and --paste', () => {
     const [, authorizeUrl] = await cli.waitForStderr(/^\s+(http\S+\/auth\?\S+)$/m)
     const [, redirectUri] = await cli.waitForStderr(/goes to (http:\/\/127\.0\.0\.1:\d+\/callback)\?code/)
     await cli.waitForStderr(/paste it here/)
-    // The user's browser, elsewhere: follows the sandbox's redirects up to the unreachable loopback URI.
-    let url = authorizeUrl as string
-    const cookies = new Map<string, string>()
-    for (let hop = 0; hop < 20 && !url.startsWith(redirectUri as string); hop++) {
-      const response = await fetch(url, {redirect: 'manual', headers: {cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ')}})
-      for (const header of response.headers.getSetCookie()) {
-        const [pair] = header.split(';')
-        const [name, value] = (pair as string).split('=')
-        cookies.set(name as string, value ?? '')
-      }
-      await response.body?.cancel()
-      url = new URL(response.headers.get('location') as string, url).href
-    }
-    assert.ok(url.startsWith(`${redirectUri}?`), url)
+    const url = await browseToRedirect(authorizeUrl as string, redirectUri as string)
     cli.child.stdin.end(`${url}\n`)
     assert.equal(await cli.exited, 0, cli.stderr())
     assert.equal(cli.stdout(), '')
     assert.match(cli.stderr(), /Logged in to sandbox as Demo User \(demo\), profile pasted\./)
     const token = storedEntry(user.configDir, 'sandbox:pasted')?.accessToken as string
     assert.equal(await callWithToken(sandbox.issuer, '/api/v2/me', token), 200)
+  })
+
+  it('--paste on a terminal: the pasted address (it carries the code) is not echoed', async () => {
+    const cli = spawnCliOnTerminal(['login', 'sandbox', '--no-browser', '--paste', '--profile', 'onterminal'], user.env)
+    const [, authorizeUrl] = await cli.waitForStderr(/^\s+(http\S+\/auth\?\S+)\r?$/m)
+    const [, redirectUri] = await cli.waitForStderr(/goes to (http:\/\/127\.0\.0\.1:\d+\/callback)\?code/)
+    await cli.waitForStderr(/paste it here, then press Enter \(it is not shown: it carries the login code\):/)
+    const url = await browseToRedirect(authorizeUrl as string, redirectUri as string)
+    const code = new URL(url).searchParams.get('code') as string
+    cli.child.stdin.write(`${url}\r`)
+    assert.equal(await cli.exited, 0, cli.stderr())
+    const screen = cli.stderr()
+    assert.match(screen, /Logged in to sandbox as Demo User \(demo\), profile onterminal\./)
+    assert.ok(!screen.includes(code), 'the code never appears on the terminal')
+    assert.ok(!screen.includes(url), 'nor the pasted address')
+    assert.ok(storedEntry(user.configDir, 'sandbox:onterminal')?.accessToken)
   })
 
   for (const [name, paste, message] of [

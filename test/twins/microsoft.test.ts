@@ -62,6 +62,37 @@ describe('microsoft preset against the Entra ID twin (public client, public clie
   it('nothing reached the network', () => assert.deepEqual(suite.proxy.refused, []))
 })
 
+describe('microsoft: each login keeps its own --tenant for refreshes, API calls and a wider-scope re-consent', () => {
+  const suite = twinSuite(() => createMicrosoftTwin({clientId, allowPublicClientFlows: true}))
+  const tenantOf = (path: string) => path.split('/')[1]
+
+  it('refresh --scope wider re-consents at the login\'s tenant, not the one another login saved since', async () => {
+    assert.equal((await suite.run(['login', 'microsoft', '--profile', 'contoso', '--tenant', 'contoso.onmicrosoft.com', '--client-id', clientId])).code, 0)
+    assert.equal((await suite.run(['login', 'microsoft', '--profile', 'fabrikam', '--tenant', 'fabrikam.onmicrosoft.com', '--client-id', clientId])).code, 0)
+    const before = suite.twin.log.length
+    const result = await suite.run(['refresh', 'microsoft', '--profile', 'contoso', '--scope', 'openid profile offline_access User.Read Mail.Read', '--json'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(JSON.parse(result.stdout).how, 'reconsent')
+    const oauth = suite.twin.log.slice(before).filter((r) => r.host === 'login.microsoftonline.com')
+    assert.deepEqual([...new Set(oauth.map((r) => tenantOf(r.url.pathname)))], ['contoso.onmicrosoft.com'])
+    assert.match(oauth.find((r) => r.url.pathname.endsWith('/authorize'))!.url.searchParams.get('scope')!, /Mail\.Read/)
+  })
+
+  it('a plain refresh and a 401 refresh of each login go to its own tenant', async () => {
+    for (const tenant of ['contoso', 'fabrikam']) {
+      const before = suite.twin.log.length
+      assert.equal((await suite.run(['refresh', 'microsoft', '--profile', tenant])).code, 0)
+      suite.twin.grants.revoke((await suite.run(['token', 'microsoft', '--profile', tenant])).stdout.trim())
+      assert.equal((await suite.run(['get', '-p', 'microsoft', '--profile', tenant, '/me'])).code, 0)
+      const refreshes = suite.twin.log.slice(before).filter((r) => r.form.get('grant_type') === 'refresh_token')
+      assert.equal(refreshes.length, 2)
+      assert.deepEqual(refreshes.map((r) => tenantOf(r.url.pathname)), [`${tenant}.onmicrosoft.com`, `${tenant}.onmicrosoft.com`])
+    }
+  })
+
+  it('nothing reached the network', () => assert.deepEqual(suite.proxy.refused, []))
+})
+
 describe('microsoft preset against the Entra ID twin ("Allow public client flows" off)', () => {
   const suite = twinSuite(() => createMicrosoftTwin({clientId, allowPublicClientFlows: false}))
 

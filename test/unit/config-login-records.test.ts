@@ -21,6 +21,8 @@ describe('a broken login record in config.json', () => {
     ['scopes missing', {...good, provider: 'sandbox', scopes: undefined}, 'scopes" must be an array'],
     ['store unknown', {...good, provider: 'sandbox', store: 'cloud'}, 'store" must be "keyring" or "file"'],
     ['not an object', 'x', '"logins.sandbox:default" must be an object'],
+    ['optionValues with a number', {...good, provider: 'sandbox', optionValues: {tenant: 42}}, 'optionValues" must be an object of strings'],
+    ['optionValues an array', {...good, provider: 'sandbox', optionValues: ['contoso']}, 'optionValues" must be an object of strings'],
   ]
   for (const [label, record, expected] of cases) {
     it(`${label}: skipped with one warning naming file and key; the other logins are read`, () => {

@@ -95,6 +95,13 @@ export function createGithubTwin(app: GithubApp): GithubTwin {
     }
     if (!grants.accessGrant(req.bearer)) return sendJson(res, 401, {message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401'})
     if (path === '/user') return sendJson(res, 200, USER)
+    const issues = /^\/repos\/([^/]+)\/([^/]+)\/issues$/.exec(path)
+    if (issues && req.method === 'POST') {
+      // https://docs.github.com/rest/issues/issues#create-an-issue: a JSON body with a title; 201 and the issue.
+      const body = JSON.parse(req.body || '{}') as {title?: unknown; labels?: unknown}
+      if (typeof body.title !== 'string') return sendJson(res, 422, {message: 'Validation Failed', status: '422'})
+      return sendJson(res, 201, {number: 1, title: body.title, labels: Array.isArray(body.labels) ? body.labels.map((name) => ({name})) : [], user: {login: USER.login}, html_url: `https://github.com/${issues[1]}/${issues[2]}/issues/1`})
+    }
     if (path === '/user/repos') {
       // REST pagination: Link header with rel="next" until the last page.
       const page = Number(req.url.searchParams.get('page') ?? '1')

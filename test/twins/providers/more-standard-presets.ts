@@ -52,13 +52,14 @@ export function createZoomTwin(app: {clientId: string; clientSecret?: string}): 
   })
 }
 
-export function createSalesforceTwin(app: {clientId: string; clientSecret?: string}, port: number): StandardTwin {
+/** Salesforce production, or a sandbox org's `test.salesforce.com` (the preset's `--login-host`). */
+export function createSalesforceTwin(app: {clientId: string; clientSecret?: string}, port: number, loginHost = 'login.salesforce.com'): StandardTwin {
   return createStandardTwin({
     name: 'salesforce',
-    hosts: ['login.salesforce.com', 'acme.my.salesforce.com'],
-    authorize: 'login.salesforce.com/services/oauth2/authorize',
-    token: 'login.salesforce.com/services/oauth2/token',
-    revoke: 'login.salesforce.com/services/oauth2/revoke',
+    hosts: [loginHost, 'acme.my.salesforce.com'],
+    authorize: `${loginHost}/services/oauth2/authorize`,
+    token: `${loginHost}/services/oauth2/token`,
+    revoke: `${loginHost}/services/oauth2/revoke`,
     app,
     // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_flow.htm: redirect_uri must match the callback URL exactly.
     redirect: {uri: `http://localhost:${port}/OauthRedirect`},
@@ -70,10 +71,10 @@ export function createSalesforceTwin(app: {clientId: string; clientSecret?: stri
     // returns no new refresh token.
     refresh: 'reuse',
     expiresIn: null,
-    tokenExtras: {instance_url: 'https://acme.my.salesforce.com', id: 'https://login.salesforce.com/id/00Dxx0000001gPL/005xx000001Sv6A', issued_at: '1278448101416', signature: 'x'},
+    tokenExtras: {instance_url: 'https://acme.my.salesforce.com', id: `https://${loginHost}/id/00Dxx0000001gPL/005xx000001Sv6A`, issued_at: '1278448101416', signature: 'x'},
     api: apiTable(
       {
-        'GET login.salesforce.com/services/oauth2/userinfo': () => ({user_id: '005xx000001Sv6A', name: 'Marc Benioff', email: 'marc@example.com', preferred_username: 'marc@acme.com'}),
+        [`GET ${loginHost}/services/oauth2/userinfo`]: () => ({user_id: '005xx000001Sv6A', name: 'Marc Benioff', email: 'marc@example.com', preferred_username: 'marc@acme.com'}),
         // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
         'GET acme.my.salesforce.com/services/data/v62.0/limits': () => ({DailyApiRequests: {Max: 15000, Remaining: 14998}}),
       },

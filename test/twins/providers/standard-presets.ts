@@ -8,15 +8,16 @@ import {apiTable} from './api-table.js'
  * colliding with other test files).
  */
 
-export function createGitlabTwin(app: {clientId: string; clientSecret?: string}): StandardTwin {
+/** GitLab.com, or a self-managed GitLab on `host` (the preset's `--host`). */
+export function createGitlabTwin(app: {clientId: string; clientSecret?: string}, host = 'gitlab.com'): StandardTwin {
   return createStandardTwin({
     name: 'gitlab',
-    hosts: ['gitlab.com'],
-    authorize: 'gitlab.com/oauth/authorize',
-    token: 'gitlab.com/oauth/token',
-    revoke: 'gitlab.com/oauth/revoke',
+    hosts: [host],
+    authorize: `${host}/oauth/authorize`,
+    token: `${host}/oauth/token`,
+    revoke: `${host}/oauth/revoke`,
     // https://docs.gitlab.com/api/oauth2/#device-authorization-grant-flow
-    device: 'gitlab.com/oauth/authorize_device',
+    device: `${host}/oauth/authorize_device`,
     app,
     // Doorkeeper's URIChecker ignores the port when both URIs are loopback IPs
     // (https://github.com/doorkeeper-gem/doorkeeper/blob/main/lib/doorkeeper/oauth/helpers/uri_checker.rb).
@@ -29,16 +30,16 @@ export function createGitlabTwin(app: {clientId: string; clientSecret?: string})
     refresh: 'rotate',
     expiresIn: 7200,
     // https://docs.gitlab.com/integration/openid_connect_provider/: id_token with the openid scope, iss https://gitlab.com.
-    idTokenIssuer: 'https://gitlab.com',
+    idTokenIssuer: `https://${host}`,
     api: apiTable(
       {
         // https://docs.gitlab.com/api/users/#for-normal-users-1
-        'GET gitlab.com/api/v4/user': () => ({id: 4242, username: 'tanuki', name: 'Tanuki Fox', email: 'tanuki@example.com'}),
-        'GET gitlab.com/oauth/userinfo': () => ({sub: '4242', name: 'Tanuki Fox', nickname: 'tanuki', email: 'tanuki@example.com'}),
+        [`GET ${host}/api/v4/user`]: () => ({id: 4242, username: 'tanuki', name: 'Tanuki Fox', email: 'tanuki@example.com'}),
+        [`GET ${host}/oauth/userinfo`]: () => ({sub: '4242', name: 'Tanuki Fox', nickname: 'tanuki', email: 'tanuki@example.com'}),
         // https://docs.gitlab.com/api/rest/#pagination-link-header
-        'GET gitlab.com/api/v4/projects': (req) => {
+        [`GET ${host}/api/v4/projects`]: (req) => {
           const page = Number(req.url.searchParams.get('page') ?? '1')
-          return [200, [{id: page}], page < 2 ? {link: '<https://gitlab.com/api/v4/projects?page=2>; rel="next"'} : {}]
+          return [200, [{id: page}], page < 2 ? {link: `<https://${host}/api/v4/projects?page=2>; rel="next"`} : {}]
         },
       },
       {status: 401, body: {message: '401 Unauthorized'}},

@@ -63,7 +63,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const resolved = details.preset
   const withPkce = input.pkce ? {...resolved, pkce: 'required' as const} : resolved
   if (input.clientKeyFile && !input.clientAuth) input = {...input, clientAuth: 'private_key_jwt'}
-  const preset = input.clientAuth ? {...withPkce, clientAuth: input.clientAuth} : withPkce
+  let preset = input.clientAuth ? {...withPkce, clientAuth: input.clientAuth} : withPkce
   const dpop = input.dpop === true || preset.dpop === true
   if (dpop) checkDPoPMode(input.mode)
   if (preset.oauth1 && input.mode !== undefined && input.mode !== 'browser' && input.mode !== 'paste') {
@@ -86,7 +86,11 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const store = await ctx.openStore()
   const clientId = (clientIdGiven ?? preset.clientId) as string
   const storedSecret = secretGiven ? undefined : await readClientSecret(store, preset.name, clientId)
-  const clientKey = keyGiven ?? (preset.clientAuth === 'private_key_jwt' ? await readClientKey(store, preset.name, clientId) : undefined)
+  // A key kept for this client id by an earlier `--client-key` login authenticates it again (private_key_jwt),
+  // whatever the preset's default for its own client, unless --client-auth names another method.
+  const storedKey = keyGiven || (input.clientAuth !== undefined && input.clientAuth !== 'private_key_jwt') ? undefined : await readClientKey(store, preset.name, clientId)
+  if (storedKey && preset.clientAuth !== 'private_key_jwt') preset = {...preset, clientAuth: 'private_key_jwt'}
+  const clientKey = keyGiven ?? storedKey
   const credentials = {...resolveClientCredentials(presetForMode(preset, input.mode), {...input, storedSecret}, ctx.env), ...(clientKey ? {clientKey} : {})}
   const request = planForMode(preset, credentials, input)
   const scopes = input.scopes && input.scopes.length > 0 ? input.scopes : preset.defaultScopes

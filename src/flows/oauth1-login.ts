@@ -9,6 +9,7 @@
 import type {Context} from '../context.js'
 import {AuthorizationError, UsageError} from '../errors.js'
 import {limitResponseBody} from '../http/body-limit.js'
+import {ApiUnreachableError, describeNetworkFailure} from '../http/retry.js'
 import {createOAuth1Signer, type OAuth1Signer} from '../http/oauth1-client.js'
 import {OAUTH1_CALLBACK} from '../callback/callback-judge.js'
 import {nonEmptyParams, type OAuth1Definition, type ProviderPreset} from '../providers/preset.js'
@@ -56,7 +57,12 @@ async function requestCredentials(ctx: Context, preset: ProviderPreset, url: str
     })
   } catch (error) {
     throwIfInterrupted(ctx.signal, 'login interrupted; nothing was stored')
-    throw unreachableError(error, url, `get the ${what}; nothing was stored`) ?? error
+    // A failed request (refused connection, timeout, a proxy that would not connect) is exit 7, never a crash.
+    throw unreachableError(error, url, `get the ${what}; nothing was stored`) ??
+      new ApiUnreachableError(`could not reach ${target.host} to get the ${what} (${describeNetworkFailure(error)}); nothing was stored`, {
+        hint: `Check the network (and proxy settings) and that ${target.host} is up, then run the login again.`,
+        cause: error,
+      })
   }
   const text = await (await limitResponseBody(response, target.href)).text()
   const form = new URLSearchParams(text)

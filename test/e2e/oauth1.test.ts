@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {createServer} from 'node:http'
 import {after, before, describe, it} from 'node:test'
 import {signRequest} from '../../src/http/oauth1-signature.js'
 import {makeUserEnv, runCli, sandboxSuite, startSandboxProcess, type SandboxProcess, type UserEnv} from './harness.js'
@@ -131,6 +132,23 @@ describe('OAuth 1.0a against the sandbox (loopback login, signed API calls)', ()
     assert.match(result.stderr, /needs the token secret of a stored login/)
     const device = await runCli(['login', 'sandbox-oauth1', '--device'], suite.user.env)
     assert.equal(device.code, 2)
+  })
+
+  it('a request-token endpoint that cannot be reached (a proxy that refuses the tunnel) is exit 7, not a crash', async () => {
+    // A proxy that refuses every CONNECT, as the README-examples world's proxy refuses hosts it has no twin for.
+    const proxy = createServer((_req, res) => res.writeHead(403).end())
+    proxy.on('connect', (_req, socket) => socket.end('HTTP/1.1 403 Forbidden\r\n\r\n'))
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    const other = makeUserEnv(suite.sandbox.issuer, {HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as {port: number}).port}`, NO_PROXY: '127.0.0.1,localhost,::1'})
+    try {
+      const result = await runCli(['login', 'trello', '--client-id', 'KEY', '--client-secret', 'SECRET'], other.env)
+      assert.equal(result.code, 7, result.stderr)
+      assert.match(result.stderr, /could not reach trello\.com to get the request token .*nothing was stored/)
+      assert.equal(storedEntry(other.configDir, 'trello:default'), undefined)
+    } finally {
+      other.cleanup()
+      proxy.close()
+    }
   })
 
   it('a wrong consumer secret is refused at the request token (exit 5), nothing stored', async () => {

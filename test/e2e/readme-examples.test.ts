@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
-import {chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {createTestCa, type TestCa} from '../twins/tls-ca.js'
@@ -32,10 +33,16 @@ const NOT_PASTED: Record<string, string> = {
   'oauthctl exec github --env GITHUB_TOKEN -- gh repo list': 'gh is not installed here; exec --env is test/e2e/exec-and-curl.test.ts',
   'git clone https://github.com/OWNER/PRIVATE-REPO.git': 'needs a git host at github.com; the credential-helper clone is test/e2e/git-credential.test.ts',
   'kubectl --context prod get pods': 'needs a Kubernetes API server; the exec plugin under kubectl is test/e2e/kubectl-credential.test.ts',
+  'oauthctl sandbox --client-keys ~/.sandbox-keys &': "a long-running server; this test's sandbox runs with --client-keys and its keys are put in ~/.sandbox-keys",
+  'oauthctl sandbox --auto-approve &': "a long-running server (this test's sandbox runs with --auto-approve); test/e2e/sandbox-command.test.ts",
+  'oauthctl login my-idp --jwt-bearer assertion.jwt --client-id my-app --client-secret "$SECRET"': 'needs an assertion your IdP issued; --jwt-bearer with a file is test/e2e/jwt-bearer.test.ts',
+  'oauthctl providers add acme --issuer https://id.acme.example --client-id X --dpop': 'needs an issuer whose metadata offers DPoP; providers add --dpop is test/e2e/dpop.test.ts',
+  'oauthctl login corp --jar-key ~/.config/corp/jar.pem': "needs your company's provider and its registered key; --jar-key is test/e2e/jar.test.ts",
+  'oauthctl login sandbox-oauth1 --profile ssh --paste': 'waits for a person to paste the verifier; the oob paste login is test/e2e/oauth1.test.ts',
 }
 
 /** Commands that act on a stored login (the test logs in first when the block has not). */
-const NEEDS_LOGIN = new Set(['token', 'exec', 'get', 'post', 'put', 'patch', 'delete', 'request', 'refresh', 'logout', 'switch', 'status', 'setup-git', 'setup-kubectl', 'setup-docker'])
+const NEEDS_LOGIN = new Set(['decode', 'token', 'exec', 'get', 'post', 'put', 'patch', 'delete', 'request', 'refresh', 'logout', 'switch', 'status', 'setup-git', 'setup-kubectl', 'setup-docker'])
 
 /** Custom providers the README's examples assume the user added (`-p mycompany`). */
 const CUSTOM_PROVIDERS: Record<string, string[]> = {
@@ -49,9 +56,11 @@ describe('every example in README.md runs as printed (sandbox and provider twins
   let ca: TestCa
   let proxy: TwinProxy
   const twins = new Map<string, Twin>()
+  // The private_key_jwt client's key, as `oauthctl sandbox --client-keys ~/.sandbox-keys` writes it.
+  const clientKeys = mkdtempSync(join(tmpdir(), 'oauthctl-readme-keys-'))
 
   before(async () => {
-    sandbox = await startSandboxProcess(['--auto-approve'])
+    sandbox = await startSandboxProcess(['--auto-approve', '--client-keys', clientKeys])
     ca = createTestCa()
     for (const [name, app] of Object.entries(README_APPS)) twins.set(name, app.twin())
     proxy = await startTwinProxy([...twins.values(), ...createExtraTwins(), createAcmeIssuerTwin(), createExampleApiTwin()], ca)
@@ -60,6 +69,7 @@ describe('every example in README.md runs as printed (sandbox and provider twins
     await proxy?.close()
     ca?.cleanup()
     await sandbox?.stop()
+    rmSync(clientKeys, {recursive: true, force: true})
   })
 
   function makeBlockEnv() {
@@ -84,6 +94,7 @@ describe('every example in README.md runs as printed (sandbox and provider twins
     writeFileSync(join(shell.env.HOME!, '.github-token'), `${github.grants.issueTokens({clientId: README_APPS.github.clientId, scope: 'repo', user: 'octocat'}, false).access_token}\n`)
     // `-F 'meta[owner]=@owner.txt'` reads a file; `setup-kubectl --cluster prod` needs the user's cluster "prod".
     writeFileSync(join(shell.dir, 'owner.txt'), 'ada\n')
+    cpSync(clientKeys, join(shell.env.HOME!, '.sandbox-keys'), {recursive: true})
     mkdirSync(join(shell.env.HOME!, '.kube'))
     writeFileSync(join(shell.env.HOME!, '.kube', 'config'), 'apiVersion: v1\nkind: Config\nclusters:\n- name: prod\n  cluster:\n    server: https://127.0.0.1:6443\ncontexts: []\nusers: []\n')
     writeFileSync(join(shell.dir, 'deploy.sh'), '#!/bin/sh\ntest -n "$OAUTH_TOKEN"\n')

@@ -9,6 +9,7 @@ import {createMicrosoftTwin} from '../twins/providers/microsoft.js'
 import {createGitlabTwin} from '../twins/providers/standard-presets.js'
 import {createSalesforceTwin} from '../twins/providers/more-standard-presets.js'
 import {createTwitchTwin, createXeroTwin} from '../twins/providers/app-presets.js'
+import {createTrelloTwin} from '../twins/providers/trello.js'
 import {createAuth0Twin, createCognitoTwin, createKeycloakTwin, createOktaTwin} from '../twins/providers/identity-presets.js'
 
 /**
@@ -76,6 +77,8 @@ export const README_APPS: Record<string, ReadmeApp> = {
   },
   twitch: {clientId: 'X', clientSecret: 'Y', login: [], twin: () => createTwitchTwin({clientId: 'X', clientSecret: 'Y'}, FIXED_PORT)},
   xero: {clientId: 'XEROPKCEAPP', login: [], twin: () => createXeroTwin({clientId: 'XEROPKCEAPP'}, FIXED_PORT)},
+  // OAuth 1.0a: the consumer key and secret are the README's placeholders.
+  trello: {clientId: 'API_KEY', clientSecret: 'SECRET', login: [], twin: () => createTrelloTwin({key: 'API_KEY', secret: 'SECRET'})},
 }
 
 /** Twins of hosts the examples name besides the apps' own: the self-managed GitLab of `--host gitlab.example.com`. */
@@ -204,6 +207,13 @@ export function findInvocations(command: string, providers: Set<string>): Invoca
     }
     const provider = flagValue(['-p', '--provider']) ?? args.slice(1).find((arg) => providers.has(arg))
     found.push({command: sub, provider, profile: flagValue(['--profile'])})
+    // `token exchange --subject-token sandbox:work --actor-token sandbox`: stored logins it reads.
+    for (const flag of ['--subject-token', '--actor-token']) {
+      const value = flagValue([flag])
+      if (!value || value === '-') continue
+      const [named, profile] = value.split(':')
+      if (providers.has(named)) found.push({command: 'token', provider: named, profile})
+    }
   }
   return found
 }

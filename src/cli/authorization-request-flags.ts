@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
-import type {AuthorizationRequestOptions} from '../flows/authorization-request.js'
-import {parseAuthorizationDetails} from '../flows/authorization-details.js'
-import {checkResources} from '../flows/resource-indicators.js'
+import type {AuthorizationRequestOptions} from '../login/authorization-request.js'
+import {parseAuthorizationDetails} from '../login/authorization-details.js'
+import {checkResources} from '../oauth/resource-indicators.js'
 
 /** `login` flags that shape the authorization request: PAR, JAR, JARM, resource indicators, RAR. */
 export const authorizationRequestFlags = {

@@ -3,7 +3,7 @@ import {BaseCommand} from '../base-command.js'
 import {pickProvider} from '../cli/provider-flag.js'
 import {providerFlag, profileFlag} from '../cli/oclif-provider-flags.js'
 import {jqFlag} from '../cli/oclif-jq-flag.js'
-import {runDecode} from '../flows/decode-token.js'
+import {runDecode} from '../session/decode-token.js'
 
 export default class Decode extends BaseCommand {
   static override summary = "Show a JWT's header and claims as JSON (never its signature); --verify checks it against the issuer's keys."

@@ -26,7 +26,7 @@ export default class Exec extends BaseCommand {
     const {args, flags, argv} = await this.parse(Exec, all.slice(0, split))
     if (argv.length > 1) throw new UsageError(`unexpected argument "${argv[1]}" before --`)
     if (args.provider && flags.provider && args.provider !== flags.provider) throw new UsageError('two different providers given (argument and -p)')
-    const {execWithToken} = await import('../flows/exec-command.js')
+    const {execWithToken} = await import('../credential-helpers/exec-command.js')
     const code = await execWithToken(this.ctx, {
       provider: flags.provider ?? args.provider,
       profile: flags.profile,

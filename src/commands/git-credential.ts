@@ -13,7 +13,7 @@ export default class GitCredential extends BaseCommand {
 
   async run(): Promise<void> {
     const {args} = await this.parse(GitCredential)
-    const {answerGitCredential, readCredentialRequest} = await import('../flows/git-credential.js')
+    const {answerGitCredential, readCredentialRequest} = await import('../credential-helpers/git-credential.js')
     const request = await readCredentialRequest(this.ctx.io.stdin)
     this.ctx.io.out(await answerGitCredential(this.ctx, args.operation, request))
   }

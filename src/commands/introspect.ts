@@ -3,7 +3,7 @@ import {BaseCommand} from '../base-command.js'
 import {pickProvider} from '../cli/provider-flag.js'
 import {providerFlag, profileFlag} from '../cli/oclif-provider-flags.js'
 import {jqFlag} from '../cli/oclif-jq-flag.js'
-import {runIntrospect} from '../flows/introspect.js'
+import {runIntrospect} from '../session/introspect.js'
 
 export default class Introspect extends BaseCommand {
   static override summary = 'Ask the provider about the stored access token (RFC 7662 introspection).'

@@ -2,8 +2,8 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../base-command.js'
 import {pickProvider} from '../cli/provider-flag.js'
 import {providerFlag, profileFlag} from '../cli/oclif-provider-flags.js'
-import {logout} from '../flows/logout.js'
-import {pickLoginIfAmbiguous} from '../flows/pick-login.js'
+import {logout} from '../session/logout.js'
+import {pickLoginIfAmbiguous} from '../session/pick-login.js'
 
 export default class Logout extends BaseCommand {
   static override summary = "Revoke a login's tokens at the provider (RFC 7009), then remove them and its metadata."

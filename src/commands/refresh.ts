@@ -4,9 +4,9 @@ import {jqFlag} from '../cli/oclif-jq-flag.js'
 import {printJson} from '../cli/jq.js'
 import {pickProvider} from '../cli/provider-flag.js'
 import {profileFlag, providerFlag} from '../cli/oclif-provider-flags.js'
-import {forceRefresh} from '../flows/force-refresh.js'
-import {MAX_LOGIN_TIMEOUT_S} from '../flows/loopback-login.js'
-import {splitScopes} from '../flows/scopes.js'
+import {forceRefresh} from '../session/force-refresh.js'
+import {MAX_LOGIN_TIMEOUT_S} from '../login/loopback-login.js'
+import {splitScopes} from '../login/scopes.js'
 
 export default class Refresh extends BaseCommand {
   static override summary = 'Refresh the tokens now; with --scope, change the scopes (a new consent when they grow).'

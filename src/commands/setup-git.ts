@@ -18,7 +18,7 @@ export default class SetupGit extends BaseCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(SetupGit)
-    const {setupGit} = await import('../flows/setup-git.js')
+    const {setupGit} = await import('../credential-helpers/setup-git.js')
     const result = await setupGit(this.ctx, {
       provider: args.provider,
       profile: flags.profile,

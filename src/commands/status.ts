@@ -4,7 +4,7 @@ import {listingWidth, printListing, truncateLine} from '../cli/listing.js'
 import {jqFlag} from '../cli/oclif-jq-flag.js'
 import {printJson} from '../cli/jq.js'
 import {NotLoggedInError} from '../errors.js'
-import {formatStatus, listStatus, type StatusEntry} from '../flows/status.js'
+import {formatStatus, listStatus, type StatusEntry} from '../session/status.js'
 
 export default class Status extends BaseCommand {
   static override summary = 'Show every stored login: provider, profile, subject, scopes, expiry, store.'
@@ -28,7 +28,7 @@ export default class Status extends BaseCommand {
       })
     }
     if (flags.check) {
-      const {checkLogins, failedCheckError, formatCheck} = await import('../flows/status-check.js')
+      const {checkLogins, failedCheckError, formatCheck} = await import('../session/status-check.js')
       const checked = await checkLogins(this.ctx, entries)
       if (json) await printJson(this.ctx.io, checked, flags.jq)
       else this.print(checked, (entry) => [formatCheck(entry.check)])

@@ -3,7 +3,7 @@ import {BaseCommand} from '../base-command.js'
 import {profileFlag, providerFlag} from '../cli/oclif-provider-flags.js'
 import {pickProvider} from '../cli/provider-flag.js'
 import {UsageError} from '../errors.js'
-import {switchDefault} from '../flows/switch.js'
+import {switchDefault} from '../session/switch.js'
 
 export default class Switch extends BaseCommand {
   static override summary = 'Make a stored login the default (for token, get and logout without a provider).'

@@ -1,7 +1,7 @@
 import type {Context} from '../context.js'
 import {ConfigError, UsageError} from '../errors.js'
-import type {LoadedLogin} from '../flows/session.js'
-import {getAccessToken} from '../flows/access-token.js'
+import type {LoadedLogin} from '../session/session.js'
+import {getAccessToken} from '../session/access-token.js'
 import {isLoopbackUrl} from '../providers/preset.js'
 import {applyPresetApiHeaders, DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {loadProofSigner, setAuthorization, takeDPoPNonce, type ProofSigner} from './dpop-request.js'
@@ -113,7 +113,7 @@ const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization']
  * that the Authorization header (and any Cookie) is dropped as soon as the origin changes; a redirect
  * target needs no allow-listing because no credential goes there. Connection resets and 429/503 are
  * retried for idempotent methods (see fetchWithRetry). A 401 on the token we sent triggers one refresh
- * (shared across processes, see getAccessToken in flows/access-token.ts) and one retry.
+ * (shared across processes, see getAccessToken in session/access-token.ts) and one retry.
  */
 export async function sendAuthorized(ctx: Context, login: LoadedLogin, url: URL, given: SendOptions): Promise<Response> {
   const headers = new LiteHeaders(given.headers as Headers)

@@ -1,6 +1,6 @@
 import {UsageError} from '../errors.js'
 import {tokenFlag, type FlagSpec, type FlagValue} from '../cli/flag-spec.js'
-import type {ApiRequestInput} from '../flows/api-request.js'
+import type {ApiRequestInput} from './api-request.js'
 import {resolveTimeouts} from './timeouts.js'
 
 /**

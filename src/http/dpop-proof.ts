@@ -5,7 +5,7 @@ export type {DPoPKey} from '../store/dpop-key-record.js'
 
 /* DPoP proofs for API requests (RFC 9449), signed with node:crypto alone: the fast path (`oauthctl get`)
  * loads this module only for a DPoP-bound login, and never needs jose or openid-client for it. The token
- * endpoint's proofs are openid-client's (see flows/dpop-key.ts). */
+ * endpoint's proofs are openid-client's (see oauth/dpop-key.ts). */
 
 export interface ProofInput {
   key: DPoPKey

@@ -7,7 +7,7 @@
 import {createPrivateKey, type KeyObject} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {ConfigError} from '../errors.js'
-import {readSecrets, type LoadedLogin} from '../flows/session.js'
+import {readSecrets, type LoadedLogin} from '../session/session.js'
 import type {OAuth1Definition} from '../providers/preset.js'
 import {formParams, isFormContentType, signRequest, type OAuth1Param} from './oauth1-signature.js'
 

@@ -3,7 +3,7 @@ import {spawnSync} from 'node:child_process'
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import {createDPoPKey} from '../../src/flows/dpop-key.js'
+import {createDPoPKey} from '../../src/oauth/dpop-key.js'
 import {buildDPoPProof, type DPoPKey} from '../../src/http/dpop-proof.js'
 import {cliPath, makeUserEnv, root, runCli, sandboxStats, sandboxSuite, startSandboxProcess, type SandboxProcess, type UserEnv} from './harness.js'
 

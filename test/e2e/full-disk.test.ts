@@ -9,7 +9,7 @@ import {makeUserEnv, runCli, type UserEnv} from './harness.js'
 
 /**
  * The token folder on a real, small tmpfs that fills up or turns read-only. Mounting needs root (as in the
- * CI container); elsewhere the same checks run against a fake store in test/flows/refresh-store-failure.
+ * CI container); elsewhere the same checks run against a fake store in test/session/refresh-store-failure.
  */
 function canMount(): boolean {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) return false

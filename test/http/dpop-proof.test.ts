@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {createHash, createPublicKey, verify} from 'node:crypto'
 import {describe, it} from 'node:test'
-import {createDPoPKey} from '../../src/flows/dpop-key.js'
+import {createDPoPKey} from '../../src/oauth/dpop-key.js'
 import {athOf, buildDPoPProof, htuOf} from '../../src/http/dpop-proof.js'
 import {isDPoPKey} from '../../src/store/dpop-key-record.js'
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import {createDPoPKey} from '../../src/flows/dpop-key.js'
+import {createDPoPKey} from '../../src/oauth/dpop-key.js'
 import {loadProofSigner, setAuthorization, takeDPoPNonce} from '../../src/http/dpop-request.js'
 import {LiteHeaders} from '../../src/http/lite.js'
 

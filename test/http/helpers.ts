@@ -1,6 +1,6 @@
 import {PassThrough, Writable} from 'node:stream'
 import {createContext, type Context} from '../../src/context.js'
-import type {LoadedLogin} from '../../src/flows/session.js'
+import type {LoadedLogin} from '../../src/session/session.js'
 import {createIO, type IO} from '../../src/io.js'
 import {sandboxPreset} from '../../src/providers/presets.js'
 import {MemoryTokenStore} from '../../src/store/memory-store.js'

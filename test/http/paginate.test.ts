@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {ApiError, ConfigError, ExitCode, OauthctlError} from '../../src/errors.js'
-import {paginate} from '../../src/flows/paginate.js'
+import {paginate} from '../../src/http/paginate.js'
 import {checkTokenDestination} from '../../src/http/api-client.js'
 import {ResponsePrinter, type OutputMode} from '../../src/http/output.js'
 import type {PreparedRequest} from '../../src/http/request-body.js'

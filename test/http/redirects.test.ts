@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {ExitCode} from '../../src/errors.js'
-import {paginate} from '../../src/flows/paginate.js'
+import {paginate} from '../../src/http/paginate.js'
 import {ResponsePrinter} from '../../src/http/output.js'
 import {unfollowedRedirect} from '../../src/http/redirects.js'
 import {API_ORIGIN, captureIO, fakeContext, json} from './helpers.js'

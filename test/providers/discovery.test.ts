@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 import {ConfigError, ExitCode, OauthctlError} from '../../src/errors.js'
-import {discoverServer, wellKnownUrl} from '../../src/flows/discovery.js'
-import {registerClient, REGISTERED_REDIRECT_URI} from '../../src/flows/registration.js'
+import {discoverServer, wellKnownUrl} from '../../src/providers/discovery.js'
+import {registerClient, REGISTERED_REDIRECT_URI} from '../../src/providers/registration.js'
 import {startSandbox, type Sandbox} from '../../src/sandbox/server.js'
 import {sendJson, startFake, type FakeServer} from './helpers.js'
 

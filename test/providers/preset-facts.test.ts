@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {builtinPresets} from '../../src/providers/presets.js'
 import {hintForError, usesPkce} from '../../src/providers/preset.js'
-import {authorizationParameters} from '../../src/flows/loopback-login.js'
+import {authorizationParameters} from '../../src/login/loopback-login.js'
 
 const byName = new Map(builtinPresets({}).map((preset) => [preset.name, preset]))
 const get = (name: string) => byName.get(name)!

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import type {IncomingMessage} from 'node:http'
 import {describe, it} from 'node:test'
-import {createDPoPKey} from '../../src/flows/dpop-key.js'
+import {createDPoPKey} from '../../src/oauth/dpop-key.js'
 import {buildDPoPProof, type DPoPKey} from '../../src/http/dpop-proof.js'
 import {createDPoPVerifier, thumbprintOf} from '../../src/sandbox/dpop.js'
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import {refreshWindowMs} from '../../src/flows/session.js'
-import {checkExpiresIn, MAX_EXPIRES_IN_SECONDS, MAX_STORED_ID_TOKEN_CHARS, secretsFromTokenResponse} from '../../src/flows/token-response.js'
+import {refreshWindowMs} from '../../src/session/session.js'
+import {checkExpiresIn, MAX_EXPIRES_IN_SECONDS, MAX_STORED_ID_TOKEN_CHARS, secretsFromTokenResponse} from '../../src/oauth/token-response.js'
 import {toIsoTime} from '../../src/util/time.js'
 
 const NOW = 1_700_000_000_000

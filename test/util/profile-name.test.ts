@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {ExitCode, UsageError} from '../../src/errors.js'
-import {resolveTarget} from '../../src/flows/session.js'
-import {switchDefault} from '../../src/flows/switch.js'
+import {resolveTarget} from '../../src/session/session.js'
+import {switchDefault} from '../../src/session/switch.js'
 import {checkProfileName} from '../../src/util/profile-name.js'
 import {makeTestContext} from '../providers/helpers.js'
 

@@ -21,7 +21,7 @@ function apiCommand(id: string, method: string | undefined, summary: string, exa
     async run(ctx, {args, flags}) {
       checkMethodFlag(method, flags.method, String(args.path))
       applyTokenFlag(ctx, flags)
-      const {runApiRequest} = await import('../../flows/api-request.js')
+      const {runApiRequest} = await import('../../http/api-request.js')
       await runApiRequest(ctx, apiRequestInput(method ?? String(flags.method), String(args.path), flags))
     },
   }

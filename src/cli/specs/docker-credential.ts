@@ -16,8 +16,8 @@ export const spec: CommandSpec = {
 
 export async function run(ctx: Context, {args}: ParsedCommand): Promise<void> {
   const [{runDockerCredential}, {withOneLineErrors}] = await Promise.all([
-    import('../../flows/docker-credential.js'),
-    import('../../flows/one-line-error.js'),
+    import('../../credential-helpers/docker-credential.js'),
+    import('../../credential-helpers/one-line-error.js'),
   ])
   await withOneLineErrors(() => runDockerCredential(ctx, String(args.action)))
 }

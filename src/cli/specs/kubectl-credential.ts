@@ -27,8 +27,8 @@ export function pickProvider(args: ParsedCommand['args'], flags: ParsedCommand['
 
 export async function run(ctx: Context, {args, flags}: ParsedCommand): Promise<void> {
   const [{printKubectlCredential}, {withOneLineErrors}] = await Promise.all([
-    import('../../flows/kubectl-credential.js'),
-    import('../../flows/one-line-error.js'),
+    import('../../credential-helpers/kubectl-credential.js'),
+    import('../../credential-helpers/one-line-error.js'),
   ])
   await withOneLineErrors(() =>
     printKubectlCredential(ctx, {

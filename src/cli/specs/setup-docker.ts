@@ -18,7 +18,7 @@ export const spec: CommandSpec = {
 }
 
 export async function run(ctx: Context, {args, flags}: ParsedCommand): Promise<void> {
-  const {setupDocker} = await import('../../flows/docker-credential.js')
+  const {setupDocker} = await import('../../credential-helpers/docker-credential.js')
   const {registry, entry} = await setupDocker(ctx, {
     registry: String(flags.registry),
     provider: pickProvider(args, flags),

@@ -23,7 +23,7 @@ export const spec: CommandSpec = {
 }
 
 export async function run(ctx: Context, {args, flags}: ParsedCommand): Promise<void> {
-  const {setupKubectl} = await import('../../flows/setup-kubectl.js')
+  const {setupKubectl} = await import('../../credential-helpers/setup-kubectl.js')
   const result = await setupKubectl(ctx, {
     cluster: String(flags.cluster),
     user: flags.user as string | undefined,

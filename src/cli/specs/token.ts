@@ -45,7 +45,7 @@ export const spec: CommandSpec = {
 
 export async function run(ctx: Context, {args, flags}: ParsedCommand): Promise<void> {
   applyTokenFlag(ctx, flags)
-  const [{printToken}, {checkHostName}] = await Promise.all([import('../../flows/print-token.js'), import('../../flows/token-formats.js')])
+  const [{printToken}, {checkHostName}] = await Promise.all([import('../../session/print-token.js'), import('../../credential-helpers/token-formats.js')])
   const host = typeof flags.netrc === 'string' ? checkHostName(flags.netrc, '--netrc') : undefined
   const format = host !== undefined ? 'netrc' : flags.header ? 'header' : flags['curl-config'] ? 'curl-config' : 'plain'
   const provider = pickProvider(args.provider, flags.provider as string | undefined)

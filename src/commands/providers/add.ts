@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../base-command.js'
-import {addProvider} from '../../flows/add-provider.js'
-import {formatAddedProvider} from '../../flows/providers.js'
+import {addProvider} from '../../providers/add-provider.js'
+import {formatAddedProvider} from '../../providers/provider-report.js'
 import {clientAuthFlag, clientAuthFromFlag, clientKeyFlag, pickProviderOptionFlags, providerOptionFlags} from '../../providers/option-flags.js'
 
 export default class ProvidersAdd extends BaseCommand {

@@ -3,7 +3,7 @@ import {BaseCommand} from '../../base-command.js'
 import {listingWidth, printListing} from '../../cli/listing.js'
 import {jqFlag} from '../../cli/oclif-jq-flag.js'
 import {printJson} from '../../cli/jq.js'
-import {formatProviderTable, listProviderDetails} from '../../flows/providers.js'
+import {formatProviderTable, listProviderDetails} from '../../providers/provider-report.js'
 
 export default class ProvidersList extends BaseCommand {
   static override summary = 'List the built-in presets and your own providers.'

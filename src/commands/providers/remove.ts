@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../base-command.js'
 import {providerFlag} from '../../cli/oclif-provider-flags.js'
 import {pickProvider} from '../../cli/provider-flag.js'
-import {removeProvider} from '../../flows/remove-provider.js'
+import {removeProvider} from '../../providers/remove-provider.js'
 
 export default class ProvidersRemove extends BaseCommand {
   static override summary = 'Remove a custom provider, or your settings for a built-in one.'

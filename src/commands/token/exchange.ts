@@ -3,8 +3,8 @@ import {BaseCommand} from '../../base-command.js'
 import {pickProvider} from '../../cli/provider-flag.js'
 import {providerFlag} from '../../cli/oclif-provider-flags.js'
 import {jqFlag} from '../../cli/oclif-jq-flag.js'
-import {splitScopes} from '../../flows/scopes.js'
-import {exchangeToken} from '../../flows/token-exchange.js'
+import {splitScopes} from '../../login/scopes.js'
+import {exchangeToken} from '../../session/token-exchange.js'
 import {clientAuthFlag, clientAuthFromFlag, clientKeyFlag} from '../../providers/option-flags.js'
 
 /** The sandbox's client_secret_jwt client, which may exchange tokens (any client allowed the grant may). */

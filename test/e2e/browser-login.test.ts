@@ -1,32 +1,16 @@
 import assert from 'node:assert/strict'
-import {existsSync, readFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import {makeUserEnv, root, runCli, startSandboxProcess, type SandboxProcess} from './harness.js'
+import {chromiumSandboxSuite, chromiumSkip} from './chromium-suite.js'
+import {root, runCli} from './harness.js'
 
-const chromiumPath = '/usr/bin/chromium'
-const available = existsSync(chromiumPath)
-// Under CI the browser test must run: a missing Chromium is a failure there, not a skip.
-const skip = !available && process.env.CI !== 'true' ? 'Debian chromium is not installed (apt-get install chromium)' : false
-
-describe('a real browser login (headless Chromium through playwright-core)', {skip}, () => {
-  let sandbox: SandboxProcess
-  let user: ReturnType<typeof makeUserEnv>
-
-  before(async () => {
-    assert.ok(available, `${chromiumPath} is required`)
-    // No --auto-approve: the person signs in and consents on the sandbox's own pages.
-    sandbox = await startSandboxProcess([])
-    user = makeUserEnv(sandbox.issuer)
-  })
-  after(async () => {
-    await sandbox?.stop()
-    user?.cleanup()
-  })
+describe('a real browser login (headless Chromium through playwright-core)', {skip: chromiumSkip}, () => {
+  const suite = chromiumSandboxSuite()
 
   function browserEnv(decision: string, resultFile: string): NodeJS.ProcessEnv {
     return {
-      ...user.env,
+      ...suite.user.env,
       OAUTHCTL_BROWSER: `"${process.execPath}" "${join(root, 'test', 'e2e', 'fixtures', 'chromium-browser.mjs')}"`,
       BROWSER_TEST_RESULT: resultFile,
       BROWSER_TEST_USER: 'alice',
@@ -35,7 +19,7 @@ describe('a real browser login (headless Chromium through playwright-core)', {sk
   }
 
   it('signs in and consents in Chromium, lands on the success page, and the token works with get', async () => {
-    const resultFile = join(user.configDir, 'allow.json')
+    const resultFile = join(suite.user.configDir, 'allow.json')
     const login = await runCli(['login', 'sandbox', '--timeout', '90'], browserEnv('Allow', resultFile), undefined, 120_000)
     const seen = JSON.parse(readFileSync(resultFile, 'utf8'))
     assert.equal(seen.error, null, seen.error)
@@ -46,13 +30,13 @@ describe('a real browser login (headless Chromium through playwright-core)', {sk
     assert.match(seen.finalText, /Logged in to oauthctl sandbox/)
     assert.match(seen.finalText, /close this tab/i)
 
-    const me = await runCli(['get', '/v2/me'], user.env)
+    const me = await runCli(['get', '/v2/me'], suite.user.env)
     assert.equal(me.code, 0, me.stderr)
     assert.equal(JSON.parse(me.stdout).id, 'alice')
   })
 
   it('Deny on the consent page: the page and the CLI both say access was denied (exit 5)', async () => {
-    const resultFile = join(user.configDir, 'deny.json')
+    const resultFile = join(suite.user.configDir, 'deny.json')
     const login = await runCli(['login', 'sandbox', '--profile', 'denied', '--timeout', '90'], browserEnv('Deny', resultFile), undefined, 120_000)
     const seen = JSON.parse(readFileSync(resultFile, 'utf8'))
     assert.equal(seen.error, null, seen.error)

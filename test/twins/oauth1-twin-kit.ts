@@ -24,6 +24,8 @@ export interface OAuth1TwinSpec {
   tokenLegMethods?: string[]
   /** Fields the access-token answer carries besides oauth_token / oauth_token_secret (X: user_id, screen_name). */
   accessTokenExtra?: Record<string, string>
+  /** A provider rule on the request token's oauth_callback (X: registered callback URLs only); a refusal or undefined. */
+  checkCallback?(callback: string): {status: number; body: string} | undefined
   /** A provider rule checked before anything else on every request (Discogs: a User-Agent); a refusal or undefined. */
   precheck?(req: TwinRequest): {status: number; body: string} | undefined
   /** How the provider words a refused signed request (default: the reason as text/plain). */
@@ -73,13 +75,17 @@ export function createOAuth1Twin(spec: OAuth1TwinSpec): OAuth1Twin {
     if (spec.signatureMethod !== 'PLAINTEXT') {
       const timestamp = Number(params.get('oauth_timestamp'))
       if (!Number.isInteger(timestamp) || Math.abs(Date.now() / 1000 - timestamp) > TIMESTAMP_WINDOW_SECONDS) return {ok: false, reason: 'timestamp out of range'}
-      const nonce = `${timestamp}:${params.get('oauth_nonce') ?? ''}`
-      if (!params.get('oauth_nonce') || seen.has(nonce)) return {ok: false, reason: 'nonce reused'}
-      seen.add(nonce)
     }
     const body = req.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ? formParams(req.body) : []
     const base = signatureBaseString(req.method, req.url, header, body)
     if (!verifySignature(spec.signatureMethod, base, params.get('oauth_signature') ?? '', {consumerSecret: spec.consumer.secret, tokenSecret: secret})) return {ok: false, reason: 'invalid signature'}
+    // RFC 5849 §3.3: a nonce is spent once per timestamp, consumer and token; only by a request whose
+    // signature holds (a forged request must not spend the nonce of a genuine one).
+    if (spec.signatureMethod !== 'PLAINTEXT') {
+      const nonce = `${params.get('oauth_consumer_key')}:${params.get('oauth_token') ?? ''}:${params.get('oauth_timestamp')}:${params.get('oauth_nonce') ?? ''}`
+      if (!params.get('oauth_nonce') || seen.has(nonce)) return {ok: false, reason: 'nonce reused'}
+      seen.add(nonce)
+    }
     return {ok: true, params}
   }
   /** RFC 5849 §2.1 / §2.3: credentials answer as application/x-www-form-urlencoded. */
@@ -92,7 +98,6 @@ export function createOAuth1Twin(spec: OAuth1TwinSpec): OAuth1Twin {
     accessTokens,
     refusals: [],
     handle(req, res) {
-      twin.log.push(req)
       const refused = spec.precheck?.(req)
       if (refused) return sendText(res, refused.status, refused.body, 'text/plain')
       const denied = (reason: string) => {
@@ -106,6 +111,8 @@ export function createOAuth1Twin(spec: OAuth1TwinSpec): OAuth1Twin {
         // RFC 5849 §2.1: oauth_callback is REQUIRED ("oob" for out-of-band).
         const callback = checked.params.get('oauth_callback')
         if (!callback) return sendText(res, 400, 'oauth_callback missing', 'text/plain')
+        const notApproved = spec.checkCallback?.(callback)
+        if (notApproved) return sendText(res, notApproved.status, notApproved.body, 'application/json')
         const token = id()
         temporaries.set(token, {secret: id(), callback})
         return form(res, {oauth_token: token, oauth_token_secret: temporaries.get(token)!.secret, oauth_callback_confirmed: 'true'})

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import {parseAuthorizationHeader} from '../../src/http/oauth1-signature.js'
+import {parseAuthorizationHeader, signRequest} from '../../src/http/oauth1-signature.js'
 import {oauth1Presets} from '../../src/providers/presets-oauth1.js'
 import type {OAuth1Twin} from './oauth1-twin-kit.js'
 import {createDiscogsTwin, createFlickrTwin, createTumblrTwin, createXOAuth1Twin, FLICKR_PERMS} from './providers/oauth1-presets.js'
-import {requestsTo, twinSuite} from './twin-harness.js'
+import {requestsTo, twinSuite, type TwinSuite} from './twin-harness.js'
 
 /** One OAuth 1.0a preset's twin test, as data (the OAuth 2.0 presets' equivalent is preset-cases.ts). */
 interface OAuth1Case {
@@ -24,6 +24,22 @@ interface OAuth1Case {
   revokePath?: string
   /** What a refused leg says on stderr (each provider words its refusal its own way). */
   refused: RegExp
+  /** The provider's own rules, checked after login. */
+  specifics?: {name: string; run(suite: TwinSuite<OAuth1Twin>, c: OAuth1Case): Promise<void>}[]
+}
+
+/** An Authorization header the CLI would not send: signed by the test with the twin's own record of the secrets. */
+function signAs(c: OAuth1Case, method: string, url: string, token: {token?: string; secret?: string}, extra: {timestamp?: number; callback?: string} = {}): string {
+  return signRequest({
+    method,
+    url: new URL(url),
+    consumerKey: c.consumer.key,
+    signatureMethod: c.signatureMethod,
+    secrets: {consumerSecret: c.consumer.secret, tokenSecret: token.secret},
+    token: token.token,
+    timestamp: extra.timestamp,
+    extra: extra.callback ? [['oauth_callback', extra.callback]] : [],
+  })
 }
 
 /** Registered at X for the x-oauth1 case; outside the 18085-18121 range of the other twins. */
@@ -70,6 +86,20 @@ const cases: OAuth1Case[] = [
     getPath: '/oauth/identity',
     stdout: {id: 1, username: 'example', resource_url: 'https://api.discogs.com/users/example', consumer_name: 'Your Application Name'},
     refused: /Discogs refused the request token request \(HTTP 401\)/,
+    specifics: [
+      {
+        name: 'every request oauthctl sent to api.discogs.com named oauthctl in its User-Agent; one without a User-Agent is refused (403)',
+        async run(suite, c) {
+          const sent = suite.twin.log.filter((r) => r.url.host === 'api.discogs.com')
+          assert.ok(sent.length >= 3)
+          for (const request of sent) assert.match(request.headers['user-agent'] ?? '', /^oauthctl\//, request.url.href)
+          const [token, secret] = [...suite.twin.accessTokens][0]
+          const url = 'https://api.discogs.com/oauth/identity'
+          assert.equal((await suite.twinFetch(url, {authorization: signAs(c, 'GET', url, {token, secret})})).status, 403)
+          assert.equal((await suite.twinFetch(url, {authorization: signAs(c, 'GET', url, {token, secret}), 'user-agent': 'oauthctl-test/1'})).status, 200)
+        },
+      },
+    ],
   },
   {
     preset: 'x-oauth1',
@@ -83,6 +113,19 @@ const cases: OAuth1Case[] = [
     stdout: {id: 6253282, id_str: '6253282', name: 'X API', screen_name: 'twitterapi'},
     revokePath: '/1.1/oauth/invalidate_token',
     refused: /X \(OAuth 1\.0a user context\) refused the request token request \(HTTP 401\)/,
+    specifics: [
+      {
+        name: 'a request token for a callback the app did not register is refused (error 415)',
+        async run(suite, c) {
+          const url = 'https://api.x.com/oauth/request_token'
+          for (const callback of [`http://127.0.0.1:${X_PORT + 1}/callback`, `http://localhost:${X_PORT}/callback`, `http://127.0.0.1:${X_PORT}/callback/x`]) {
+            const answer = await suite.twinFetch(url, {authorization: signAs(c, 'POST', url, {}, {callback})}, {method: 'POST'})
+            assert.equal(answer.status, 403, callback)
+            assert.equal(JSON.parse(answer.body).errors[0].code, 415)
+          }
+        },
+      },
+    ],
   },
 ]
 
@@ -121,9 +164,23 @@ for (const c of cases) {
       assert.ok(suite.twin.accessTokens.has(new Map(parseAuthorizationHeader(call.headers.authorization)).get('oauth_token') ?? ''))
     })
 
+    for (const specific of c.specifics ?? []) it(specific.name, () => specific.run(suite, c))
+
     if (c.signatureMethod === 'HMAC-SHA1') {
+      it('a request signed with a timestamp an hour old is refused (timestamp out of range)', async () => {
+        const [token, secret] = [...suite.twin.accessTokens][0]
+        const preset = oauth1Presets.find((p) => p.name === c.preset)!
+        const url = `${preset.apiBase}${c.get}`
+        const fresh = await suite.twinFetch(url, {authorization: signAs(c, 'GET', url, {token, secret}), 'user-agent': 'oauthctl-test'})
+        assert.equal(fresh.status, 200, fresh.body)
+        const stale = await suite.twinFetch(url, {authorization: signAs(c, 'GET', url, {token, secret}, {timestamp: Math.floor(Date.now() / 1000) - 3600}), 'user-agent': 'oauthctl-test'})
+        assert.equal(stale.status, 401)
+        assert.equal(suite.twin.refusals.at(-1), 'timestamp out of range')
+      })
+
       it('the same signed request replayed is refused (nonce reused), a changed query too (invalid signature)', async () => {
-        const [call] = requestsTo(suite.twin, c.getPath).slice(-1)
+        // The CLI's own last call (the test's requests say user-agent oauthctl-test).
+        const [call] = requestsTo(suite.twin, c.getPath).filter((r) => r.headers['user-agent'] !== 'oauthctl-test').slice(-1)
         const headers = {authorization: call.headers.authorization!, 'user-agent': 'oauthctl-test'}
         assert.equal((await suite.twinFetch(call.url.href, headers)).status, 401)
         assert.equal(suite.twin.refusals.at(-1), 'nonce reused')

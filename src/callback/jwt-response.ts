@@ -1,4 +1,4 @@
-import {parseJsonSafely} from '../util/safe-object.js'
+import {unverifiedClaims} from '../util/jwt-claims.js'
 
 /** The longest JARM `response` JWT read (characters). */
 const MAX_RESPONSE_JWT_CHARS = 16 * 1024
@@ -21,18 +21,11 @@ export function paramsForJudging(params: URLSearchParams): URLSearchParams {
   const responses = params.getAll('response')
   const jwt = responses[0]
   if (responses.length !== 1 || jwt.length > MAX_RESPONSE_JWT_CHARS) return new URLSearchParams()
-  const parts = jwt.split('.')
-  if (parts.length !== 3) return new URLSearchParams()
-  let claims: unknown
-  try {
-    claims = parseJsonSafely(Buffer.from(parts[1], 'base64url').toString('utf8'))
-  } catch {
-    return new URLSearchParams()
-  }
+  const claims = unverifiedClaims(jwt)
   const judged = new URLSearchParams()
-  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return judged
+  if (!claims) return judged
   for (const name of RESPONSE_MEMBERS) {
-    const value = (claims as Record<string, unknown>)[name]
+    const value = claims[name]
     if (typeof value === 'string') judged.set(name, value)
   }
   return judged

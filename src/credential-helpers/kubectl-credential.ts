@@ -5,6 +5,7 @@ import type {TokenSecrets} from '../store/token-store.js'
 import {getAccessToken} from '../session/access-token.js'
 import {getFreshToken} from '../session/fresh-token.js'
 import {loginCommand, REFRESH_AHEAD_MS} from '../session/session.js'
+import {unverifiedClaims} from '../util/jwt-claims.js'
 
 /** The ExecCredential API versions kubectl may ask for; v1 when it does not say. */
 export const EXEC_CREDENTIAL_VERSIONS = ['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'] as const
@@ -39,14 +40,8 @@ export function selectExecCredentialVersion(execInfo: string | undefined): strin
 
 /** The `exp` claim of a JWT in epoch ms, without verifying it (the cluster verifies; we only schedule). */
 export function readJwtExpiry(jwt: string): number | undefined {
-  const payload = jwt.split('.')[1]
-  if (!payload) return undefined
-  try {
-    const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {exp?: unknown}).exp
-    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined
-  } catch {
-    return undefined
-  }
+  const exp = unverifiedClaims(jwt)?.exp
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined
 }
 
 /**

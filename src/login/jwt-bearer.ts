@@ -13,6 +13,7 @@ import type {LoginResult} from './login-types.js'
 import {createOAuthConfig} from '../oauth/oauth-client.js'
 import {oauthctlErrorIn, unreachableError} from '../oauth/oauth-errors.js'
 import {loginCommand, saveLogin, saveRefreshedTokens, type LoadedLogin, type Target} from '../session/session.js'
+import {unverifiedClaims} from '../util/jwt-claims.js'
 import {readInput} from '../util/stdin.js'
 import {secretsFromTokenResponse, type TokenResponseLike} from '../oauth/token-response.js'
 
@@ -163,13 +164,8 @@ async function readAssertion(ctx: Context, source: string): Promise<string> {
 
 /** The `sub` of a given assertion, for the login record (not checked: the server does that). */
 function subjectOf(assertion: string): string | undefined {
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8'))
-    const sub = (claims as {sub?: unknown} | null)?.sub
-    return typeof sub === 'string' && sub.length <= 256 ? sub : undefined
-  } catch {
-    return undefined
-  }
+  const sub = unverifiedClaims(assertion)?.sub
+  return typeof sub === 'string' && sub.length <= 256 ? sub : undefined
 }
 
 function bearerError(error: unknown, preset: ProviderPreset): OauthctlError {

@@ -2,6 +2,7 @@ import {AuthorizationError, ConfigError, UsageError} from '../errors.js'
 import {limitResponseBody} from '../http/body-limit.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {DEFAULT_USER_AGENT} from '../providers/quirks.js'
+import {decodeJwtSegment} from '../util/jwt-claims.js'
 import {parseJsonSafely} from '../util/safe-object.js'
 
 /** A JWS compact serialization's protected header and claims; the signature is never kept. */
@@ -25,24 +26,14 @@ export function decodeJwt(text: string): DecodedJwt {
   if (parts.length === 5) {
     throw new UsageError('this is an encrypted JWT (JWE): its claims cannot be read without the private key')
   }
-  const header = parts.length === 3 ? decodePart(parts[0]) : undefined
-  const claims = parts.length === 3 ? decodePart(parts[1]) : undefined
+  const header = parts.length === 3 ? decodeJwtSegment(parts[0]) : undefined
+  const claims = parts.length === 3 ? decodeJwtSegment(parts[1]) : undefined
   if (!header || !claims || typeof header.alg !== 'string') {
     throw new UsageError('not a JWT: expected three base64url parts (header.claims.signature) with JSON objects', {
       hint: 'Opaque tokens (most access tokens) carry no claims: ask the provider with `oauthctl introspect`.',
     })
   }
   return {header, claims, signed: parts[2] !== ''}
-}
-
-function decodePart(part: string): Record<string, unknown> | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(part)) return undefined
-  try {
-    const value = parseJsonSafely(Buffer.from(part, 'base64url').toString('utf8'))
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
-  } catch {
-    return undefined
-  }
 }
 
 /** Asymmetric JWS algorithms only: `none` and HMAC (whose key is a shared secret) never verify here. */

@@ -50,23 +50,26 @@ export function takeDPoPNonce(url: URL, response: {status: number; headers: {get
 
 /**
  * One GET with a stored token outside the API client (identity lookup, `status --check`): the same
- * Authorization (Bearer, or DPoP with a proof) and the same single `use_dpop_nonce` retry as API calls.
- * `prepare` adds the request's other headers (the preset's, `accept`).
+ * Authorization (Bearer, DPoP with a proof, or what `credential.authorize` makes for the URL: an OAuth 1.0a
+ * signature) and the same single `use_dpop_nonce` retry as API calls. `prepare` adds the request's other
+ * headers (the preset's, `accept`).
  */
 export async function fetchWithToken(
   deps: {fetch: (url: string, init: RequestInit) => Promise<Response>; now: () => number},
   url: string,
   accessToken: string,
-  dpopKey: TokenSecrets['dpopKey'],
+  credential: {dpopKey?: TokenSecrets['dpopKey']; authorize?: (url: string) => string},
   prepare: (headers: LiteHeaders) => void,
   signal?: AbortSignal,
 ): Promise<Response> {
   const {LiteHeaders} = await import('./lite.js')
-  const signer = await loadProofSigner({accessToken, dpopKey}, deps.now)
+  const {authorize} = credential
+  const signer = authorize ? undefined : await loadProofSigner({accessToken, dpopKey: credential.dpopKey}, deps.now)
   const target = new URL(url)
   const send = () => {
     const headers = new LiteHeaders({accept: 'application/json'})
-    setAuthorization(headers, accessToken, signer, 'GET', target)
+    if (authorize) headers.set('authorization', authorize(url))
+    else setAuthorization(headers, accessToken, signer, 'GET', target)
     prepare(headers)
     return deps.fetch(url, {headers: headers as unknown as Headers, signal})
   }

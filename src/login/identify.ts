@@ -26,10 +26,7 @@ export async function identifyUser(
   const url = /^https?:\/\//.test(endpoint) ? endpoint : `${preset.apiBase.replace(/\/+$/, '')}${endpoint}`
   try {
     // A DPoP-bound token goes with a proof (RFC 9449 §7.1), as on every API call; OAuth 1.0a signs instead.
-    const response = await fetchWithToken(ctx, url, tokens.access_token, dpopKey, (headers) => {
-      applyPresetApiHeaders(preset, headers as unknown as Headers)
-      if (authorize) headers.set('authorization', authorize(url))
-    }, interruptibleTimeout(ctx.signal, 10_000))
+    const response = await fetchWithToken(ctx, url, tokens.access_token, {dpopKey, authorize}, (headers) => applyPresetApiHeaders(preset, headers as unknown as Headers), interruptibleTimeout(ctx.signal, 10_000))
     if (!response.ok) {
       ctx.debug(`identity lookup at ${url} answered ${response.status}`)
       return fromIdToken

@@ -90,10 +90,7 @@ export async function checkAccessToken(
   try {
     // The preset's own headers and User-Agent (Reddit throttles generic ones) on this API call too; a
     // DPoP-bound token with its proof (RFC 9449 §7.1); an OAuth 1.0a signature where that is the scheme.
-    const response = await fetchWithToken(ctx, url, accessToken, dpopKey, (headers) => {
-      applyPresetApiHeaders(preset, headers as unknown as Headers)
-      if (authorize) headers.set('authorization', authorize(url))
-    }, interruptibleTimeout(ctx.signal, 10_000))
+    const response = await fetchWithToken(ctx, url, accessToken, {dpopKey, authorize}, (headers) => applyPresetApiHeaders(preset, headers as unknown as Headers), interruptibleTimeout(ctx.signal, 10_000))
     if (response.status === 401) {
       await response.body?.cancel()
       return {outcome: 'rejected', url, status: 401}

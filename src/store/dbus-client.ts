@@ -4,6 +4,7 @@ import type {DbusMessage, MethodCall} from './dbus-message.js'
 import {DbusWireError} from './dbus-wire.js'
 import type {DbusValue} from './dbus-wire.js'
 import {loadNet} from '../util/lazy-builtins.js'
+import {parseBusAddressEntry} from './dbus-address.js'
 
 /**
  * A minimal D-Bus client connection for a handful of method calls: one unix socket (`unix:path=` or
@@ -140,16 +141,9 @@ export function socketPathOf(address: string): string {
   const entries = address.split(';').filter(Boolean)
   const entry = entries[0]
   if (entries.length !== 1 || !entry!.startsWith('unix:')) throw new UnsupportedBusAddressError(`unsupported D-Bus address ${JSON.stringify(address)}`)
-  const params = new Map<string, string>()
-  for (const pair of entry!.slice('unix:'.length).split(',')) {
-    const equals = pair.indexOf('=')
-    if (equals < 0) throw new UnsupportedBusAddressError(`malformed D-Bus address ${JSON.stringify(address)}`)
-    try {
-      params.set(pair.slice(0, equals), decodeURIComponent(pair.slice(equals + 1)))
-    } catch {
-      throw new UnsupportedBusAddressError(`malformed D-Bus address ${JSON.stringify(address)}`)
-    }
-  }
+  const parsed = parseBusAddressEntry(entry!)
+  if (!parsed || parsed.bare > 0) throw new UnsupportedBusAddressError(`malformed D-Bus address ${JSON.stringify(address)}`)
+  const {params} = parsed
   const path = params.get('path')
   const abstract = params.get('abstract')
   if (path && abstract === undefined) return path

@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs'
 import type {Socket} from 'node:net'
 import {join} from 'node:path'
 import {loadNet} from '../util/lazy-builtins.js'
+import {parseBusAddressEntry} from './dbus-address.js'
 
 /**
  * Checks, in plain JavaScript, that the D-Bus session bus answers before the native keyring is touched.
@@ -47,19 +48,9 @@ type Endpoint = {path: string} | {host: string; port: number}
 
 /** Parses one `transport:key=value,...` entry; undefined for transports this check cannot speak. */
 function endpointOf(entry: string): Endpoint | undefined {
-  const colon = entry.indexOf(':')
-  if (colon < 0) return undefined
-  const transport = entry.slice(0, colon)
-  const params = new Map<string, string>()
-  for (const pair of entry.slice(colon + 1).split(',')) {
-    const equals = pair.indexOf('=')
-    if (equals < 0) continue
-    try {
-      params.set(pair.slice(0, equals), decodeURIComponent(pair.slice(equals + 1)))
-    } catch {
-      return undefined
-    }
-  }
+  const parsed = parseBusAddressEntry(entry)
+  if (!parsed) return undefined
+  const {transport, params} = parsed
   if (transport === 'unix' && params.has('path')) return {path: params.get('path')!}
   if (transport === 'unix' && params.has('abstract') && process.platform === 'linux') return {path: `\0${params.get('abstract')}`}
   if (transport === 'tcp' && params.has('port')) return {host: params.get('host') ?? 'localhost', port: Number(params.get('port'))}

@@ -22,7 +22,7 @@ const oauth1Defaults = {
 export function sandboxOAuth1Preset(issuer: string): ProviderPreset {
   return {
     ...oauth1Defaults,
-    name: 'sandbox-oauth1',
+    name: 'sandbox-1a',
     displayName: 'oauthctl sandbox (OAuth 1.0a)',
     authorizationEndpoint: `${issuer}/oauth1/authorize`,
     tokenEndpoint: `${issuer}/oauth1/access_token`,

@@ -584,7 +584,7 @@ export const staticPresets: readonly ProviderPreset[] = [
 ]
 
 /** Names of all built-in presets (the sandbox included). */
-export const BUILTIN_NAMES: readonly string[] = ['sandbox', 'sandbox-oauth1', ...staticPresets.map((preset) => preset.name)]
+export const BUILTIN_NAMES: readonly string[] = ['sandbox', 'sandbox-1a', ...staticPresets.map((preset) => preset.name)]
 
 /** All built-in presets, by name. Parameterised ones still hold their `{option}` placeholders. */
 export function builtinPresets(env: NodeJS.ProcessEnv = process.env): ProviderPreset[] {

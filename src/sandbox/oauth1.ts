@@ -1,5 +1,5 @@
 /**
- * The sandbox's OAuth 1.0a server (RFC 5849), so `oauthctl login sandbox-oauth1` works with no account:
+ * The sandbox's OAuth 1.0a server (RFC 5849), so `oauthctl login sandbox-1a` works with no account:
  *
  * - `POST /oauth1/request_token` (§2.1), `GET|POST /oauth1/authorize` (§2.2, approved at once with
  *   `--auto-approve`, else an Approve button; an `oob` callback shows the verifier), `POST /oauth1/access_token` (§2.3)

@@ -96,7 +96,7 @@ describe('against the sandbox: listings, status, -p, --debug first, dates', () =
     const list = await runCli(['providers', 'list'], suite.user.env)
     assert.equal(list.code, 0)
     const lines = list.stdout.trimEnd().split('\n')
-    // 28 OAuth 2.0 presets (sandbox included) + 6 OAuth 1.0a ones (issue 12: sandbox-oauth1 and five services).
+    // 28 OAuth 2.0 presets (sandbox included) + 6 OAuth 1.0a ones (issue 12: sandbox-1a and five services).
     assert.equal(lines.length, 1 + 34 + 2)
     for (const line of lines) assert.ok([...line].length <= 80, `${line.length}: ${line}`)
     assert.match(list.stdout, /^salesforce +built-in +id +no +http:\/\/localhost:1717\/OauthRedirect$/m)

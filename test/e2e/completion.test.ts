@@ -89,7 +89,7 @@ describe('shell completion', () => {
     ['oauthctl login bad', []],
     ['oauthctl get --pag', ['--paginate']],
     ['oauthctl token -p acme', ['acme-corp']],
-    ['oauthctl token --provider sa', ['sandbox', 'sandbox-oauth1', 'salesforce']],
+    ['oauthctl token --provider sa', ['sandbox', 'sandbox-1a', 'salesforce']],
     ['oauthctl switch ', ['sandbox', 'acme-corp']],
     ['oauthctl switch sandbox ', ['default', 'work']],
     ['oauthctl token -p acme-corp --profile ', ['ops']],
@@ -135,7 +135,7 @@ describe('shell completion', () => {
       shell.dir,
     )
     assert.equal(result.code, 0, result.stderr)
-    assert.equal(result.stdout, 'sandbox\nsandbox-oauth1\nslack\nspotify\nstrava\nsalesforce\n')
+    assert.equal(result.stdout, 'sandbox\nsandbox-1a\nslack\nspotify\nstrava\nsalesforce\n')
     const imports = readFileSync(importsFile, 'utf8')
     assert.ok(imports.includes('/dist/cli/complete.js'), 'the recorder saw the completion helper')
     assert.ok(!imports.includes('@oclif/core'), '@oclif/core must not be loaded')
@@ -143,6 +143,6 @@ describe('shell completion', () => {
     const broken = await runCli(['__complete', 'login', 's'], user.env)
     assert.equal(broken.code, 0)
     assert.equal(broken.stderr, '')
-    assert.equal(broken.stdout, 'sandbox\nsandbox-oauth1\nslack\nspotify\nstrava\nsalesforce\n')
+    assert.equal(broken.stdout, 'sandbox\nsandbox-1a\nslack\nspotify\nstrava\nsalesforce\n')
   })
 })

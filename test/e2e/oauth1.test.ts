@@ -9,7 +9,7 @@ import {spawnCli, storedEntry} from './interactive.js'
 
 type Stored = {accessToken: string; tokenSecret?: string; clientSecret?: string}
 
-function stored(user: UserEnv, provider = 'sandbox-oauth1'): Stored {
+function stored(user: UserEnv, provider = 'sandbox-1a'): Stored {
   const entry = storedEntry(user.configDir, `${provider}:default`) as Stored | undefined
   assert.ok(entry, `no stored login for ${provider}`)
   return entry
@@ -35,16 +35,16 @@ describe('OAuth 1.0a against the sandbox (loopback login, signed API calls)', ()
   const suite = sandboxSuite(['--auto-approve'])
 
   it('logs in three-legged through the loopback listener: empty stdout, the authorize URL and the user on stderr', async () => {
-    const result = await runCli(['login', 'sandbox-oauth1'], suite.user.env)
+    const result = await runCli(['login', 'sandbox-1a'], suite.user.env)
     assert.equal(result.code, 0, result.stderr)
     assert.equal(result.stdout, '')
     assert.match(result.stderr, new RegExp(`${suite.sandbox.issuer}/oauth1/authorize\\?oauth_token=[\\w-]+`))
-    assert.match(result.stderr, /Logged in to sandbox-oauth1 as Demo User \(demo\), profile default\./)
+    assert.match(result.stderr, /Logged in to sandbox-1a as Demo User \(demo\), profile default\./)
     const entry = stored(suite.user)
     assert.match(entry.tokenSecret ?? '', /^[\w-]{20,}$/)
     const config = readFileSync(join(suite.user.configDir, 'config.json'), 'utf8')
     assert.ok(!config.includes(entry.accessToken) && !config.includes(entry.tokenSecret as string), 'no token or token secret in config.json')
-    assert.equal(JSON.parse(config).logins['sandbox-oauth1:default'].grant, 'oauth1')
+    assert.equal(JSON.parse(config).logins['sandbox-1a:default'].grant, 'oauth1')
   })
 
   it('get signs the request (HMAC-SHA1) and the demo API answers', async () => {
@@ -113,24 +113,24 @@ describe('OAuth 1.0a against the sandbox (loopback login, signed API calls)', ()
   it('refresh says OAuth 1.0a tokens do not refresh (exit 4)', async () => {
     const result = await runCli(['refresh'], suite.user.env)
     assert.equal(result.code, 4)
-    assert.match(result.stderr, /the sandbox-oauth1 login is OAuth 1\.0a: its token does not expire and cannot be refreshed/)
+    assert.match(result.stderr, /the sandbox-1a login is OAuth 1\.0a: its token does not expire and cannot be refreshed/)
   })
 
   it('exec and the credential helpers refuse an OAuth 1.0a login (exit 3): a bare token cannot sign', async () => {
     const exec = await runCli(['exec', '--', 'true'], suite.user.env)
     assert.equal(exec.code, 3)
     // The program that would get the token is named, as for a DPoP-bound login.
-    assert.match(exec.stderr, /the command "true" cannot use the sandbox-oauth1 login: .* speaks OAuth 1\.0a/)
-    const kubectl = await runCli(['kubectl-credential', '-p', 'sandbox-oauth1'], suite.user.env)
+    assert.match(exec.stderr, /the command "true" cannot use the sandbox-1a login: .* speaks OAuth 1\.0a/)
+    const kubectl = await runCli(['kubectl-credential', '-p', 'sandbox-1a'], suite.user.env)
     assert.equal(kubectl.code, 3, kubectl.stderr)
-    assert.match(kubectl.stderr, /kubectl cannot use the sandbox-oauth1 login: .* speaks OAuth 1\.0a/)
+    assert.match(kubectl.stderr, /kubectl cannot use the sandbox-1a login: .* speaks OAuth 1\.0a/)
   })
 
   it('OAUTHCTL_TOKEN alone cannot call an OAuth 1.0a API (exit 3), and --device is a usage error', async () => {
-    const result = await runCli(['get', '/me', '-p', 'sandbox-oauth1'], {...suite.user.env, OAUTHCTL_TOKEN: 'bare'})
+    const result = await runCli(['get', '/me', '-p', 'sandbox-1a'], {...suite.user.env, OAUTHCTL_TOKEN: 'bare'})
     assert.equal(result.code, 3)
     assert.match(result.stderr, /needs the token secret of a stored login/)
-    const device = await runCli(['login', 'sandbox-oauth1', '--device'], suite.user.env)
+    const device = await runCli(['login', 'sandbox-1a', '--device'], suite.user.env)
     assert.equal(device.code, 2)
   })
 
@@ -154,10 +154,10 @@ describe('OAuth 1.0a against the sandbox (loopback login, signed API calls)', ()
   it('a wrong consumer secret is refused at the request token (exit 5), nothing stored', async () => {
     const other = makeUserEnv(suite.sandbox.issuer, {OAUTHCTL_CLIENT_SECRET: 'wrong'})
     try {
-      const result = await runCli(['login', 'sandbox-oauth1'], other.env)
+      const result = await runCli(['login', 'sandbox-1a'], other.env)
       assert.equal(result.code, 5)
       assert.match(result.stderr, /refused the request token request \(HTTP 401\): \{"error":"signature_invalid"\}/)
-      assert.equal(storedEntry(other.configDir, 'sandbox-oauth1:default'), undefined)
+      assert.equal(storedEntry(other.configDir, 'sandbox-1a:default'), undefined)
     } finally {
       other.cleanup()
     }
@@ -177,20 +177,20 @@ describe('OAuth 1.0a: oob paste and a callback with another oauth_token', () => 
   const suite = sandboxSuite(['--auto-approve'])
 
   it('--paste uses oauth_callback=oob and exchanges the pasted verifier', async () => {
-    const live = spawnCli(['login', 'sandbox-oauth1', '--paste'], suite.user.env)
+    const live = spawnCli(['login', 'sandbox-1a', '--paste'], suite.user.env)
     const [authorize] = await live.waitForStderr(/http:\/\/\S+\/oauth1\/authorize\?oauth_token=[\w-]+/)
     const page = await (await fetch(authorize)).text()
     const verifier = /<code id="verifier">([\w-]+)<\/code>/.exec(page)?.[1]
     assert.ok(verifier, page)
     live.child.stdin.end(`${verifier}\n`)
     assert.equal(await live.exited, 0, live.stderr())
-    assert.match(live.stderr(), /Logged in to sandbox-oauth1 as Demo User/)
+    assert.match(live.stderr(), /Logged in to sandbox-1a as Demo User/)
     const get = await runCli(['get', '/me'], suite.user.env)
     assert.equal(get.code, 0, get.stderr)
   })
 
   it('--paste refuses a pasted URL whose oauth_token is not this login\u2019s (exit 5)', async () => {
-    const live = spawnCli(['login', 'sandbox-oauth1', '--paste', '--profile', 'stale'], suite.user.env)
+    const live = spawnCli(['login', 'sandbox-1a', '--paste', '--profile', 'stale'], suite.user.env)
     await live.waitForStderr(/oauth_token=[\w-]+/)
     live.child.stdin.end('http://127.0.0.1:1/callback?oauth_token=someone-else&oauth_verifier=abc\n')
     assert.equal(await live.exited, 5)
@@ -198,7 +198,7 @@ describe('OAuth 1.0a: oob paste and a callback with another oauth_token', () => 
   })
 
   it('a callback carrying another oauth_token is answered and ignored; the real one completes the login', async () => {
-    const live = spawnCli(['login', 'sandbox-oauth1', '--no-browser', '--profile', 'fixation'], suite.user.env)
+    const live = spawnCli(['login', 'sandbox-1a', '--no-browser', '--profile', 'fixation'], suite.user.env)
     const [authorize] = await live.waitForStderr(/http:\/\/\S+\/oauth1\/authorize\?oauth_token=[\w-]+/)
     const [, callback] = await live.waitForStderr(/redirect to (http:\/\/127\.0\.0\.1:\d+\/callback)/)
     const forged = await fetch(`${callback}?oauth_token=attacker-token&oauth_verifier=attacker-verifier`)
@@ -210,7 +210,7 @@ describe('OAuth 1.0a: oob paste and a callback with another oauth_token', () => 
     assert.ok(location.startsWith(`${callback}?oauth_token=`), location)
     assert.equal((await fetch(location)).status, 200)
     assert.equal(await live.exited, 0, live.stderr())
-    assert.match(live.stderr(), /Logged in to sandbox-oauth1 as Demo User \(demo\), profile fixation\./)
+    assert.match(live.stderr(), /Logged in to sandbox-1a as Demo User \(demo\), profile fixation\./)
   })
 })
 

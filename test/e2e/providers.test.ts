@@ -18,9 +18,9 @@ describe('oauthctl providers / switch, end to end against `oauthctl sandbox`', (
     assert.equal(json.stderr, '')
     const list = JSON.parse(json.stdout) as {name: string; redirectUri: string; needsOwnApp: boolean}[]
     // The 16 presets of the audit, the sandbox, the 11 added with issue 9 (identity platforms, SaaS APIs), and
-    // the 6 OAuth 1.0a ones of issue 12 (sandbox-oauth1, Trello, Flickr, Tumblr, Discogs, X user context).
+    // the 6 OAuth 1.0a ones of issue 12 (sandbox-1a, Trello, Flickr, Tumblr, Discogs, X user context).
     assert.equal(list.length, 34)
-    for (const name of ['okta', 'auth0', 'keycloak', 'cognito', 'twitch', 'notion', 'hubspot', 'xero', 'bitbucket', 'figma', 'asana', 'sandbox-oauth1', 'trello', 'flickr', 'tumblr', 'discogs', 'x-oauth1']) {
+    for (const name of ['okta', 'auth0', 'keycloak', 'cognito', 'twitch', 'notion', 'hubspot', 'xero', 'bitbucket', 'figma', 'asana', 'sandbox-1a', 'trello', 'flickr', 'tumblr', 'discogs', 'x-oauth1']) {
       assert.ok(list.some((entry) => entry.name === name), name)
     }
     assert.equal(list.find((entry) => entry.name === 'cognito')?.redirectUri, 'http://localhost:8085/callback')

@@ -38,7 +38,7 @@ const NOT_PASTED: Record<string, string> = {
   'oauthctl login my-idp --jwt-bearer assertion.jwt --client-id my-app --client-secret "$SECRET"': 'needs an assertion your IdP issued; --jwt-bearer with a file is test/e2e/jwt-bearer.test.ts',
   'oauthctl providers add acme --issuer https://id.acme.example --client-id X --dpop': 'needs an issuer whose metadata offers DPoP; providers add --dpop is test/e2e/dpop.test.ts',
   'oauthctl login corp --jar-key ~/.config/corp/jar.pem': "needs your company's provider and its registered key; --jar-key is test/e2e/jar.test.ts",
-  'oauthctl login sandbox-oauth1 --profile ssh --paste': 'waits for a person to paste the verifier; the oob paste login is test/e2e/oauth1.test.ts',
+  'oauthctl login sandbox-1a --profile ssh --paste': 'waits for a person to paste the verifier; the oob paste login is test/e2e/oauth1.test.ts',
 }
 
 /** Commands that act on a stored login (the test logs in first when the block has not). */

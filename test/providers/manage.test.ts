@@ -264,6 +264,13 @@ describe('providers list / show', () => {
     for (const line of table) assert.ok(line.length <= 80, `${line.length}: ${line}`)
   })
 
+  it('no built-in name is ever cut in the 80-column list (`providers list | grep NAME` finds every preset)', () => {
+    // Regression: the OAuth 1.0a sandbox preset was named sandbox-oauth1 and listed as "sandbox-o…".
+    const list = listProviderDetails({}, {OAUTHCTL_SANDBOX_ISSUER: 'http://127.0.0.1:9000'})
+    const table = formatProviderTable(list)
+    for (const details of list) assert.ok(table.some((line) => line.startsWith(`${details.name} `)), `${details.name} is cut:\n${table.join('\n')}`)
+  })
+
   it('the list fits 80 columns even with a long custom name (cut with …; details in show and --json)', () => {
     const name = 'a-very-long-company-identity-provider-name'
     const entry = {authorizeUrl: 'https://sso.example/authorize', tokenUrl: 'https://sso.example/token', apiBase: 'https://api.example', clientId: 'x'}

@@ -73,7 +73,7 @@ describe('oauth1 provider definitions (config.json)', () => {
       assert.equal(preset.checked?.date, '2026-12-03', name)
       assert.ok(preset.apiOrigins.includes(new URL(preset.apiBase).origin), name)
     }
-    const sandbox = builtinPresets(env).find((preset) => preset.name === 'sandbox-oauth1')
+    const sandbox = builtinPresets(env).find((preset) => preset.name === 'sandbox-1a')
     assert.equal(sandbox?.oauth1?.requestTokenUrl, 'http://127.0.0.1:9000/oauth1/request_token')
     assert.equal(sandbox?.clientSecretRequired, false)
   })

@@ -63,7 +63,7 @@ const expected: Record<string, Expected> = {
 
 // OAuth 2.0 presets; the OAuth 1.0a ones (issue 12) have no PKCE, client authentication or token endpoint in
 // this sense and are checked in oauth1-entries.test.ts.
-const OAUTH1_NAMES = ['sandbox-oauth1', 'trello', 'flickr', 'tumblr', 'discogs', 'x-oauth1']
+const OAUTH1_NAMES = ['sandbox-1a', 'trello', 'flickr', 'tumblr', 'discogs', 'x-oauth1']
 const presets = listProviders({}, env).filter((preset) => !preset.oauth1)
 
 /** Every URL a preset names: the server's endpoints plus issuer, keys, API base and documentation. */

@@ -1,7 +1,6 @@
 // A fake session bus with a fake Secret Service behind it, on a unix socket, for the cases a real
 // gnome-keyring cannot be made to show on demand: locked or duplicate items, error replies, refused
 // authentication, a bus that never answers. It speaks just enough D-Bus for the pure-JS reader.
-import {createCipheriv, randomBytes} from 'node:crypto'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {createServer, type Server, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -10,7 +9,6 @@ import {join} from 'node:path'
 import {decodeMessage, Field, messageLength, MessageType} from '../../src/store/dbus-message.js'
 import {DbusWriter} from '../../src/store/dbus-wire.js'
 import type {DbusValue, Variant} from '../../src/store/dbus-wire.js'
-import {createSessionKeyPair, deriveSessionKey} from '../../src/store/secret-service-read.js'
 
 export interface FakeSecretService {
   /** What the fake does at each step. */
@@ -23,6 +21,10 @@ export interface FakeSecretService {
   /** A member answered with an error reply, or never answered. */
   errorOn?: string
   silentOn?: string
+  /** Refuses the `plain` session algorithm (NotSupported), as a Secret Service that insists on encryption would. */
+  refusePlain?: boolean
+  /** Answers GetSecrets with these Secret parameters (empty for `plain`, as the spec says). */
+  parameters?: Buffer
 }
 
 export interface FakeBus {
@@ -63,7 +65,6 @@ export async function startFakeBus(behaviour: FakeSecretService): Promise<FakeBu
 function serve(socket: Socket, behaviour: FakeSecretService, calls: string[], searches: [string, string][][]): void {
   let buffer = Buffer.alloc(0)
   let begun = false
-  let key: Buffer | undefined
   let serial = 100
   socket.on('data', (chunk: Buffer) => {
     buffer = Buffer.concat([buffer, chunk])
@@ -88,19 +89,19 @@ function serve(socket: Socket, behaviour: FakeSecretService, calls: string[], se
       } else if (member === 'Hello') {
         reply('s', [':1.42'])
       } else if (member === 'OpenSession') {
-        const server = createSessionKeyPair()
-        key = deriveSessionKey(server.privateKey, (call.body[1] as Variant).value as Buffer)
-        reply('vo', [{signature: 'ay', value: server.publicKey}, SESSION])
+        if (call.body[0] !== 'plain' || behaviour.refusePlain) {
+          socket.write(encodeReply(++serial, call.serial, 's', ['Algorithm is not supported'], 'org.freedesktop.DBus.Error.NotSupported'))
+        } else {
+          reply('vo', [{signature: 's', value: ''}, SESSION])
+        }
       } else if (member === 'SearchItems') {
         searches.push(call.body[0] as [string, string][])
         reply('aoao', [behaviour.unlocked ?? [], behaviour.locked ?? []])
       } else if (member === 'GetSecrets') {
         const entries = (call.body[0] as string[]).map((item) => {
-          const iv = randomBytes(16)
-          const cipher = createCipheriv('aes-128-cbc', key!, iv)
-          const plain = behaviour.secrets?.[item] ?? ''
-          const value = Buffer.concat([cipher.update(typeof plain === 'string' ? Buffer.from(plain, 'utf8') : plain), cipher.final()])
-          return [item, [SESSION, iv, value, 'text/plain']]
+          const secret = behaviour.secrets?.[item] ?? ''
+          const value = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret
+          return [item, [SESSION, behaviour.parameters ?? Buffer.alloc(0), value, 'text/plain']]
         })
         reply('a{o(oayays)}', [entries])
       }

@@ -30,7 +30,7 @@ async function readFrom(behaviour: FakeSecretService, timeoutMs = 2000): Promise
 }
 
 describe('the pure-JS Secret Service reader', () => {
-  it('reads the one unlocked item that has service and username, over a DH session it closes', async () => {
+  it('reads the one unlocked item that has service and username, over a plain session it closes', async () => {
     assert.equal(await readFrom({unlocked: [ITEM], secrets: {[ITEM]: 'värde ✓ 🔑'}}), 'värde ✓ 🔑')
     assert.deepEqual(bus!.searches, [[['service', 'oauthctl'], ['username', 'acct']]])
     // Close is sent without waiting for a reply; give the fake a moment to read it.
@@ -45,6 +45,8 @@ describe('the pure-JS Secret Service reader', () => {
     ['two unlocked items (ambiguous)', {unlocked: [ITEM, OTHER], secrets: {[ITEM]: 'x', [OTHER]: 'y'}}],
     ['a secret that is not UTF-8', {unlocked: [ITEM], secrets: {[ITEM]: Buffer.from([0xff, 0xfe, 0x41])}}],
     ['OpenSession refused (algorithm not supported)', {unlocked: [ITEM], secrets: {[ITEM]: 'x'}, errorOn: 'OpenSession'}],
+    ['a Secret Service that refuses plain sessions', {unlocked: [ITEM], secrets: {[ITEM]: 'x'}, refusePlain: true}],
+    ['a Secret with parameters (an encrypted value where a plain one was asked for)', {unlocked: [ITEM], secrets: {[ITEM]: 'x'}, parameters: Buffer.alloc(16, 7)}],
     ['no Secret Service on the bus (SearchItems fails)', {unlocked: [ITEM], secrets: {[ITEM]: 'x'}, errorOn: 'SearchItems'}],
     ['GetSecrets fails (item locked meanwhile)', {unlocked: [ITEM], secrets: {[ITEM]: 'x'}, errorOn: 'GetSecrets'}],
     ['authentication rejected', {auth: 'reject', unlocked: [ITEM], secrets: {[ITEM]: 'x'}}],

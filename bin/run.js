@@ -3,11 +3,28 @@
 // every `oauthctl token` would pay (measured with `npm run bench`).
 'use strict'
 
-// A reader that goes away (`oauthctl get ... | head`) is not an error.
-process.stdout.on('error', (error) => {
+// A reader that goes away (`oauthctl get ... | head`) is not an error. The handler goes on process.stdout
+// when something first builds it: Node builds it lazily, and building it (node:stream, or node:net for a
+// pipe) costs 1-3 ms that `token` and `get`, which write with write(2) (src/io.ts), skip.
+const onStdoutError = (error) => {
   if (error.code === 'EPIPE') process.exit(0)
   throw error
-})
+}
+const stdoutProperty = Object.getOwnPropertyDescriptor(process, 'stdout')
+if (stdoutProperty && stdoutProperty.get && stdoutProperty.configurable) {
+  Object.defineProperty(process, 'stdout', {
+    configurable: true,
+    enumerable: stdoutProperty.enumerable,
+    get() {
+      Object.defineProperty(process, 'stdout', stdoutProperty)
+      const stdout = process.stdout
+      stdout.on('error', onStdoutError)
+      return stdout
+    },
+  })
+} else {
+  process.stdout.on('error', onStdoutError)
+}
 
 async function main() {
   const argv = process.argv.slice(2)

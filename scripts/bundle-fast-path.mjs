@@ -20,7 +20,14 @@ const COMMONJS_PACKAGES = ['@napi-rs/keyring']
 // (src/cli/fast-commands.ts) and the loader that gives the bundle V8's code cache (src/cli/code-cache.ts).
 await build({
   stdin: {
-    contents: "export {FAST_COMMANDS} from './fast-commands.js'\nexport {requireWithCodeCache, resolveCacheDir} from './code-cache.js'\n",
+    // The loader resolves the bundle's require() calls with fast-start.cjs's own require (same folder), so
+    // that node:module is not loaded.
+    contents: [
+      "export {FAST_COMMANDS} from './fast-commands.js'",
+      "export {resolveCacheDir} from './code-cache.js'",
+      "import {requireWithCodeCache as load} from './code-cache.js'",
+      'export const requireWithCodeCache = (file, cacheDir) => load(file, cacheDir, require)',
+    ].join('\n'),
     resolveDir: 'dist/cli',
     sourcefile: 'fast-start.js',
   },
@@ -32,6 +39,33 @@ await build({
   logLevel: 'warning',
 })
 
+/**
+ * Built-ins whose every import in the fast path is a function, loaded on the first call instead of when the
+ * importing module starts: node:fs/promises alone costs ~1 ms (it loads readline, fs.Dir and the watchers),
+ * and `oauthctl token` reads with the synchronous calls. Each becomes a module of wrappers
+ * (`export function readFile(...args) { return load().readFile(...args) }`); importing anything that is not
+ * a function from one of them fails the build.
+ */
+const LAZY_BUILTINS = ['node:fs/promises', 'node:timers/promises', 'node:dns/promises']
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(build) {
+    build.onResolve({filter: /^node:/}, (args) => {
+      if (!LAZY_BUILTINS.includes(args.path)) return undefined
+      // The wrappers' own require() is the real built-in.
+      if (args.namespace === 'lazy-builtin') return {path: args.path, external: true}
+      return {path: args.path, namespace: 'lazy-builtin'}
+    })
+    build.onLoad({filter: /.*/, namespace: 'lazy-builtin'}, async (args) => {
+      const actual = await import(args.path)
+      const names = Object.keys(actual).filter((name) => name !== 'default' && typeof actual[name] === 'function')
+      const lines = [`let loaded\nconst load = () => (loaded ??= require(${JSON.stringify(args.path)}))`]
+      for (const name of names) lines.push(`export function ${name}(...args) { return load().${name}(...args) }`)
+      return {contents: lines.join('\n'), loader: 'js', resolveDir: process.cwd()}
+    })
+  },
+}
+
 const outfile = 'dist/cli/fast-path.bundle.cjs'
 await build({
   entryPoints: ['dist/cli/fast-path.js'],
@@ -41,12 +75,14 @@ await build({
   format: 'cjs',
   target: 'node20',
   packages: 'external',
-  // import.meta does not exist in CommonJS; give the sources the bundle's own URL. `__importESM`: see below.
-  define: {'import.meta.url': '__bundleUrl'},
+  plugins: [lazyBuiltins],
+  // import.meta does not exist in CommonJS; give the sources the bundle's own URL, made on first use (node:url's
+  // pathToFileURL costs ~0.4 ms, and `token` never needs it). `__importESM`: see below.
+  define: {'import.meta.url': '__bundle.url'},
   banner: {
     js: [
       '"use strict";',
-      'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;',
+      'const __bundle = {get url() { return require("node:url").pathToFileURL(__filename).href }};',
       'var __importESM = typeof __importESM === "function" ? __importESM : (specifier) => import(specifier);',
     ].join('\n'),
   },

@@ -1,8 +1,6 @@
 import {closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
-import Module, {createRequire} from 'node:module'
-import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
-import vm from 'node:vm'
+import {Script} from 'node:vm'
 
 /*
  * Loads the fast-path bundle (dist/cli/fast-path.bundle.cjs) with V8's code cache, the Node 20 way
@@ -13,6 +11,14 @@ import vm from 'node:vm'
  * from a directory and file that are ours, not group/world-writable and not symbolic links, since it is
  * code. Any failure falls back to a plain require(); nothing else changes.
  */
+
+/*
+ * This file is bundled into dist/cli/fast-start.cjs, which every command loads: it imports no Node built-in
+ * it can do without (node:module and node:os cost ~1 ms together; `npm run bench`).
+ */
+
+/** The home directory as os.homedir() gives it ($HOME first), loading node:os only when HOME is unset. */
+const homedir = (): string => process.env.HOME || (process.getBuiltinModule('node:os') as typeof import('node:os')).homedir()
 
 /** `$XDG_CACHE_HOME/oauthctl` (Linux), `~/Library/Caches/oauthctl` (macOS), `%LOCALAPPDATA%\oauthctl\Cache`. */
 export function resolveCacheDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
@@ -68,24 +74,27 @@ export interface CachedModule {
 
 const importESM = (specifier: string): Promise<unknown> => import(specifier)
 
-/** require() of a CommonJS file, compiled with the V8 code cache kept in cacheDir. */
-export function requireWithCodeCache(file: string, cacheDir: string): CachedModule {
+/**
+ * require() of a CommonJS file, compiled with the V8 code cache kept in cacheDir. `requireHere` resolves the
+ * file's own require() calls: pass the `require` of a module in the same directory (fast-start.cjs, which
+ * bundles this loader, lives beside the bundle); without it, one is made with node:module.
+ */
+export function requireWithCodeCache(file: string, cacheDir: string, requireHere?: NodeJS.Require): CachedModule {
   const cacheFile = join(cacheDir, `${file.replace(/^.*[\\/]/, '')}-${process.version}-${process.arch}.v8cache`)
   const cachedData = readCache(cacheDir, cacheFile)
   // `__importESM`: the file's import() of ES modules goes through this function (see
   // scripts/bundle-fast-path.mjs); Node 20 cannot run an import() in code compiled from a cache.
   const wrapper = `(function (exports, require, module, __filename, __dirname, __importESM) {${readFileSync(file, 'utf8')}\n})`
-  const script = new vm.Script(wrapper, {filename: file, cachedData})
-  // A real Module in require.cache, as require() would leave it.
-  const module = new Module(file) as Module & {filename: string; loaded: boolean; paths: string[]}
-  module.filename = file
-  module.paths = (Module as unknown as {_nodeModulePaths(dir: string): string[]})._nodeModulePaths(dirname(file))
-  const requireHere = createRequire(file)
-  requireHere.cache[file] = module
+  const script = new Script(wrapper, {filename: file, cachedData})
+  // In require.cache, as require() would leave it (a later require() of the file gets these exports); a
+  // plain record is enough for require(), and spares node:module's Module.
+  const module = {id: file, filename: file, exports: {}, loaded: false, children: [], paths: []}
+  const localRequire = requireHere ?? (process.getBuiltinModule('node:module') as typeof import('node:module')).createRequire(file)
+  localRequire.cache[file] = module as unknown as NodeJS.Module
   try {
-    ;(script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, requireHere, module, file, dirname(file), importESM)
+    ;(script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, localRequire, module, file, dirname(file), importESM)
   } catch (error) {
-    delete requireHere.cache[file]
+    delete localRequire.cache[file]
     throw error
   }
   module.loaded = true

@@ -3,7 +3,7 @@ import {toTerminalText} from '../util/terminal-text.js'
 
 /** Width that listings (`status`, `providers list`) are laid out for: the terminal's, else 80. */
 export function listingWidth(io: IO): number {
-  const columns = io.stdoutIsTTY ? (io.stdout as NodeJS.WriteStream).columns : undefined
+  const columns = io.stdoutIsTTY ? (io.stdout as unknown as NodeJS.WriteStream).columns : undefined
   return typeof columns === 'number' && columns >= 40 ? columns : 80
 }
 

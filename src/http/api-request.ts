@@ -74,7 +74,7 @@ export async function runApiRequest(ctx: Context, input: ApiRequestInput): Promi
       data: input.data,
       contentType: input.contentType,
     },
-    ctx.io.stdin,
+    () => ctx.io.stdin,
   )
   const config = ctx.config()
   const target = resolveTarget(config, input.provider, input.profile, ctx.tokenOverride)

@@ -1,12 +1,13 @@
 import {Buffer} from 'node:buffer'
 import {parseJsonSafely} from '../util/safe-object.js'
+import {LiteBody} from './lite-body.js'
 
 /**
  * Minimal `Headers` and `Response` for oauthctl's own HTTP path. Node 20 implements the standard ones in
  * undici, and merely touching `Headers` loads it: about 19 ms, a fifth of `oauthctl get`'s whole budget.
- * These cover what oauthctl uses (case-insensitive headers, `getSetCookie`, iteration; a web-stream body
- * with `text`/`json`/`arrayBuffer`). openid-client checks for real `Response` objects, so its requests get
- * them from {@link toStandardResponse}.
+ * These cover what oauthctl uses (case-insensitive headers, `getSetCookie`, iteration; a body, see
+ * lite-body.ts, with `text`/`json`/`arrayBuffer`). openid-client checks for real `Response` objects, so its
+ * requests get them from {@link toStandardResponse}.
  */
 
 type HeadersLike = Iterable<[string, string]> | Record<string, string | string[] | undefined> | {forEach(cb: (value: string, name: string) => void): void}
@@ -86,7 +87,7 @@ export class LiteResponse {
   #used = false
 
   constructor(
-    readonly body: ReadableStream<Uint8Array> | null,
+    readonly body: ReadableStream<Uint8Array> | LiteBody | null,
     readonly status: number,
     readonly statusText: string,
     readonly headers: LiteHeaders,
@@ -125,7 +126,7 @@ export class LiteResponse {
 /** A standard `Response` with the same status, headers and (unread) body, for code that checks its class. */
 export function toStandardResponse(response: Response | LiteResponse): Response {
   if (!(response instanceof LiteResponse)) return response
-  const standard = new Response(response.body, {
+  const standard = new Response(response.body instanceof LiteBody ? response.body.toWeb() : response.body, {
     status: response.status,
     statusText: response.statusText,
     headers: [...response.headers],

@@ -1,4 +1,4 @@
-import type {IO} from '../io.js'
+import type {IO, OutputStream} from '../io.js'
 import {formatJson, isJsonText, type JsonPainter} from './json-text.js'
 import {ApiUnreachableError, describeNetworkFailure} from './retry.js'
 
@@ -26,7 +26,7 @@ export interface OutputMode {
  * Writes to a stream, waiting for `drain` when its buffer is full, so a slow reader (jq, a pipe) throttles
  * the download instead of letting memory grow.
  */
-export function writeOut(stream: NodeJS.WritableStream, chunk: string | Uint8Array): Promise<void> {
+export function writeOut(stream: OutputStream, chunk: string | Uint8Array): Promise<void> {
   if (stream.write(chunk)) return Promise.resolve()
   return new Promise((resolve, reject) => {
     const cleanup = (): void => {

@@ -1,5 +1,6 @@
 import {hintForError, type ProviderPreset} from '../providers/preset.js'
 import {LiteHeaders, LiteResponse} from './lite.js'
+import {LiteBody} from './lite-body.js'
 
 /** What the provider's own words in an API answer say beyond its status code. */
 export interface ProviderAnswer {
@@ -22,13 +23,7 @@ export async function inspectProviderAnswer(preset: ProviderPreset, response: Re
   if (!okErrors && !hinted) return {response}
   const bytes = new Uint8Array(await response.arrayBuffer())
   const text = Buffer.from(bytes).toString('utf8')
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (bytes.byteLength > 0) controller.enqueue(bytes)
-      controller.close()
-    },
-  })
-  const copy = new LiteResponse(stream, response.status, response.statusText, new LiteHeaders([...response.headers]), response.url) as unknown as Response
+  const copy = new LiteResponse(LiteBody.of(bytes), response.status, response.statusText, new LiteHeaders([...response.headers]), response.url) as unknown as Response
   let errorInOk: string | undefined
   if (okErrors) {
     try {

@@ -1,4 +1,5 @@
 import type {ClientRequest, IncomingMessage} from 'node:http'
+import {LiteBody} from './lite-body.js'
 import {createWatchdog, HttpTimeoutError, type HttpTimeouts, type Watchdog} from './timeouts.js'
 
 /*
@@ -72,52 +73,60 @@ export function guardRequest(req: ClientRequest, host: string, timeouts: HttpTim
 const READ_AHEAD_BYTES = 64 * 1024
 
 /**
- * A response body as a web stream. It reads ahead up to {@link READ_AHEAD_BYTES}, so a small body that is
- * never read still ends and frees its connection (the process can exit); the idle timer runs only while
- * the stream is asking for data, never while a slow stdout holds the reader back with the buffer full.
+ * A response body as a {@link LiteBody}. It reads ahead up to {@link READ_AHEAD_BYTES}, so a small body that
+ * is never read still ends and frees its connection (the process can exit); the idle timer runs only while
+ * the body is asking for data, never while a slow stdout holds the reader back with the read-ahead full.
  */
-export function bodyStream(res: IncomingMessage, host: string, idleMs: number, signal?: AbortSignal): ReadableStream<Uint8Array> {
+export function bodyStream(res: IncomingMessage, host: string, idleMs: number, signal?: AbortSignal): LiteBody {
   let failure: unknown
   let ended = false
-  let wake: (() => void) | undefined
-  const notify = (): void => wake?.()
   const idle = createWatchdog(idleMs, () => {
     failure ??= new HttpTimeoutError('idle', host, idleMs)
     res.destroy()
-    notify()
+    fill()
   })
-  res.on('readable', notify)
-  res.once('end', () => {
-    ended = true
-    notify()
-  })
-  res.on('error', (error) => {
-    failure ??= error
-    notify()
-  })
-  res.once('close', () => {
-    if (!ended) failure ??= signal?.aborted ? signal.reason : Object.assign(new Error('aborted'), {code: 'ECONNRESET'})
-    notify()
-  })
-  return new ReadableStream<Uint8Array>(
+  const body = new LiteBody(
     {
-      async pull(controller) {
-        for (;;) {
-          const chunk = res.read() as Buffer | null
-          if (chunk !== null) return controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
-          if (failure !== undefined) throw failure
-          if (ended) return controller.close()
-          idle.arm()
-          await new Promise<void>((resolve) => (wake = resolve))
-          wake = undefined
-          idle.stop()
-        }
-      },
-      cancel() {
+      demand: () => fill(),
+      cancel: () => {
         idle.stop()
         res.destroy()
       },
     },
-    {highWaterMark: READ_AHEAD_BYTES, size: (chunk) => chunk.byteLength},
+    READ_AHEAD_BYTES,
   )
+  const {sink} = body
+  // Chunks first, then a failure, then the end: what was received before a break is still delivered.
+  function fill(): void {
+    while (sink.wantsMore()) {
+      const chunk = res.read() as Buffer | null
+      if (chunk === null) break
+      sink.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+    }
+    if (!sink.wantsMore()) return idle.stop()
+    if (failure !== undefined) {
+      idle.stop()
+      return sink.fail(failure)
+    }
+    if (ended) {
+      idle.stop()
+      return sink.end()
+    }
+    idle.arm()
+  }
+  res.on('readable', fill)
+  res.once('end', () => {
+    ended = true
+    fill()
+  })
+  res.on('error', (error) => {
+    failure ??= error
+    fill()
+  })
+  res.once('close', () => {
+    if (!ended) failure ??= signal?.aborted ? signal.reason : Object.assign(new Error('aborted'), {code: 'ECONNRESET'})
+    fill()
+  })
+  fill()
+  return body
 }

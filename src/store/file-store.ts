@@ -1,11 +1,11 @@
-import {constants} from 'node:fs'
-import {open, readFile, statfs, unlink} from 'node:fs/promises'
+import {closeSync, constants, openSync, readFileSync} from 'node:fs'
+import {open, statfs, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {CredentialStoreError} from '../errors.js'
 import {tokenDir} from '../paths.js'
 import {ensurePrivateDir, writeFileAtomic} from '../util/atomic-write.js'
-import {inspectStatePath, O_NOFOLLOW, stateError} from '../util/state-path.js'
+import {inspectStatePath, inspectStatePathSync, O_NOFOLLOW, stateError} from '../util/state-path.js'
 import {isTokenSecrets} from './token-store.js'
 import type {TokenSecrets, TokenStore} from './token-store.js'
 import {parseJsonSafely} from '../util/safe-object.js'
@@ -78,8 +78,16 @@ export class FileTokenStore implements TokenStore {
     const path = this.pathFor(key)
     let text: string
     try {
-      await inspectStatePath(this.location, 'directory')
-      text = await readFile(path, {encoding: 'utf8', flag: constants.O_RDONLY | O_NOFOLLOW})
+      // Synchronous, like the config file's read: a few microseconds, and the first asynchronous file call
+      // of a process starts libuv's thread pool (and node:fs/promises loads ~1 ms of modules) on the path of
+      // every `oauthctl token`.
+      inspectStatePathSync(this.location, 'directory')
+      const fd = openSync(path, constants.O_RDONLY | O_NOFOLLOW)
+      try {
+        text = readFileSync(fd, 'utf8')
+      } finally {
+        closeSync(fd)
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
       // ELOOP from O_NOFOLLOW: say that it is a link.

@@ -44,7 +44,7 @@ async function main() {
     const {runComplete} = await import('../dist/cli/complete.js')
     code = runComplete(argv.slice(1))
   } else if (FAST_COMMANDS.includes(argv[0])) {
-    const bundle = requireWithCodeCache(require('node:path').join(__dirname, '../dist/cli/fast-path.bundle.cjs'), resolveCacheDir())
+    const bundle = requireWithCodeCache(require('node:path').join(__dirname, '../dist/cli/fast-path.bundle.cjs'), resolveCacheDir(), argv[0])
     code = await bundle.exports.runFast(argv)
     bundle.saveCache()
   }

@@ -15,7 +15,7 @@ mark('node start-up')
 const {FAST_COMMANDS, requireWithCodeCache, resolveCacheDir} = require(join(__dirname, '..', 'dist', 'cli', 'fast-start.cjs'))
 if (!FAST_COMMANDS.includes(process.argv[2])) throw new Error(`not a fast command: ${process.argv[2]}`)
 mark('list of fast commands and the loader')
-const bundle = requireWithCodeCache(join(__dirname, '..', 'dist', 'cli', 'fast-path.bundle.cjs'), resolveCacheDir())
+const bundle = requireWithCodeCache(join(__dirname, '..', 'dist', 'cli', 'fast-path.bundle.cjs'), resolveCacheDir(), process.argv[2])
 mark(bundle.cacheUsed ? 'load the bundle (code cache)' : 'load the bundle (no code cache)')
 bundle.exports.runFast(process.argv.slice(2)).then((code) => {
   process.exitCode = code

@@ -22,11 +22,13 @@ await build({
   stdin: {
     // The loader resolves the bundle's require() calls with fast-start.cjs's own require (same folder), so
     // that node:module is not loaded.
+    // The command picks its code cache (codeCacheGroup).
     contents: [
       "export {FAST_COMMANDS} from './fast-commands.js'",
       "export {resolveCacheDir} from './code-cache.js'",
+      "import {codeCacheGroup} from './fast-commands.js'",
       "import {requireWithCodeCache as load} from './code-cache.js'",
-      'export const requireWithCodeCache = (file, cacheDir) => load(file, cacheDir, require)',
+      'export const requireWithCodeCache = (file, cacheDir, command) => load(file, cacheDir, require, command === undefined ? undefined : codeCacheGroup(command))',
     ].join('\n'),
     resolveDir: 'dist/cli',
     sourcefile: 'fast-start.js',

@@ -77,10 +77,12 @@ const importESM = (specifier: string): Promise<unknown> => import(specifier)
 /**
  * require() of a CommonJS file, compiled with the V8 code cache kept in cacheDir. `requireHere` resolves the
  * file's own require() calls: pass the `require` of a module in the same directory (fast-start.cjs, which
- * bundles this loader, lives beside the bundle); without it, one is made with node:module.
+ * bundles this loader, lives beside the bundle); without it, one is made with node:module. `group` names
+ * one of several caches of the file, for runs that use different parts of it.
  */
-export function requireWithCodeCache(file: string, cacheDir: string, requireHere?: NodeJS.Require): CachedModule {
-  const cacheFile = join(cacheDir, `${file.replace(/^.*[\\/]/, '')}-${process.version}-${process.arch}.v8cache`)
+export function requireWithCodeCache(file: string, cacheDir: string, requireHere?: NodeJS.Require, group?: string): CachedModule {
+  const name = `${file.replace(/^.*[\\/]/, '')}${group ? `-${group}` : ''}-${process.version}-${process.arch}.v8cache`
+  const cacheFile = join(cacheDir, name)
   const cachedData = readCache(cacheDir, cacheFile)
   // `__importESM`: the file's import() of ES modules goes through this function (see
   // scripts/bundle-fast-path.mjs); Node 20 cannot run an import() in code compiled from a cache.

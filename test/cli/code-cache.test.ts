@@ -5,6 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 import {requireWithCodeCache, resolveCacheDir} from '../../src/cli/code-cache.js'
+import {codeCacheGroup, FAST_COMMANDS} from '../../src/cli/fast-commands.js'
 
 describe('the fast-path bundle is compiled with a V8 code cache', () => {
   const root = mkdtempSync(join(tmpdir(), 'oauthctl-codecache-'))
@@ -106,5 +107,27 @@ describe('the fast-path bundle is compiled with a V8 code cache', () => {
     assert.equal(resolveCacheDir({XDG_CACHE_HOME: '/x/cache'}, 'linux'), join('/x/cache', 'oauthctl'))
     assert.equal(resolveCacheDir({LOCALAPPDATA: 'C:\\Users\\a\\AppData\\Local'}, 'win32'), join('C:\\Users\\a\\AppData\\Local', 'oauthctl', 'Cache'))
     assert.match(resolveCacheDir({}, 'darwin'), /Library[\\/]Caches[\\/]oauthctl$/)
+  })
+
+  it('keeps one cache per group, each written by the first run of its group and used by the next', () => {
+    const {file, cacheDir} = makeModule()
+    const token = requireWithCodeCache(file, cacheDir, createRequire(file), 'token')
+    token.saveCache()
+    delete createRequire(file).cache[file]
+    const api = requireWithCodeCache(file, cacheDir, createRequire(file), 'api')
+    assert.equal(api.cacheUsed, false, 'the token cache is not the api cache')
+    api.saveCache()
+    delete createRequire(file).cache[file]
+    assert.equal(requireWithCodeCache(file, cacheDir, createRequire(file), 'api').cacheUsed, true)
+    delete createRequire(file).cache[file]
+    assert.equal(requireWithCodeCache(file, cacheDir, createRequire(file), 'token').cacheUsed, true)
+    for (const group of ['token', 'api']) assert.equal(existsSync(join(cacheDir, `bundle.cjs-${group}-${process.version}-${process.arch}.v8cache`)), true)
+  })
+
+  it('groups the fast commands by the code they run: token and the credential helpers, and the API verbs', () => {
+    assert.deepEqual(
+      FAST_COMMANDS.map((command) => [command, codeCacheGroup(command)]),
+      [['token', 'token'], ['get', 'api'], ['post', 'api'], ['put', 'api'], ['patch', 'api'], ['delete', 'api'], ['request', 'api'], ['kubectl-credential', 'token'], ['docker-credential', 'token']],
+    )
   })
 })

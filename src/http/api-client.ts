@@ -5,6 +5,7 @@ import {getAccessToken} from '../session/access-token.js'
 import {isLoopbackUrl} from '../providers/preset.js'
 import {applyPresetApiHeaders, DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {loadProofSigner, setAuthorization, takeDPoPNonce, type ProofSigner} from './dpop-request.js'
+import {DPoPNonceFile} from './dpop-nonces.js'
 import {LiteHeaders} from './lite.js'
 import {REDIRECT_STATUSES, tooManyRedirects} from './redirects.js'
 import {fetchWithRetry, sleep} from './retry.js'
@@ -126,13 +127,17 @@ export async function sendAuthorized(ctx: Context, login: LoadedLogin, url: URL,
     return sendFollowingRedirects(ctx, url, options, '', undefined, (target) => sign(options.method, target, {contentType: headers.get('content-type'), bytes: options.body}))
   }
   let secrets = await getAccessToken(ctx, login)
-  const signer = await loadProofSigner(secrets, ctx.now)
+  // DPoP nonces outlive the process, so a script's next call starts with the one this call gets.
+  const kept = secrets.dpopKey ? new DPoPNonceFile(ctx.configDir) : undefined
+  const signer = await loadProofSigner(secrets, ctx.now, kept)
   let response = await sendFollowingRedirects(ctx, url, options, secrets.accessToken, signer)
-  if (signer && takeDPoPNonce(url, response)) {
+  if (signer && takeDPoPNonce(url, response, kept, ctx.now())) {
     // RFC 9449 §9: the API wants a nonce in the proof; it gave one, so the request goes once more.
     await response.body?.cancel()
     ctx.debug(`${url.origin} answered use_dpop_nonce; retrying once with the nonce it gave`)
     response = await sendFollowingRedirects(ctx, url, options, secrets.accessToken, signer)
+    // A nonce on the retried answer is kept too (no second retry).
+    takeDPoPNonce(url, response, kept, ctx.now())
   }
   if (response.status === 401 && /(?:^|,)\s*UMA\b/i.test(response.headers.get('www-authenticate') ?? '')) {
     // UMA 2.0: the API wants a requesting party token for a permission ticket, not a refreshed token.

@@ -8,15 +8,25 @@ import type {LiteHeaders} from './lite.js'
 /** The latest `DPoP-Nonce` each origin gave, for the rest of this process (RFC 9449 §8.2, §9). */
 const noncesByOrigin = new Map<string, string>()
 
+/** Nonces kept between processes (see dpop-nonces.ts): read when this process has none for an origin. */
+export interface KeptNonces {
+  get(origin: string): string | undefined
+  set(origin: string, nonce: string, now: number): void
+}
+
 /** Signs proofs for one request; `undefined` for a Bearer login. */
 export type ProofSigner = (method: string, url: URL, accessToken: string) => string
 
 /** A signer for this login's DPoP key, or undefined when the token is a Bearer token. */
-export async function loadProofSigner(secrets: TokenSecrets, now: () => number): Promise<ProofSigner | undefined> {
+export async function loadProofSigner(secrets: TokenSecrets, now: () => number, kept?: KeptNonces): Promise<ProofSigner | undefined> {
   const key = secrets.dpopKey
   if (!key) return undefined
   const {buildDPoPProof} = await import('./dpop-proof.js')
-  return (method, url, accessToken) => buildDPoPProof({key, method, url, accessToken, nonce: noncesByOrigin.get(url.origin), now: now()})
+  return (method, url, accessToken) => buildDPoPProof({key, method, url, accessToken, nonce: currentNonce(url.origin, kept), now: now()})
+}
+
+function currentNonce(origin: string, kept: KeptNonces | undefined): string | undefined {
+  return noncesByOrigin.get(origin) ?? kept?.get(origin)
 }
 
 /**
@@ -38,12 +48,13 @@ export function setAuthorization(headers: LiteHeaders, accessToken: string, sign
  * whose DPoP challenge is `use_dpop_nonce` with a nonce other than the one just used.
  * @see RFC 9449 §9 (resource server nonce), §7.1 (`WWW-Authenticate: DPoP error="use_dpop_nonce"`)
  */
-export function takeDPoPNonce(url: URL, response: {status: number; headers: {get(name: string): string | null}}): boolean {
+export function takeDPoPNonce(url: URL, response: {status: number; headers: {get(name: string): string | null}}, kept?: KeptNonces, now = Date.now()): boolean {
   const nonce = response.headers.get('dpop-nonce')
   // A nonce is a non-empty NQCHAR string (RFC 9449 §8.1): anything else is ignored.
   if (nonce === null || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(nonce)) return false
-  const previous = noncesByOrigin.get(url.origin)
+  const previous = currentNonce(url.origin, kept)
   noncesByOrigin.set(url.origin, nonce)
+  kept?.set(url.origin, nonce, now)
   const challenge = response.headers.get('www-authenticate') ?? ''
   return response.status === 401 && /\bDPoP\b[^]*\berror\s*=\s*"?use_dpop_nonce"?/i.test(challenge) && previous !== nonce
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {createDPoPKey} from '../../src/oauth/dpop-key.js'
@@ -63,6 +63,33 @@ describe('DPoP (RFC 9449) end to end against the sandbox (file store)', () => {
     assert.match(get.stderr, /-> HTTP 401 Unauthorized\n.*answered use_dpop_nonce; retrying once with the nonce it gave\n.*GET .*\/api\/v2\/me \(with token\)\n.*-> HTTP 200 OK/)
     const secrets = storedSecrets(suite.user.configDir)
     assert.ok(!get.stderr.includes(secrets.accessToken), '--debug never shows the token')
+  })
+
+  it('the next process starts with the nonce the last one got (dpop-nonces.json): no use_dpop_nonce round trip', async () => {
+    const file = join(suite.user.configDir, 'dpop-nonces.json')
+    assert.equal(statSync(file).mode & 0o777, 0o600)
+    const kept = readFileSync(file, 'utf8')
+    const secrets = storedSecrets(suite.user.configDir)
+    assert.ok(!kept.includes(secrets.accessToken) && !kept.includes(secrets.dpopKey?.privateJwk.d as string), 'only nonces in the file')
+    assert.deepEqual(Object.keys(JSON.parse(kept).nonces), [new URL(suite.sandbox.issuer).origin])
+    const get = await runCli(['get', '/v2/me', '--debug'], suite.user.env)
+    assert.equal(get.code, 0, get.stderr)
+    assert.equal(JSON.parse(get.stdout).id, 'demo')
+    assert.equal(get.stderr.match(/\(with token\)/g)?.length, 1, get.stderr)
+    assert.doesNotMatch(get.stderr, /use_dpop_nonce/)
+  })
+
+  it('a kept nonce the API no longer takes (or a mangled file) costs one retry, as no nonce would', async () => {
+    const file = join(suite.user.configDir, 'dpop-nonces.json')
+    const origin = new URL(suite.sandbox.issuer).origin
+    for (const content of [JSON.stringify({version: 1, nonces: {[origin]: {nonce: 'stale-nonce', at: Date.now()}}}), '{"version":1,"nonces":{"__proto__":{"nonce":"x","at":1}}', 'not json']) {
+      writeFileSync(file, content, {mode: 0o600})
+      const get = await runCli(['get', '/v2/me', '--debug'], suite.user.env)
+      assert.equal(get.code, 0, get.stderr)
+      assert.equal(JSON.parse(get.stdout).id, 'demo')
+      assert.match(get.stderr, /answered use_dpop_nonce; retrying once/)
+      assert.notEqual(JSON.parse(readFileSync(file, 'utf8')).nonces[origin].nonce, 'stale-nonce')
+    }
   })
 
   it('the fast path signs with node:crypto alone: get loads no oclif, openid-client, oauth4webapi or jose', () => {

@@ -44,11 +44,11 @@ await build({
 /**
  * Built-ins whose every import in the fast path is a function, loaded on the first call instead of when the
  * importing module starts: node:fs/promises alone costs ~1 ms (it loads readline, fs.Dir and the watchers),
- * and `oauthctl token` reads with the synchronous calls. Each becomes a module of wrappers
+ * and `oauthctl token` reads with the synchronous calls; node:os is only for a hostname or a missing $HOME. Each becomes a module of wrappers
  * (`export function readFile(...args) { return load().readFile(...args) }`); importing anything that is not
  * a function from one of them fails the build.
  */
-const LAZY_BUILTINS = ['node:fs/promises', 'node:timers/promises', 'node:dns/promises']
+const LAZY_BUILTINS = ['node:fs/promises', 'node:timers/promises', 'node:dns/promises', 'node:os']
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(build) {

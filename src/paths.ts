@@ -8,7 +8,8 @@ import {join} from 'node:path'
  */
 export function resolveConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.OAUTHCTL_CONFIG_DIR) return env.OAUTHCTL_CONFIG_DIR
-  const home = homedir()
+  // $HOME is what os.homedir() returns on Linux and macOS; node:os is then not loaded (the fast path).
+  const home = (process.platform !== 'win32' && process.env.HOME) || homedir()
   if (process.platform === 'darwin') return join(home, 'Library', 'Preferences', 'oauthctl')
   if (process.platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'oauthctl', 'Config')
   return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'oauthctl')

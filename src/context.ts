@@ -56,7 +56,9 @@ export function createContext(overrides: ContextOverrides = {}): Context {
   const io = overrides.io ?? createProcessIO()
   const configDir = overrides.configDir ?? resolveConfigDir(env)
   const debugEnabled = overrides.debugEnabled ?? env.OAUTHCTL_DEBUG === '1'
-  const controller = new AbortController()
+  // Made on first use: AbortController loads a module `oauthctl token` with a stored token never needs.
+  let controller: AbortController | undefined
+  const control = (): AbortController => (controller ??= new AbortController())
   let stores: Promise<TokenStore> | undefined
   const warned = new Set<string>()
   const namespace = keyringNamespace(configDir, resolveConfigDir({...env, OAUTHCTL_CONFIG_DIR: ''}))
@@ -99,9 +101,11 @@ export function createContext(overrides: ContextOverrides = {}): Context {
       const {startCallbackServer} = await import('./callback/callback-server.js')
       return startCallbackServer(options)
     },
-    signal: controller.signal,
+    get signal() {
+      return control().signal
+    },
     trapInterrupts() {
-      const abort = () => controller.abort()
+      const abort = () => control().abort()
       process.once('SIGINT', abort)
       process.once('SIGTERM', abort)
     },

@@ -142,6 +142,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     ...(dpopKey ? {tokenType: 'DPoP'} : {}),
     ...loginRecordExtras(request, tokens, ctx.debug),
     ...(Object.keys(details.optionValues).length > 0 ? {optionValues: details.optionValues} : {}),
+    ...portOfRedirect(input),
   })
   const saved = await rememberLoginSettings(ctx, used, preset, {
     clientId: credentials.clientId,
@@ -154,6 +155,11 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   if (keyGiven) saved.push(await rememberClientKey(used, preset.name, credentials.clientId, keyGiven))
   for (const line of saved) ctx.io.say(line)
   return {record, identity, storeKind: used.kind, storeLocation: used.location}
+}
+
+/** The `--port` a browser or paste login put in its redirect_uri, kept with the login (LoginRecord.port). */
+export function portOfRedirect(input: Pick<LoginInput, 'port' | 'mode'>): {port?: number} {
+  return input.port !== undefined && (input.mode === undefined || input.mode === 'browser' || input.mode === 'paste') ? {port: input.port} : {}
 }
 
 /**

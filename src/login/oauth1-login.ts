@@ -217,7 +217,7 @@ export async function loginWithOAuth1(ctx: Context, {input, preset, store, crede
     store,
     input.target,
     {accessToken: access.token, tokenSecret: access.secret, tokenType: 'OAuth', obtainedAt: ctx.now(), ...(credentials.clientSecret ? {clientSecret: credentials.clientSecret} : {})},
-    {...looked, scopes, obtainedAt: ctx.now(), grant: OAUTH1_GRANT, clientId: credentials.clientId},
+    {...looked, scopes, obtainedAt: ctx.now(), grant: OAUTH1_GRANT, clientId: credentials.clientId, ...(input.port !== undefined && input.mode !== 'paste' ? {port: input.port} : {})},
   )
   const saved = await rememberLoginSettings(ctx, used, preset, {...remember, clientId: credentials.clientId, clientSecret: credentials.clientSecret})
   for (const line of saved) ctx.io.say(line)

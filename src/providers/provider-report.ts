@@ -204,9 +204,12 @@ export function formatAddedProvider(result: {
     row('default scopes', details.defaultScopes.join(' '))
   }
   if (result.registered) {
-    const kind = result.registered.hasSecret
-      ? `confidential, ${result.registered.tokenEndpointAuthMethod}; secret kept in the secret store`
-      : 'public client, no secret'
+    const method = result.registered.tokenEndpointAuthMethod
+    const kind = method === 'private_key_jwt'
+      ? 'confidential, private_key_jwt; its public key registered, the private key kept in the secret store'
+      : result.registered.hasSecret
+        ? `confidential, ${method}; secret kept in the secret store`
+        : 'public client, no secret'
     lines.push(`Registered oauthctl as client ${result.registered.clientId} (${kind}), redirect URI ${details.redirectUri}.`)
   }
   lines.push(

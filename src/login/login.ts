@@ -15,7 +15,7 @@ import {jwtClientAuthOf} from '../oauth/client-auth.js'
 import {identifyUser} from './identify.js'
 import type {KnownIssuer} from './issuer-check.js'
 import {grantOfMode, loginWithoutAuthorization, obtainTokensWithoutListener, presetForMode} from './login-modes.js'
-import type {LoginInput, LoginResult} from './login-types.js'
+import {portOfRedirect, type LoginInput, type LoginResult} from './login-types.js'
 import {loginWithLoopback, redirectUriFor} from './loopback-login.js'
 import {saveLogin} from '../session/session.js'
 import {secretsFromTokenResponse} from '../oauth/token-response.js'
@@ -155,11 +155,6 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   if (keyGiven) saved.push(await rememberClientKey(used, preset.name, credentials.clientId, keyGiven))
   for (const line of saved) ctx.io.say(line)
   return {record, identity, storeKind: used.kind, storeLocation: used.location}
-}
-
-/** The `--port` a browser or paste login put in its redirect_uri, kept with the login (LoginRecord.port). */
-export function portOfRedirect(input: Pick<LoginInput, 'port' | 'mode'>): {port?: number} {
-  return input.port !== undefined && (input.mode === undefined || input.mode === 'browser' || input.mode === 'paste') ? {port: input.port} : {}
 }
 
 /**

@@ -19,7 +19,7 @@ import type {TokenStore} from '../store/token-store.js'
 import {interruptibleTimeout, throwIfInterrupted} from '../util/interrupt.js'
 import {rememberLoginSettings} from '../providers/client-secret.js'
 import {identifyUser} from './identify.js'
-import type {LoginInput, LoginResult} from './login-types.js'
+import {portOfRedirect, type LoginInput, type LoginResult} from './login-types.js'
 import type {ClientCredentials} from '../oauth/oauth-client.js'
 import {unreachableError} from '../oauth/oauth-errors.js'
 import {printable} from './paste-login.js'
@@ -217,7 +217,7 @@ export async function loginWithOAuth1(ctx: Context, {input, preset, store, crede
     store,
     input.target,
     {accessToken: access.token, tokenSecret: access.secret, tokenType: 'OAuth', obtainedAt: ctx.now(), ...(credentials.clientSecret ? {clientSecret: credentials.clientSecret} : {})},
-    {...looked, scopes, obtainedAt: ctx.now(), grant: OAUTH1_GRANT, clientId: credentials.clientId, ...(input.port !== undefined && input.mode !== 'paste' ? {port: input.port} : {})},
+    {...looked, scopes, obtainedAt: ctx.now(), grant: OAUTH1_GRANT, clientId: credentials.clientId, ...(input.mode === 'paste' ? {} : portOfRedirect(input))},
   )
   const saved = await rememberLoginSettings(ctx, used, preset, {...remember, clientId: credentials.clientId, clientSecret: credentials.clientSecret})
   for (const line of saved) ctx.io.say(line)

@@ -49,6 +49,12 @@ export interface LoginRecord {
    * refreshes, API calls and re-consents reach the same tenant even when another login changed the saved ones.
    */
   optionValues?: Record<string, string>
+  /**
+   * The loopback port `--port` put in this login's redirect_uri (RFC 8252 §7.3). A provider that matches
+   * the registered redirect URI exactly (port included, as LinkedIn does) refuses any other, so a re-consent
+   * (`refresh --scope` wider) listens there again and the login command in hints names it.
+   */
+  port?: number
 }
 
 export interface ConfigData {
@@ -226,6 +232,9 @@ function checkLoginRecord(login: unknown): {field: string; expected: string} | u
   }
   if (login.optionValues !== undefined && !(isObject(login.optionValues) && Object.values(login.optionValues).every((value) => typeof value === 'string'))) {
     return {field: 'optionValues', expected: 'an object of strings'}
+  }
+  if (login.port !== undefined && !(Number.isInteger(login.port) && (login.port as number) >= 1 && (login.port as number) <= 65_535)) {
+    return {field: 'port', expected: 'a TCP port from 1 to 65535'}
   }
   for (const field of ['expiresAt', 'obtainedAt'] as const) {
     const value = login[field]

@@ -23,11 +23,25 @@ export type Route =
 export interface CallbackNames {
   state: string
   code: string
+  /**
+   * A parameter by which the provider says the user refused, carrying the request token in place of
+   * `state` (X/Twitter's `denied`); only a value equal to this login's token ends the login.
+   */
+  denied?: string
 }
 
 export const OAUTH2_CALLBACK: CallbackNames = {state: 'state', code: 'code'}
-/** @see RFC 5849 §2.2 */
-export const OAUTH1_CALLBACK: CallbackNames = {state: 'oauth_token', code: 'oauth_verifier'}
+/**
+ * RFC 5849 says nothing of a refusal; X (Twitter) sends the browser back with `denied=<request token>` and
+ * no `oauth_token`. Flickr, Trello, Tumblr and Discogs are not documented to come back at all on a refusal
+ * (see https://gist.github.com/joelverhagen/3731039: "does not redirect on deny"), so for them the wait
+ * ends at the timeout or Ctrl-C.
+ *
+ * @see RFC 5849 §2.2
+ * @see https://github.com/omab/python-social-auth/pull/242 (quotes X's docs: "redirects the user to the oauth_callback url with a 'denied' parameter instead of oauth_token")
+ * @see https://github.com/singingwolfboy/flask-dance/issues/125 (X's "Cancel" lands on `/authorized?denied=xxxx`)
+ */
+export const OAUTH1_CALLBACK: CallbackNames = {state: 'oauth_token', code: 'oauth_verifier', denied: 'denied'}
 
 /**
  * Decide whether a request may be the authorization response. Everything else (favicon, prefetch, HEAD,
@@ -50,7 +64,8 @@ export function classifyRequest(req: IncomingMessage, path: string, allowedHosts
     return {kind: 'stray', status: 405, title: 'Method not allowed', headers: {Allow: 'GET, HEAD'}}
   }
   // `response`: a JWT-secured authorization response (JARM), judged by jwt-response.ts.
-  if (!url.searchParams.has(names.code) && !url.searchParams.has('error') && !url.searchParams.has('response')) {
+  const answers = [names.code, 'error', 'response', ...(names.denied ? [names.denied] : [])]
+  if (!answers.some((name) => url.searchParams.has(name))) {
     return {kind: 'stray', status: 400, title: 'Not an authorization response', detail: 'This address only receives the authorization server\u2019s redirect.'}
   }
   // A HEAD, or a speculative load, never carries the user's navigation; let the real GET through later.
@@ -80,7 +95,19 @@ export function judgeCallback(
   expectedState: string,
   expectedIssuer: string | undefined,
   names: CallbackNames = OAUTH2_CALLBACK,
+  providerName = 'the provider',
 ): Verdict {
+  const denied = names.denied === undefined ? [] : params.getAll(names.denied)
+  if (denied.length === 1 && expectedState && sameString(denied[0], expectedState) && !params.has(names.code)) {
+    return reject(
+      new AuthorizationError(`you denied access at ${providerName}; ${nothingExchanged}`, {
+        error: 'access_denied',
+        hint: `Run the login again and approve the request at ${providerName}.`,
+      }, 'access_denied'),
+      `You denied access at ${providerName}`,
+      'oauthctl stored nothing. You can close this tab; run the login again from the terminal to approve it.',
+    )
+  }
   const states = params.getAll(names.state)
   if (!expectedState || states.length !== 1 || !sameString(states[0], expectedState)) {
     const error = params.get('error')

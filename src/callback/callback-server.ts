@@ -40,6 +40,8 @@ export interface CallbackServerOptions {
   expectedIssuer?: string
   /** Which parameters carry the state and the grant: OAuth 2.0's (default) or OAuth 1.0a's (`OAUTH1_CALLBACK`). */
   names?: CallbackNames
+  /** How messages name the provider ("you denied access at X"). */
+  providerName?: string
   /** How long `waitForCallback` waits, counted from its call (at most 2^31 - 1 ms, about 24.8 days). */
   timeoutMs: number
   /**
@@ -168,7 +170,7 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
     }
     const params = route.params
     const expectedState = typeof options.expectedState === 'function' ? options.expectedState() : options.expectedState
-    const verdict = judgeCallback(paramsForJudging(params), expectedState, options.expectedIssuer, options.names)
+    const verdict = judgeCallback(paramsForJudging(params), expectedState, options.expectedIssuer, options.names, options.providerName)
     if (verdict.kind === 'foreign') {
       // Any web page can send the browser here: answer, say so once, and keep waiting for this login's.
       sendPage(res, 400, foreignPage)

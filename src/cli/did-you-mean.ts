@@ -76,12 +76,37 @@ export function correctedCommand(argv: readonly string[], wrong: string, right: 
 }
 
 /**
+ * What the short flags of curl and gh mean, for a user whose fingers type them here: the long flag of ours
+ * that does the same (`token -H` means `--header`, not `-h`, help).
+ * @see https://curl.se/docs/manpage.html (-H, -X, -d, -i, -s, -v)
+ * @see https://cli.github.com/manual/gh_api (-H, -X, -i, -q)
+ */
+export const BORROWED_SHORT_FLAGS: Readonly<Record<string, string>> = {
+  '-H': '--header',
+  '-X': '--method',
+  '-d': '--data',
+  '-i': '--include',
+  '-s': '--silent',
+  '-q': '--jq',
+  '-v': '--debug',
+}
+
+/** Help is never the meaning of another letter: `-H` is not `-h`. */
+const HELP_FLAGS = new Set(['-h', '--help'])
+
+/**
  * The flag meant by a mistyped short flag: the same letter in the other case (`-P` for `-p`: edit distance
- * would take any other letter, `-x` for `-h`), or a long flag typed with one dash (`-paginate`, `-jsn`).
- * `shorts` are `-p`, `-H`, ...; `longs` are `--provider`, ...
+ * would take any other letter, `-x` for `-h`) unless that is help, else what the letter means to curl and
+ * gh when the command has that flag ({@link BORROWED_SHORT_FLAGS}), or a long flag typed with one dash
+ * (`-paginate`, `-jsn`). `shorts` are `-p`, `-H`, ...; `longs` are `--provider`, ...
  */
 export function closestShortFlag(wrong: string, shorts: Iterable<string>, longs: Iterable<string>): string | undefined {
-  if (/^-[^-]$/.test(wrong)) return [...shorts].find((short) => short !== wrong && short.toLowerCase() === wrong.toLowerCase())
+  if (/^-[^-]$/.test(wrong)) {
+    const sameLetter = [...shorts].find((short) => short !== wrong && !HELP_FLAGS.has(short) && short.toLowerCase() === wrong.toLowerCase())
+    if (sameLetter) return sameLetter
+    const borrowed = Object.hasOwn(BORROWED_SHORT_FLAGS, wrong) ? BORROWED_SHORT_FLAGS[wrong] : undefined
+    return borrowed !== undefined && [...longs].includes(borrowed) ? borrowed : undefined
+  }
   if (/^-[^-\d][^=]+$/.test(wrong)) {
     const long = `-${wrong}`
     return [...longs].includes(long) ? long : closestMatch(long, longs)

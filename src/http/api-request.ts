@@ -2,7 +2,7 @@ import type {Context} from '../context.js'
 import {ApiError, UsageError} from '../errors.js'
 import {checkAllowHosts, checkTokenDestination, resolveApiUrl, sendAuthorized, tokenOrigins} from './api-client.js'
 import {ResponsePrinter} from './output.js'
-import {describeErrorInOk, inspectProviderAnswer} from './provider-answer.js'
+import {describeErrorInOk, errorsInOkShapeOf, inspectProviderAnswer} from './provider-answer.js'
 import {unfollowedRedirect} from './redirects.js'
 import {prepareRequest, type PreparedRequest} from './request-body.js'
 import {describeGiveUp} from './retry.js'
@@ -95,6 +95,7 @@ export async function runApiRequest(ctx: Context, input: ApiRequestInput): Promi
 
   if (input.paginate) {
     const {paginate} = await import('./paginate.js')
+    const shape = errorsInOkShapeOf(login.preset)
     await paginate(ctx, {
       first: request,
       style: login.preset.pagination,
@@ -102,7 +103,7 @@ export async function runApiRequest(ctx: Context, input: ApiRequestInput): Promi
       printer,
       send,
       checkDestination: (url) => checkTokenDestination(url, origins, input.allowHosts),
-      errorsInOk: login.preset.quirks?.apiErrorsAsOk ? login.preset.displayName : undefined,
+      errorsInOk: shape ? {provider: login.preset.displayName, shape} : undefined,
     })
     return
   }
@@ -111,7 +112,7 @@ export async function runApiRequest(ctx: Context, input: ApiRequestInput): Promi
   await printer.body(response, {keep: false, page: false})
   if (errorInOk || response.status >= 400) await printer.endLine()
   if (errorInOk) {
-    // Slack: HTTP 200 with {"ok": false} is a failed call, reported with Slack's own error.
+    // Slack's HTTP 200 {"ok": false}, Flickr's {"stat": "fail"}: a failed call, reported in the provider's words.
     throw new ApiError(response.status, describeErrorInOk(response, login.preset.displayName, errorInOk), known ? {hint: known} : undefined)
   }
   if (response.status >= 400) {

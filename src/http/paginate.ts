@@ -7,7 +7,7 @@ import {describeErrorInOk, errorInOkAnswer} from './provider-answer.js'
 import {ApiRedirectError, unfollowedRedirect} from './redirects.js'
 import type {PreparedRequest} from './request-body.js'
 import {describeGiveUp} from './retry.js'
-import type {PaginationStyle} from '../providers/preset.js'
+import type {ErrorsInOkShape, PaginationStyle} from '../providers/preset.js'
 import {parseJsonSafely} from '../util/safe-object.js'
 
 export interface PaginateInput {
@@ -19,8 +19,8 @@ export interface PaginateInput {
   send(request: PreparedRequest): Promise<Response>
   /** Throws (exit 3) when the token may not go to a next-page URL the API named. */
   checkDestination(url: URL): void
-  /** The provider's name when it answers errors as HTTP 200 `{"ok": false}` (Slack): such a page stops with exit 7. */
-  errorsInOk?: string
+  /** When the provider answers errors with a success status (Slack, Flickr): its name and the shape; such a page stops with exit 7. */
+  errorsInOk?: {provider: string; shape: ErrorsInOkShape}
 }
 
 /**
@@ -57,7 +57,7 @@ export async function paginate(ctx: Context, input: PaginateInput): Promise<void
       const bytes = slurp ? await readWhole(response) : await input.printer.body(response, {keep: next === undefined, page: true})
       const text = bytes && (slurp || next === undefined) ? bytes.toString('utf8') : undefined
       const parsed = text === undefined ? undefined : parseJson(text)
-      const okError = input.errorsInOk === undefined ? undefined : errorInOkAnswer(parsed)
+      const okError = input.errorsInOk === undefined ? undefined : errorInOkAnswer(input.errorsInOk.shape, parsed)
       if (okError) {
         // Its body is already on stdout, except with --slurp: close the array, then write it as any error page.
         if (slurp && text !== undefined && !input.printer.mode.silent) {
@@ -65,7 +65,7 @@ export async function paginate(ctx: Context, input: PaginateInput): Promise<void
           await input.printer.write(text)
         }
         const written = page === 1 ? undefined : `Pages 1-${page - 1} were written before it.`
-        throw new ApiError(response.status, describeErrorInOk(response, input.errorsInOk as string, okError), written ? {hint: written} : undefined)
+        throw new ApiError(response.status, describeErrorInOk(response, input.errorsInOk?.provider ?? '', okError), written ? {hint: written} : undefined)
       }
       if (next === undefined && parsed !== undefined) {
         const found = nextFromBody(parsed, request.url, styles)

@@ -5,7 +5,7 @@ import {AuthorizationError, UsageError} from '../errors.js'
 import {limitResponseBody, ResponseTooLargeError} from '../http/body-limit.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import {registerSecret} from '../redact.js'
-import {errorInOkAnswer} from '../http/provider-answer.js'
+import {errorInOkAnswer, errorsInOkShapeOf} from '../http/provider-answer.js'
 import {applyPresetApiHeaders} from '../providers/quirks.js'
 import {checkTokenType, identityFromClaims, userOfAnswer, type Identity, type TokenResponseLike} from '../oauth/token-response.js'
 import {parseJsonSafely} from '../util/safe-object.js'
@@ -57,7 +57,7 @@ export function parseImportedToken(text: string): TokenResponseLike {
 
 export type TokenCheck =
   | {outcome: 'accepted'; url: string; identity: Identity}
-  | {outcome: 'rejected'; url: string; status: number; /** The provider's error in an HTTP 200 `{"ok": false}` answer (Slack). */ error?: string}
+  | {outcome: 'rejected'; url: string; status: number; /** What a success-status answer said when it refused the token: `"ok": false, "error": "invalid_auth"` (Slack). */ error?: string}
   | {outcome: 'unknown'; url?: string; reason: string; /** The endpoint could not be reached at all. */ unreachable?: boolean}
 
 /** Where a token can be tried: the provider's "me" API endpoint, else OIDC userinfo. */
@@ -66,12 +66,6 @@ export function tokenCheckUrl(preset: ProviderPreset, apiBase = preset.apiBase):
   if (!endpoint) return undefined
   return /^https?:\/\//.test(endpoint) ? endpoint : `${apiBase.replace(/\/+$/, '')}${endpoint}`
 }
-
-/**
- * Errors of an HTTP 200 `{"ok": false}` answer that mean the token itself does not work
- * (https://api.slack.com/methods/auth.test#errors).
- */
-const TOKEN_ERRORS_IN_OK = new Set(['not_authed', 'invalid_auth', 'account_inactive', 'token_revoked', 'token_expired'])
 
 /**
  * Tries an access token against the provider's "me" endpoint (or userinfo). 401 means the token does not
@@ -107,11 +101,14 @@ export async function checkAccessToken(
       if (error instanceof ResponseTooLargeError) throw error
       return {outcome: 'accepted', url, identity: {}}
     }
-    const okError = preset.quirks?.apiErrorsAsOk ? errorInOkAnswer(answer) : undefined
-    if (okError) {
-      return TOKEN_ERRORS_IN_OK.has(okError)
-        ? {outcome: 'rejected', url, status: response.status, error: okError}
-        : {outcome: 'unknown', url, reason: `${url} answered "ok": false, "error": "${okError}"`}
+    // A success status whose body says the call failed (Slack "ok": false, Flickr "stat": "fail"): the
+    // shape's token errors mean the token does not work; any other failure leaves the question open.
+    const shape = errorsInOkShapeOf(preset)
+    const okError = shape ? errorInOkAnswer(shape, answer) : undefined
+    if (shape && okError) {
+      return shape.tokenErrors?.includes(okError.error)
+        ? {outcome: 'rejected', url, status: response.status, error: okError.said}
+        : {outcome: 'unknown', url, reason: `${url} answered ${okError.said}`}
     }
     return {outcome: 'accepted', url, identity: identityFromClaims(userOfAnswer(preset.quirks?.identityPath, answer))}
   } catch (error) {
@@ -134,7 +131,7 @@ export async function importToken(
   registerSecret(tokens.refresh_token)
   const check = await checkAccessToken(ctx, preset, tokens.access_token)
   if (check.outcome === 'rejected') {
-    const why = check.error ? `"ok": false, "error": "${check.error}"` : `HTTP ${check.status}`
+    const why = check.error ?? `HTTP ${check.status}`
     throw new AuthorizationError(`${preset.displayName} rejected the token (${why} from ${check.url}); nothing was stored`, {
       hint: 'Check that the token is complete, unexpired and meant for this provider.',
     }, 'token_rejected')

@@ -48,3 +48,12 @@ export interface LoginResult {
   storeKind: string
   storeLocation: string
 }
+
+/**
+ * The `--port` a browser or paste login put in its redirect_uri, kept with the login (LoginRecord.port);
+ * none for a device login, and none for 0 (an ephemeral port, which no redirect registration names).
+ */
+export function portOfRedirect(input: Pick<LoginInput, 'port' | 'mode'>): {port?: number} {
+  const fixed = input.port !== undefined && input.port > 0
+  return fixed && (input.mode === undefined || input.mode === 'browser' || input.mode === 'paste') ? {port: input.port} : {}
+}

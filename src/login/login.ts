@@ -15,7 +15,7 @@ import {jwtClientAuthOf} from '../oauth/client-auth.js'
 import {identifyUser} from './identify.js'
 import type {KnownIssuer} from './issuer-check.js'
 import {grantOfMode, loginWithoutAuthorization, obtainTokensWithoutListener, presetForMode} from './login-modes.js'
-import type {LoginInput, LoginResult} from './login-types.js'
+import {portOfRedirect, type LoginInput, type LoginResult} from './login-types.js'
 import {loginWithLoopback, redirectUriFor} from './loopback-login.js'
 import {saveLogin} from '../session/session.js'
 import {secretsFromTokenResponse} from '../oauth/token-response.js'
@@ -142,6 +142,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     ...(dpopKey ? {tokenType: 'DPoP'} : {}),
     ...loginRecordExtras(request, tokens, ctx.debug),
     ...(Object.keys(details.optionValues).length > 0 ? {optionValues: details.optionValues} : {}),
+    ...portOfRedirect(input),
   })
   const saved = await rememberLoginSettings(ctx, used, preset, {
     clientId: credentials.clientId,

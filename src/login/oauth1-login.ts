@@ -19,7 +19,7 @@ import type {TokenStore} from '../store/token-store.js'
 import {interruptibleTimeout, throwIfInterrupted} from '../util/interrupt.js'
 import {rememberLoginSettings} from '../providers/client-secret.js'
 import {identifyUser} from './identify.js'
-import type {LoginInput, LoginResult} from './login-types.js'
+import {portOfRedirect, type LoginInput, type LoginResult} from './login-types.js'
 import type {ClientCredentials} from '../oauth/oauth-client.js'
 import {unreachableError} from '../oauth/oauth-errors.js'
 import {printable} from './paste-login.js'
@@ -98,10 +98,15 @@ export function oauth1AuthorizeUrl(preset: ProviderPreset, definition: OAuth1Def
  * Reads the verifier of an `oob` login: the PIN alone, or the whole redirect URL, whose `oauth_token` must
  * then be this login's request token.
  */
-export function verifierFromPaste(text: string, requestToken: string): string {
+export function verifierFromPaste(text: string, requestToken: string, providerName = 'the provider'): string {
   const trimmed = text.trim()
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) && URL.canParse(trimmed)) {
     const params = new URL(trimmed).searchParams
+    // The same refusal the loopback listener recognises (OAUTH1_CALLBACK.denied): X's `denied=<request token>`.
+    const denied = params.getAll('denied')
+    if (denied.length === 1 && denied[0] === requestToken && !params.has('oauth_verifier')) {
+      throw new AuthorizationError(`you denied access at ${providerName}; nothing was exchanged and no token was stored`, {error: 'access_denied', hint: `Run the login again and approve the request at ${providerName}.`}, 'access_denied')
+    }
     if (params.getAll('oauth_token').length !== 1 || params.get('oauth_token') !== requestToken) {
       throw new AuthorizationError("the pasted URL's oauth_token is not this login's request token (a stale tab?); nothing was exchanged", {hint: 'Run the login again and paste the new address or PIN.'}, 'state_mismatch')
     }
@@ -125,6 +130,7 @@ async function verifierFromLoopback(ctx: Context, preset: ProviderPreset, input:
     // The request token is only issued for the callback URL, so it is set below, before the browser opens.
     expectedState: () => expected,
     names: OAUTH1_CALLBACK,
+    providerName: preset.displayName,
     timeoutMs: input.timeoutMs,
     warn: ctx.io.warn,
   })
@@ -182,7 +188,7 @@ export async function loginWithOAuth1(ctx: Context, {input, preset, store, crede
     ctx.io.say('After you approve, paste the verifier (PIN) the page shows (or the address it ended on), then press Enter:')
     const pasted = await readInput(ctx.io.stdin, {firstLine: true, signal: ctx.signal})
     if (pasted === undefined) throw new UsageError('--paste needs the verifier (PIN) on stdin, but stdin ended without one')
-    verifier = verifierFromPaste(pasted, request.token)
+    verifier = verifierFromPaste(pasted, request.token, preset.displayName)
   } else {
     const caught = await verifierFromLoopback(ctx, preset, input, async (callback) => {
       request = await getRequestToken(callback)
@@ -211,7 +217,7 @@ export async function loginWithOAuth1(ctx: Context, {input, preset, store, crede
     store,
     input.target,
     {accessToken: access.token, tokenSecret: access.secret, tokenType: 'OAuth', obtainedAt: ctx.now(), ...(credentials.clientSecret ? {clientSecret: credentials.clientSecret} : {})},
-    {...looked, scopes, obtainedAt: ctx.now(), grant: OAUTH1_GRANT, clientId: credentials.clientId},
+    {...looked, scopes, obtainedAt: ctx.now(), grant: OAUTH1_GRANT, clientId: credentials.clientId, ...(input.mode === 'paste' ? {} : portOfRedirect(input))},
   )
   const saved = await rememberLoginSettings(ctx, used, preset, {...remember, clientId: credentials.clientId, clientSecret: credentials.clientSecret})
   for (const line of saved) ctx.io.say(line)

@@ -11,7 +11,7 @@ import {deleteClientSecret, storeClientSecret} from './client-secret.js'
 import {readClientKeyFile, storeClientKey} from './client-key.js'
 import {checkServerUrl, discoverServer, type DiscoveredServer} from './discovery.js'
 import {showProvider, type ProviderDetails} from './provider-report.js'
-import {registerClient, registeredRedirectUri, type RegisteredClient} from './registration.js'
+import {clientAuthFor, registerClient, registeredRedirectUri, registrationJwtAuth, type RegisteredClient} from './registration.js'
 import {isPrototypeKey} from '../util/safe-object.js'
 import {applyAuthorizationRequestDefaults, authorizationRequestFieldsFrom, type AuthorizationRequestDefaults} from './authorization-request-metadata.js'
 import {applyOAuth1Flags, type OAuth1Flags} from './oauth1-provider-flags.js'
@@ -80,11 +80,10 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
     throw new UsageError('--preset cannot be combined with --issuer or endpoint URLs')
   }
   if (input.register && input.clientId !== undefined) throw new UsageError('--register issues a client id: do not pass --client-id too')
-  if (input.register && input.clientAuth !== undefined) throw new UsageError('--register lets the server say how the client authenticates: do not pass --client-auth too')
   if (input.port !== undefined && !input.register) throw new UsageError('--port registers a fixed redirect port: it needs --register')
   // An unreadable key file fails (exit 3, naming it) before anything changes.
   const clientKey = input.clientKeyFile === undefined ? undefined : await readClientKeyFile(input.clientKeyFile)
-  if (clientKey && input.register) throw new UsageError('--register lets the server say how the client authenticates: do not pass --client-key too')
+  const jwtAuth = input.register ? registrationJwtAuth(input.clientAuth, clientKey) : undefined
   const config = ctx.config()
   const existing = config.providers?.[name] as ProviderEntry | undefined
   const builtin = BUILTIN_NAMES.includes(name)
@@ -191,12 +190,17 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
     const endpoint = entry.registrationEndpoint ?? (defines ? undefined : resolveExistingRegistration(ctx, name, config))
     if (!endpoint) throw noRegistration(name, discovered, input.port)
     registered = await registerClient(
-      {registrationEndpoint: endpoint, scopes: entry.defaultScopes, deviceFlow: entry.supportsDeviceFlow, port: input.port},
+      {registrationEndpoint: endpoint, scopes: entry.defaultScopes, deviceFlow: entry.supportsDeviceFlow, port: input.port, jwtAuth},
       {fetch: ctx.fetch},
     )
     if (input.port !== undefined) entry.loopback = {host: '127.0.0.1', anyPort: false, defaultPort: input.port, path: '/callback'}
     entry.clientId = registered.clientId
-    entry.clientAuth = clientAuthFor(registered.tokenEndpointAuthMethod)
+    entry.clientAuth = clientAuthFor(registered.tokenEndpointAuthMethod, jwtAuth?.method)
+    if (entry.clientAuth === 'client_secret_jwt' && !registered.clientSecret) {
+      throw new ConfigError(`the server registered ${registered.clientId} for client_secret_jwt but issued no client_secret to sign with`, {
+        hint: 'Register an app by hand and pass --client-id and --client-secret.',
+      })
+    }
     const alg = registered.metadata.id_token_signed_response_alg
     if (typeof alg === 'string' && alg !== 'RS256') entry.idTokenSigningAlg = alg
     entry.registeredAt = ctx.now()
@@ -210,7 +214,8 @@ export async function addProvider(ctx: Context, input: AddProviderInput): Promis
     await storeClientSecret(store, name, entry.clientId, secret)
     if (existing?.clientId && existing.clientId !== entry.clientId) await deleteClientSecret(store, name, existing.clientId)
   }
-  if (clientKey) {
+  // A key is kept only for a client that signs with it: a server that registered another method gets none.
+  if (clientKey && !(registered && entry.clientAuth !== 'private_key_jwt')) {
     if (!entry.clientId) throw new UsageError('--client-key needs --client-id')
     await storeClientKey(await ctx.openStore(), name, entry.clientId, clientKey)
   }
@@ -297,13 +302,6 @@ function preferredClientAuth(supported: unknown): ClientAuthMethod {
     return 'client_secret_post'
   }
   return 'client_secret_basic'
-}
-
-function clientAuthFor(method: string): ClientAuthMethod {
-  if (method === 'none' || method === 'client_secret_basic' || method === 'client_secret_post') return method
-  throw new ConfigError(`the server registered the client for ${method} authentication, which oauthctl does not support`, {
-    hint: 'Register an app by hand with a client secret (Basic or form body), or a public client.',
-  })
 }
 
 /**

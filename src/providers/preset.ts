@@ -71,10 +71,11 @@ export interface ProviderQuirks {
    */
   multiTenantIssuer?: boolean
   /**
-   * The Web API reports failures as HTTP 200 with `{"ok": false, "error": "..."}` (Slack): such an answer
-   * is an API error (exit 7) carrying the provider's `error`.
+   * The Web API reports failures with a success status and a body that says so: such an answer is an API
+   * error (exit 7) carrying the provider's words. `true` is Slack's `{"ok": false, "error": "..."}`
+   * ({@link SLACK_ERRORS_IN_OK}); an {@link ErrorsInOkShape} names another shape (Flickr's `"stat": "fail"`).
    */
-  apiErrorsAsOk?: boolean
+  apiErrorsAsOk?: boolean | ErrorsInOkShape
   /** Dotted path of the object that holds the user in the "me" answer (X wraps it in `data`, Twitch in `data.0`). */
   identityPath?: string
   /**
@@ -294,4 +295,28 @@ export function isLoopbackUrl(url: string | URL): boolean {
   if (protocol !== 'http:' && protocol !== 'https:') return false
   const host = hostname.replace(/^\[|\]$/g, '')
   return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host)
+}
+
+/**
+ * How a JSON answer with a success status says the call failed: its `flag` member equals `failure`. The
+ * `error` members name the failure (the first one is the error code, matched against `tokenErrors`).
+ */
+export interface ErrorsInOkShape {
+  flag: string
+  failure: string | boolean | number
+  error: string[]
+  /** Error codes that mean the token itself is not accepted (a failed token check, not an open question). */
+  tokenErrors?: string[]
+}
+
+/**
+ * Slack: HTTP 200 `{"ok": false, "error": "invalid_auth"}`.
+ * @see https://api.slack.com/web#evaluating_responses
+ * @see https://api.slack.com/methods/auth.test#errors (the token errors)
+ */
+export const SLACK_ERRORS_IN_OK: ErrorsInOkShape = {
+  flag: 'ok',
+  failure: false,
+  error: ['error'],
+  tokenErrors: ['not_authed', 'invalid_auth', 'account_inactive', 'token_revoked', 'token_expired'],
 }

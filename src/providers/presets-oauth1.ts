@@ -1,4 +1,4 @@
-import type {ProviderPreset} from './preset.js'
+import type {ErrorsInOkShape, ProviderPreset} from './preset.js'
 
 /**
  * Presets of APIs that still speak OAuth 1.0a (RFC 5849): three-legged login, every request signed. The
@@ -70,6 +70,14 @@ export const trelloPreset: ProviderPreset = {
   checked: {date: '2026-12-03', source: 'https://developer.atlassian.com/cloud/trello/guides/rest-api/authorization/ ("Using Basic OAuth")'},
 }
 
+/**
+ * Flickr answers a failed call with HTTP 200 and `{"stat": "fail", "code": 98, "message": "Invalid auth token"}`
+ * (with `format=json&nojsoncallback=1`); code 98 is "Login failed / Invalid auth token".
+ * @see https://www.flickr.com/services/api/response.json.html
+ * @see https://www.flickr.com/services/api/flickr.test.login.html (error codes 95-116)
+ */
+export const FLICKR_ERRORS_IN_OK: ErrorsInOkShape = {flag: 'stat', failure: 'fail', error: ['code', 'message'], tokenErrors: ['98']}
+
 export const flickrPreset: ProviderPreset = {
   ...oauth1Defaults,
   name: 'flickr',
@@ -86,6 +94,7 @@ export const flickrPreset: ProviderPreset = {
   apiOrigins: ['https://api.flickr.com', 'https://up.flickr.com'],
   // The access-token answer names the user (user_nsid, username); this checks the token.
   meEndpoint: '/?method=flickr.test.login&format=json&nojsoncallback=1',
+  quirks: {apiErrorsAsOk: FLICKR_ERRORS_IN_OK},
   defaultScopes: ['read'],
   scopeParameter: 'perms',
   consoleUrl: 'https://www.flickr.com/services/apps/create/',

@@ -2,7 +2,7 @@ import type {ConfigData} from '../config.js'
 import type {ProviderEntry} from './custom.js'
 import type {OptionValues} from './options.js'
 import {describeOAuth1Provider} from './oauth1-details.js'
-import type {ProviderPreset} from './preset.js'
+import {SLACK_ERRORS_IN_OK, type ProviderPreset} from './preset.js'
 import {listResolvedProviders, resolveProviderDetails, type ProviderSource, type ResolvedProvider} from './registry.js'
 import {redirectUriFor} from '../login/loopback-login.js'
 
@@ -169,7 +169,8 @@ function describeQuirks(details: ProviderDetails): string[] {
   if (quirks.tokenErrorsAsOk) out.push('token errors as HTTP 200 with "error", form-encoded answers')
   if (quirks.tokenResponsePath) out.push(`user token nested in "${quirks.tokenResponsePath}"`)
   if (quirks.nonStandardTokenType) out.push('non-standard token_type read as Bearer')
-  if (quirks.apiErrorsAsOk) out.push('API errors as HTTP 200 {"ok": false} (exit 7)')
+  const okErrors = quirks.apiErrorsAsOk === true ? SLACK_ERRORS_IN_OK : quirks.apiErrorsAsOk || undefined
+  if (okErrors) out.push(`API errors as HTTP 200 {${JSON.stringify(okErrors.flag)}: ${JSON.stringify(okErrors.failure)}} (exit 7)`)
   if (quirks.identityPath) out.push(`user nested in "${quirks.identityPath}" of the "me" answer`)
   if (quirks.apiBaseFromTokenResponse) out.push(`API base from "${quirks.apiBaseFromTokenResponse}" in the token response`)
   if (quirks.requiresUserAgent) out.push(`distinctive User-Agent "${quirks.userAgent ?? 'oauthctl/…'}" on every request, API calls included`)
@@ -203,9 +204,12 @@ export function formatAddedProvider(result: {
     row('default scopes', details.defaultScopes.join(' '))
   }
   if (result.registered) {
-    const kind = result.registered.hasSecret
-      ? `confidential, ${result.registered.tokenEndpointAuthMethod}; secret kept in the secret store`
-      : 'public client, no secret'
+    const method = result.registered.tokenEndpointAuthMethod
+    const kind = method === 'private_key_jwt'
+      ? 'confidential, private_key_jwt; its public key registered, the private key kept in the secret store'
+      : result.registered.hasSecret
+        ? `confidential, ${method}; secret kept in the secret store`
+        : 'public client, no secret'
     lines.push(`Registered oauthctl as client ${result.registered.clientId} (${kind}), redirect URI ${details.redirectUri}.`)
   }
   lines.push(

@@ -1,4 +1,6 @@
-import {ConfigError} from '../errors.js'
+import {createPrivateKey, createPublicKey, type JsonWebKey} from 'node:crypto'
+import {ConfigError, UsageError} from '../errors.js'
+import type {ClientAuthMethod} from './preset.js'
 import {limitResponseBody} from '../http/body-limit.js'
 import {DEFAULT_USER_AGENT} from './quirks.js'
 import {redact, registerSecret} from '../redact.js'
@@ -26,6 +28,12 @@ export interface RegistrationInput {
   initialAccessToken?: string
   /** Register `http://127.0.0.1:<port>/callback` instead of the any-port URI. */
   port?: number
+  /**
+   * Register a confidential client that authenticates with a JWT (RFC 7523 §2.2) instead of a public one:
+   * `private_key_jwt` with the PUBLIC half of `--client-key` as `jwks` (never its private members), or
+   * `client_secret_jwt`, whose secret the server issues.
+   */
+  jwtAuth?: {method: 'private_key_jwt'; clientKey: string} | {method: 'client_secret_jwt'}
 }
 
 export interface RegisteredClient {
@@ -38,9 +46,20 @@ export interface RegisteredClient {
 }
 
 /**
+ * The client metadata of a `private_key_jwt` client (RFC 7591 §2): `jwks` with the public key alone, rebuilt
+ * from the private one by node:crypto (so no private member can slip through), and the signing algorithm.
+ */
+export function publicKeyMetadata(clientKey: string): {jwks: {keys: JsonWebKey[]}; token_endpoint_auth_signing_alg: string} {
+  const jwk = JSON.parse(clientKey) as JsonWebKey & {kid: string; alg: string}
+  const publicJwk = createPublicKey(createPrivateKey({key: jwk, format: 'jwk'})).export({format: 'jwk'})
+  return {jwks: {keys: [{...publicJwk, kid: jwk.kid, alg: jwk.alg, use: 'sig'}]}, token_endpoint_auth_signing_alg: jwk.alg}
+}
+
+/**
  * RFC 7591 dynamic client registration of oauthctl as a native public client: authorization code with
- * PKCE, a loopback redirect on any port, no client secret (`token_endpoint_auth_method: none`). A server
- * that issues a secret anyway is honoured: the secret is returned for the secret store.
+ * PKCE, a loopback redirect on any port, no client secret (`token_endpoint_auth_method: none`), unless
+ * `jwtAuth` asks for a JWT-authenticated one. A server that issues a secret is honoured: the secret is
+ * returned for the secret store.
  *
  * @see RFC 7591 §3.1 (request), §3.2.1 (response), §3.2.2 (errors); RFC 8252 §8.4 (native clients)
  * @throws ConfigError (exit 3) when the server refuses, with its `error` and `error_description`.
@@ -51,7 +70,8 @@ export async function registerClient(input: RegistrationInput, deps: {fetch?: Fe
     client_name: 'oauthctl',
     application_type: 'native',
     redirect_uris: [registeredRedirectUri(input.port)],
-    token_endpoint_auth_method: 'none',
+    token_endpoint_auth_method: input.jwtAuth?.method ?? 'none',
+    ...(input.jwtAuth?.method === 'private_key_jwt' ? publicKeyMetadata(input.jwtAuth.clientKey) : {}),
     grant_types: ['authorization_code', 'refresh_token', ...(input.deviceFlow ? [DEVICE_CODE_GRANT] : [])],
     response_types: ['code'],
   }
@@ -61,6 +81,7 @@ export async function registerClient(input: RegistrationInput, deps: {fetch?: Fe
     accept: 'application/json',
     'user-agent': DEFAULT_USER_AGENT,
   }
+  if (input.jwtAuth?.method === 'client_secret_jwt') body.token_endpoint_auth_signing_alg = 'HS256'
   if (input.initialAccessToken) headers.authorization = `Bearer ${input.initialAccessToken}`
   let response: Response
   try {
@@ -112,4 +133,28 @@ export async function registerClient(input: RegistrationInput, deps: {fetch?: Fe
           : 'none',
     metadata,
   }
+}
+
+/**
+ * What `--register` asks the server for: a public client (none), or with `--client-auth private-key-jwt`
+ * (or `--client-key` alone) / `client-secret-jwt` a client that authenticates with a JWT (RFC 7523 §2.2).
+ * The other methods are the server's to choose, as before.
+ * @see RFC 7591 §2 (token_endpoint_auth_method, jwks)
+ */
+export function registrationJwtAuth(method: ClientAuthMethod | undefined, clientKey: string | undefined): RegistrationInput['jwtAuth'] {
+  if (method === undefined && clientKey === undefined) return undefined
+  if ((method === undefined || method === 'private_key_jwt') && clientKey) return {method: 'private_key_jwt', clientKey}
+  if (method === 'private_key_jwt') throw new UsageError('--register --client-auth private-key-jwt needs --client-key <file>: its public key is what gets registered')
+  if (method === 'client_secret_jwt' && clientKey === undefined) return {method: 'client_secret_jwt'}
+  if (method === 'client_secret_jwt') throw new UsageError('--client-key is for private-key-jwt: client-secret-jwt signs with the secret the server issues')
+  throw new UsageError('--register lets the server say how the client authenticates: --client-auth may only ask for private-key-jwt or client-secret-jwt')
+}
+
+/** The method the server registered; a JWT method only when it was asked for (oauthctl holds its key or secret). */
+export function clientAuthFor(method: string, asked?: 'private_key_jwt' | 'client_secret_jwt'): ClientAuthMethod {
+  if (method === 'none' || method === 'client_secret_basic' || method === 'client_secret_post') return method
+  if (method === asked) return method
+  throw new ConfigError(`the server registered the client for ${method} authentication, which oauthctl does not support`, {
+    hint: 'Register an app by hand with a client secret (Basic or form body), or a public client.',
+  })
 }

@@ -2,7 +2,8 @@
  * The sandbox's OAuth 1.0a server (RFC 5849), so `oauthctl login sandbox-1a` works with no account:
  *
  * - `POST /oauth1/request_token` (§2.1), `GET|POST /oauth1/authorize` (§2.2, approved at once with
- *   `--auto-approve`, else an Approve button; an `oob` callback shows the verifier), `POST /oauth1/access_token` (§2.3)
+ *   `--auto-approve`, else an Approve button; an `oob` callback shows the verifier; `POST decision=deny` sends
+ *   the browser back with `denied=<request token>`, as X does), `POST /oauth1/access_token` (§2.3)
  * - `/oauth1/api/me` and `/oauth1/api/echo` (any method): the demo API, which answers only requests whose
  *   signature (HMAC-SHA1, RSA-SHA1, or PLAINTEXT: allowed because the sandbox is loopback-only), timestamp
  *   (±5 minutes) and nonce (never seen before with that timestamp, consumer and token, §3.3) check out
@@ -128,6 +129,23 @@ export function createOAuth1Sandbox(options: {autoApprove: boolean; log: (line: 
     redirect(res, 302, target.href)
   }
 
+  /**
+   * The user clicked Deny: the request token is spent and, as X (Twitter) does, the browser goes back to the
+   * callback with `denied=<request token>` and neither `oauth_token` nor `oauth_verifier`.
+   * @see https://github.com/omab/python-social-auth/pull/242 (quotes X's docs: "redirects the user to the oauth_callback url with a 'denied' parameter instead of oauth_token")
+   */
+  function deny(res: ServerResponse, requestToken: string, temporary: Temporary): void {
+    temporaries.delete(requestToken)
+    options.log('oauth1: request token denied by the user')
+    if (temporary.callback === 'oob') {
+      sendHtml(res, 200, renderPage('Access denied', '<p>You denied oauthctl access. You can close this tab.</p>'))
+      return
+    }
+    const target = new URL(temporary.callback)
+    target.searchParams.set('denied', requestToken)
+    redirect(res, 302, target.href)
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const path = url.pathname
     if (path === '/oauth1/demo-rsa-key.pem' && req.method === 'GET') {
@@ -153,13 +171,14 @@ export function createOAuth1Sandbox(options: {autoApprove: boolean; log: (line: 
       if (!temporary || temporary.expires < now() || temporary.verifier) {
         return sendHtml(res, 400, renderErrorPage('Unknown request token', 'Start the login again from oauthctl.'))
       }
+      if (req.method === 'POST' && form.get('decision') === 'deny') return deny(res, requestToken, temporary)
       if (options.autoApprove || (req.method === 'POST' && form.get('decision') === 'approve')) return approve(res, requestToken, temporary)
       return sendHtml(
         res,
         200,
         renderPage(
           'Authorize oauthctl',
-          `<form method="post" action="/oauth1/authorize"><input type="hidden" name="oauth_token" value="${escapeHtml(requestToken)}"><p>Let oauthctl act as Demo User (OAuth 1.0a)?</p><button name="decision" value="approve">Approve</button></form>`,
+          `<form method="post" action="/oauth1/authorize"><input type="hidden" name="oauth_token" value="${escapeHtml(requestToken)}"><p>Let oauthctl act as Demo User (OAuth 1.0a)?</p><button name="decision" value="approve">Approve</button> <button name="decision" value="deny">Deny</button></form>`,
         ),
       )
     }

@@ -59,6 +59,8 @@ export async function forceRefresh(ctx: Context, input: ForceRefreshInput): Prom
       openBrowser: input.openBrowser,
       clientId: login.record.clientId,
       optionValues: login.record.optionValues,
+      // The redirect_uri must be the one registered: the same port as the original login (LoginRecord.port).
+      port: login.record.port,
       request: {resources: resources ?? login.record.resources},
     })
     return {target, how: 'reconsent', scopes: result.record.scopes, expiresAt: result.record.expiresAt}
@@ -67,7 +69,7 @@ export async function forceRefresh(ctx: Context, input: ForceRefreshInput): Prom
     const fresh = await readSecrets(login)
     if (!fresh.refreshToken && login.record.grant !== 'client_credentials') {
       throw new NotLoggedInError(`the ${target.provider} login (profile ${target.profile}) has no refresh token, so it cannot be refreshed`, {
-        hint: `Log in again to get new tokens: ${loginCommand(target)}`,
+        hint: `Log in again to get new tokens: ${loginCommand(target, login.record)}`,
       }, 'refresh_failed')
     }
     return refreshTokens(ctx, login, fresh, narrower ? wanted : undefined, resources)

@@ -32,7 +32,7 @@ export async function refreshTokens(
     const {renewJwtBearer} = await import('../login/jwt-bearer.js')
     return renewJwtBearer(ctx, login, secrets)
   }
-  const hint = `Run: ${loginCommand(target)}`
+  const hint = `Run: ${loginCommand(target, record)}`
   if (!secrets.refreshToken) {
     throw new NotLoggedInError(`the ${target.provider} access token has expired and there is no refresh token`, {hint}, 'refresh_failed')
   }
@@ -61,7 +61,7 @@ export async function refreshTokens(
     }
     throw new NotLoggedInError(
       `could not refresh the ${target.provider} token: ${reason}; the stored refresh token was kept`,
-      {hint: `Check your network and retry; if it keeps failing: ${loginCommand(target)}`, cause: error},
+      {hint: `Check your network and retry; if it keeps failing: ${loginCommand(target, record)}`, cause: error},
       'refresh_failed',
     )
   }

@@ -30,8 +30,9 @@ export function refreshWindowMs(secrets: TokenSecrets): number {
 }
 
 /** The exact command that logs this target in, for hints. */
-export function loginCommand(target: {provider: string; profile: string}): string {
-  return `oauthctl login ${target.provider}${target.profile === DEFAULT_PROFILE ? '' : ` --profile ${target.profile}`}`
+export function loginCommand(target: {provider: string; profile: string}, record?: Pick<LoginRecord, 'port'>): string {
+  const port = record?.port === undefined ? '' : ` --port ${record.port}`
+  return `oauthctl login ${target.provider}${target.profile === DEFAULT_PROFILE ? '' : ` --profile ${target.profile}`}${port}`
 }
 
 /**
@@ -118,7 +119,7 @@ export async function readSecrets(login: LoadedLogin): Promise<TokenSecrets> {
   if (!secrets) {
     throw new NotLoggedInError(
       `no stored token for ${login.target.provider} (profile ${login.target.profile}) in the ${login.store.kind} store`,
-      {hint: `Run: ${loginCommand(login.target)}`},
+      {hint: `Run: ${loginCommand(login.target, login.record)}`},
     )
   }
   registerSecret(secrets.accessToken)

@@ -45,7 +45,7 @@ export async function checkLogin(ctx: Context, target: Target): Promise<LoginChe
     const sign = preset.oauth1 ? await (await import('../http/oauth1-client.js')).oauth1Authorization(login) : undefined
     const check = await checkAccessToken(ctx, preset, secrets.accessToken, url, secrets.dpopKey, sign && ((target) => sign('GET', new URL(target))))
     if (check.outcome === 'accepted') return {ok: true, method, detail: `accepted by ${url}`}
-    if (check.outcome === 'rejected') return {ok: false, method, detail: `rejected by ${url} (${check.error ? `"ok": false, "error": "${check.error}"` : `HTTP ${check.status}`})`}
+    if (check.outcome === 'rejected') return {ok: false, method, detail: `rejected by ${url} (${check.error ?? `HTTP ${check.status}`})`}
     // Not reachable, or an answer that says nothing about the token: that is not a broken login.
     if (!preset.introspectionEndpoint) return {ok: null, method, detail: `could not check: ${check.reason}`, unreachable: check.unreachable === true}
   }

@@ -17,6 +17,16 @@ describe('did-you-mean for short flags', () => {
     for (const wrong of ['-x', '-o', '-J', '-1', '-', '-?']) assert.equal(closestShortFlag(wrong, shorts, longs), undefined, wrong)
   })
 
+  it('never help for another letter: -H is curl\'s and gh\'s --header when the command has it, else nothing', () => {
+    const token = {shorts: ['-p', '-h'], longs: ['--provider', '--profile', '--header', '--json', '--jq', '--help']}
+    assert.equal(closestShortFlag('-H', token.shorts, token.longs), '--header')
+    assert.equal(closestShortFlag('-H', ['-p', '-h'], ['--provider', '--help']), undefined)
+    assert.equal(closestShortFlag('-H', ['-h'], ['--help', '--hostname']), undefined, 'not any long flag starting with h')
+    assert.equal(closestShortFlag('-X', ['-h'], ['--method', '--help']), '--method')
+    assert.equal(closestShortFlag('-v', ['-h'], ['--debug', '--help']), '--debug')
+    assert.equal(closestShortFlag('-x', ['-h'], ['--method', '--help']), undefined, 'lower-case x means nothing to curl or gh')
+  })
+
   it('a long flag typed with one dash: -paginate, -jsn; never a negative number', () => {
     assert.equal(closestShortFlag('-paginate', shorts, longs), '--paginate')
     assert.equal(closestShortFlag('-jsn', shorts, longs), '--json')

@@ -75,12 +75,28 @@ describe('help everywhere, did-you-mean, -p (no provider needed)', () => {
       [['status', '-jsn'], 'error: unknown flag -jsn\nDid you mean this? --json\nRun: oauthctl status --json\nSee `oauthctl status --help`.\n'],
       // No other letter: -x is not a typo of -h.
       [['logout', '-x'], 'error: unknown flag -x\nSee `oauthctl logout --help`.\n'],
+      // -H is curl's and gh's header, never -h (help): the command's --header when it has one, else nothing.
+      [['token', '-H'], 'error: unknown flag -H\nDid you mean this? --header\nRun: oauthctl token --header\nSee `oauthctl token --help`.\n'],
+      [['token', '-H', 'sandbox'], 'error: unknown flag -H\nDid you mean this? --header\nRun: oauthctl token --header sandbox\nSee `oauthctl token --help`.\n'],
+      [['status', '-H'], 'error: unknown flag -H\nSee `oauthctl status --help`.\n'],
+      [['logout', '-H'], 'error: unknown flag -H\nSee `oauthctl logout --help`.\n'],
+      // A letter with no near flag and no meaning borrowed from curl or gh: nothing.
+      [['token', '-Z'], 'error: unknown flag -Z\nSee `oauthctl token --help`.\n'],
+      [['token', '-J'], 'error: unknown flag -J\nSee `oauthctl token --help`.\n'],
     ]
     for (const [args, stderr] of cases) {
       const result = await runCli(args, user.env)
       assert.equal(result.code, 2, args.join(' '))
       assert.equal(result.stdout, '', args.join(' '))
       assert.equal(result.stderr, stderr, args.join(' '))
+    }
+  })
+
+  it('did you mean: -h is help itself (not a mistyped -H) wherever -H means something else', async () => {
+    for (const args of [['get', '-h'], ['token', '-h']]) {
+      const result = await runCli(args, user.env)
+      assert.equal(result.code, 0, args.join(' '))
+      assert.match(result.stdout, /^USAGE\n  \$ oauthctl (get|token) /m, args.join(' '))
     }
   })
 

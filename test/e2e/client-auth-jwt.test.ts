@@ -173,3 +173,64 @@ describe('client_secret_jwt client authentication', () => {
     assert.match(result.stderr, /invalid_client/)
   })
 })
+
+describe('providers add --register with a JWT client authentication (RFC 7591 + RFC 7523): register, login, get', () => {
+  const own = mkdtempSync(join(tmpdir(), 'oauthctl-e2e-keys-'))
+  after(() => rmSync(own, {recursive: true, force: true}))
+  const suite = sandboxSuite(['--auto-approve'])
+  const keyFile = join(own, 'registered.pem')
+  writeFileSync(keyFile, generateKeyPairSync('ec', {namedCurve: 'P-256'}).privateKey.export({format: 'pem', type: 'pkcs8'}), {mode: 0o600})
+
+  it('--client-auth private-key-jwt --client-key: registers the public key, keeps the private one in the store; login and get sign assertions', async () => {
+    const before = await sandboxStats(suite.sandbox.issuer)
+    const add = await runCli(['providers', 'add', 'corp-pkjwt', '--issuer', suite.sandbox.issuer, '--api-base', `${suite.sandbox.issuer}/api`, '--register', '--client-auth', 'private-key-jwt', '--client-key', keyFile, '--json'], suite.user.env)
+    assert.equal(add.code, 0, add.stderr)
+    assert.match(add.stderr, /Registered oauthctl as client (\S+) \(confidential, private_key_jwt; its public key registered, the private key kept in the secret store\)/)
+    assert.equal((await sandboxStats(suite.sandbox.issuer)).registrations, before.registrations + 1)
+    const entry = JSON.parse(readFileSync(join(suite.user.configDir, 'config.json'), 'utf8')).providers['corp-pkjwt']
+    assert.equal(entry.clientAuth, 'private_key_jwt')
+    const stored = JSON.parse(keyEntry(suite.user.configDir, `client:corp-pkjwt:${entry.clientId}`)?.clientKey ?? '{}')
+    assert.match(stored.d ?? '', /^[\w-]{40,}$/)
+    for (const text of [readFileSync(join(suite.user.configDir, 'config.json'), 'utf8'), add.stdout, add.stderr]) assert.ok(!text.includes(stored.d))
+    const login = await runCli(['login', 'corp-pkjwt', '--scope', 'openid,offline_access', '--json'], suite.user.env)
+    assert.equal(login.code, 0, login.stderr)
+    assert.equal(JSON.parse(login.stdout).clientAuth, 'private_key_jwt')
+    const refresh = await runCli(['refresh', 'corp-pkjwt'], suite.user.env)
+    assert.equal(refresh.code, 0, refresh.stderr)
+    const me = await runCli(['get', '/v2/me', '-p', 'corp-pkjwt'], suite.user.env)
+    assert.equal(me.code, 0, me.stderr)
+    assert.equal(JSON.parse(me.stdout).id, 'demo')
+  })
+
+  it('--client-auth client-secret-jwt: the issued secret goes to the store; login and get sign HS256 assertions', async () => {
+    const add = await runCli(['providers', 'add', 'corp-sjwt', '--issuer', suite.sandbox.issuer, '--api-base', `${suite.sandbox.issuer}/api`, '--register', '--client-auth', 'client-secret-jwt'], suite.user.env)
+    assert.equal(add.code, 0, add.stderr)
+    assert.match(add.stderr, /Registered oauthctl as client \S+ \(confidential, client_secret_jwt; secret kept in the secret store\)/)
+    const entry = JSON.parse(readFileSync(join(suite.user.configDir, 'config.json'), 'utf8')).providers['corp-sjwt']
+    assert.equal(entry.clientAuth, 'client_secret_jwt')
+    const secret = keyEntry(suite.user.configDir, `client:corp-sjwt:${entry.clientId}`)?.clientSecret
+    assert.match(secret ?? '', /^\S{20,}$/)
+    assert.ok(!readFileSync(join(suite.user.configDir, 'config.json'), 'utf8').includes(secret as string))
+    const login = await runCli(['login', 'corp-sjwt', '--scope', 'openid,offline_access', '--json'], suite.user.env)
+    assert.equal(login.code, 0, login.stderr)
+    assert.equal(JSON.parse(login.stdout).clientAuth, 'client_secret_jwt')
+    const me = await runCli(['get', '/v2/me', '-p', 'corp-sjwt'], suite.user.env)
+    assert.equal(me.code, 0, me.stderr)
+    assert.equal(JSON.parse(me.stdout).id, 'demo')
+  })
+
+  it('what --register cannot ask for is a usage error before anything is registered (exit 2)', async () => {
+    const before = (await sandboxStats(suite.sandbox.issuer)).registrations
+    const cases: [string[], RegExp][] = [
+      [['--client-auth', 'private-key-jwt'], /needs --client-key <file>: its public key is what gets registered/],
+      [['--client-auth', 'client-secret-jwt', '--client-key', keyFile], /--client-key is for private-key-jwt/],
+      [['--client-auth', 'basic'], /--client-auth may only ask for private-key-jwt or client-secret-jwt/],
+    ]
+    for (const [flags, message] of cases) {
+      const result = await runCli(['providers', 'add', 'corp-bad', '--issuer', suite.sandbox.issuer, '--register', ...flags], suite.user.env)
+      assert.equal(result.code, 2, result.stderr)
+      assert.match(result.stderr, message)
+    }
+    assert.equal((await sandboxStats(suite.sandbox.issuer)).registrations, before)
+  })
+})

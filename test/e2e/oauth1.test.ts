@@ -214,6 +214,63 @@ describe('OAuth 1.0a: oob paste and a callback with another oauth_token', () => 
   })
 })
 
+// X (Twitter) sends a refusal back as `denied=<request token>`:
+// https://github.com/omab/python-social-auth/pull/242 (quoting X's docs), https://github.com/singingwolfboy/flask-dance/issues/125
+describe('OAuth 1.0a: the user clicks Deny', () => {
+  const suite = sandboxSuite(['--auto-approve'])
+
+  /** What the sandbox's Deny button does: POST decision=deny, answered with a redirect (or a page for oob). */
+  async function deny(authorize: string): Promise<Response> {
+    const token = new URL(authorize).searchParams.get('oauth_token') as string
+    return fetch(new URL('/oauth1/authorize', authorize), {method: 'POST', body: new URLSearchParams({oauth_token: token, decision: 'deny'}), redirect: 'manual'})
+  }
+
+  it('denied=<this request token> ends the login at once: exit 5, the browser told so, nothing stored', async () => {
+    const live = spawnCli(['login', 'sandbox-1a', '--no-browser', '--timeout', '120'], suite.user.env)
+    const [authorize] = await live.waitForStderr(/http:\/\/\S+\/oauth1\/authorize\?oauth_token=[\w-]+/)
+    const [, callback] = await live.waitForStderr(/redirect to (http:\/\/127\.0\.0\.1:\d+\/callback)/)
+    const refused = await deny(authorize)
+    assert.equal(refused.status, 302)
+    const location = refused.headers.get('location') as string
+    assert.equal(location, `${callback}?denied=${new URL(authorize).searchParams.get('oauth_token')}`)
+    const page = await fetch(location)
+    assert.equal(page.status, 400)
+    assert.match(await page.text(), /You denied access at oauthctl sandbox \(OAuth 1\.0a\)/)
+    assert.equal(await live.exited, 5, live.stderr())
+    assert.match(live.stderr(), /you denied access at oauthctl sandbox \(OAuth 1\.0a\); nothing was exchanged and no token was stored/)
+    assert.equal(live.stdout(), '')
+    assert.equal(storedEntry(suite.user.configDir, 'sandbox-1a:default'), undefined)
+  })
+
+  it('a denied carrying another token is answered and ignored; the wait goes on and the real approval completes', async () => {
+    const live = spawnCli(['login', 'sandbox-1a', '--no-browser', '--profile', 'forged-deny'], suite.user.env)
+    const [authorize] = await live.waitForStderr(/http:\/\/\S+\/oauth1\/authorize\?oauth_token=[\w-]+/)
+    const [, callback] = await live.waitForStderr(/redirect to (http:\/\/127\.0\.0\.1:\d+\/callback)/)
+    for (const query of ['denied=attacker-token', 'denied=', `denied=${new URL(authorize).searchParams.get('oauth_token')}&denied=x`]) {
+      const forged = await fetch(`${callback}?${query}`)
+      assert.equal(forged.status, 400, query)
+      assert.match(await forged.text(), /This response does not belong to the current login/)
+    }
+    await live.waitForStderr(/ignored a request to .* that does not carry this login's state/)
+    const approved = await fetch(authorize, {redirect: 'manual'})
+    assert.equal((await fetch(approved.headers.get('location') as string)).status, 200)
+    assert.equal(await live.exited, 0, live.stderr())
+    assert.match(live.stderr(), /Logged in to sandbox-1a as Demo User \(demo\), profile forged-deny\./)
+  })
+
+  it('--paste of the address a refusal ended on is exit 5 (access denied), nothing stored', async () => {
+    const live = spawnCli(['login', 'sandbox-1a', '--paste', '--profile', 'paste-deny'], suite.user.env)
+    const [authorize] = await live.waitForStderr(/http:\/\/\S+\/oauth1\/authorize\?oauth_token=[\w-]+/)
+    const refused = await deny(authorize)
+    assert.equal(refused.status, 200)
+    assert.match(await refused.text(), /You denied oauthctl access/)
+    live.child.stdin.end(`http://127.0.0.1:1/callback?denied=${new URL(authorize).searchParams.get('oauth_token')}\n`)
+    assert.equal(await live.exited, 5)
+    assert.match(live.stderr(), /you denied access at oauthctl sandbox \(OAuth 1\.0a\); nothing was exchanged/)
+    assert.equal(storedEntry(suite.user.configDir, 'sandbox-1a:paste-deny'), undefined)
+  })
+})
+
 describe('OAuth 1.0a: RSA-SHA1 and PLAINTEXT custom providers', () => {
   let sandbox: SandboxProcess
   let user: UserEnv

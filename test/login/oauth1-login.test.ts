@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {judgeCallback, OAUTH1_CALLBACK} from '../../src/callback/callback-judge.js'
-import {ExitCode, OauthctlError} from '../../src/errors.js'
+import {AuthorizationError, ExitCode, OauthctlError} from '../../src/errors.js'
 import {oauth1AuthorizeUrl, verifierFromPaste} from '../../src/login/oauth1-login.js'
 import {trelloPreset, flickrPreset} from '../../src/providers/presets-oauth1.js'
 import {prepareRequest} from '../../src/http/request-body.js'
@@ -27,7 +27,32 @@ describe('OAuth 1.0a callback judging (oauth_token is the state, RFC 5849 §2.2)
   })
 })
 
+describe('OAuth 1.0a refusal (X/Twitter: denied=<request token>)', () => {
+  it('ends the login (reject, access_denied) only when denied carries this request token', () => {
+    const verdict = judgeCallback(params('denied=req'), 'req', undefined, OAUTH1_CALLBACK, 'X')
+    assert.equal(verdict.kind, 'reject')
+    if (verdict.kind !== 'reject') return
+    assert.equal(verdict.error.exitCode, ExitCode.authorization)
+    assert.equal(verdict.error.error, 'access_denied')
+    assert.match(verdict.error.message, /^you denied access at X; nothing was exchanged and no token was stored$/)
+    assert.equal(verdict.page.title, 'You denied access at X')
+  })
+
+  it('a forged or stray denied (another token, repeated, empty, before the token is known, or OAuth 2.0 names) does not end the login', () => {
+    for (const query of ['denied=other', 'denied=req&denied=req', 'denied=', 'denied=REQ', 'denied=req%00']) {
+      assert.equal(judgeCallback(params(query), 'req', undefined, OAUTH1_CALLBACK).kind, 'foreign', query)
+    }
+    assert.equal(judgeCallback(params('denied='), '', undefined, OAUTH1_CALLBACK).kind, 'foreign')
+    assert.equal(judgeCallback(params('denied=req&state=req'), 'req', undefined).kind, 'accept', 'OAuth 2.0 has no denied parameter (its refusal is error=access_denied)')
+  })
+})
+
 describe('OAuth 1.0a oob paste', () => {
+  it('a pasted URL with denied=<this request token> is a refusal (exit 5, access_denied); another token is a stale tab', () => {
+    assert.throws(() => verifierFromPaste('http://127.0.0.1:5/callback?denied=req', 'req', 'X'), (error: unknown) => error instanceof AuthorizationError && error.error === 'access_denied' && error.message.startsWith('you denied access at X;'))
+    assert.throws(() => verifierFromPaste('http://127.0.0.1:5/callback?denied=other', 'req', 'X'), (error: unknown) => error instanceof AuthorizationError && error.code === 'state_mismatch')
+  })
+
   it('takes a PIN as is, or the verifier of a pasted URL carrying this request token', () => {
     assert.equal(verifierFromPaste('  1234567\n', 'req'), '1234567')
     assert.equal(verifierFromPaste('http://127.0.0.1:5/callback?oauth_token=req&oauth_verifier=abc', 'req'), 'abc')

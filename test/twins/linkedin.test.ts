@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {describe, it} from 'node:test'
 import {createLinkedinTwin} from './providers/linkedin.js'
 import {requestsTo, twinSuite} from './twin-harness.js'
@@ -99,6 +101,48 @@ describe('linkedin preset against the LinkedIn twin (standard app: no PKCE, exac
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stderr, /LinkedIn/)
     assert.equal((await suite.run(['token', 'linkedin'])).code, 4)
+  })
+
+  it('nothing reached the network', () => assert.deepEqual(suite.proxy.refused, []))
+})
+
+// LinkedIn matches the redirect URI exactly, port included (createLinkedinTwin: AUTH), and gives a standard
+// app no refresh token, so a wider `refresh --scope` is a new consent: it must listen on the login's --port.
+describe('linkedin: a re-consent reuses the --port of the login (an exact registered redirect URI)', () => {
+  const registered = {...app, redirectUri: 'http://127.0.0.1:18094/callback'}
+  const suite = twinSuite(() => createLinkedinTwin(registered))
+  const credentials = ['--client-id', app.clientId, '--client-secret', app.clientSecret]
+
+  it('login --port 18094 keeps the port with the login, not in the provider settings', async () => {
+    const result = await suite.run(['login', 'linkedin', ...credentials, '--port', '18094'])
+    assert.equal(result.code, 0, result.stderr)
+    const config = JSON.parse(readFileSync(join(suite.configDir, 'config.json'), 'utf8'))
+    assert.equal(config.logins['linkedin:default'].port, 18094)
+    assert.equal(config.providers?.linkedin?.port, undefined)
+  })
+
+  it('refresh --scope wider logs in again at http://127.0.0.1:18094/callback, which the twin accepts', async () => {
+    const before = suite.twin.log.length
+    const result = await suite.run(['refresh', 'linkedin', '--scope', 'openid profile email w_member_social', '--timeout', '20', '--json'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(JSON.parse(result.stdout).how, 'reconsent')
+    const authorize = suite.twin.log.slice(before).find((r) => r.url.pathname === '/oauth/v2/authorization')!
+    assert.equal(authorize.url.searchParams.get('redirect_uri'), registered.redirectUri)
+    const config = JSON.parse(readFileSync(join(suite.configDir, 'config.json'), 'utf8'))
+    assert.equal(config.logins['linkedin:default'].port, 18094, 'the re-consent keeps it for the next one')
+  })
+
+  it('the login command a hint prints names the port too (refresh: no refresh token, exit 4)', async () => {
+    const result = await suite.run(['refresh', 'linkedin'])
+    assert.equal(result.code, 4)
+    assert.match(result.stderr, /Log in again to get new tokens: oauthctl login linkedin --port 18094\n/)
+  })
+
+  it('a login without --port uses the preset\u2019s 8085, which the exact registration refuses: exit 5, nothing stored', async () => {
+    const result = await suite.run(['login', 'linkedin', '--profile', 'other', ...credentials, '--timeout', '5'])
+    assert.equal(result.code, 5, 'the twin refuses http://127.0.0.1:8085/callback: the login times out')
+    const config = JSON.parse(readFileSync(join(suite.configDir, 'config.json'), 'utf8'))
+    assert.equal(config.logins['linkedin:other'], undefined)
   })
 
   it('nothing reached the network', () => assert.deepEqual(suite.proxy.refused, []))

@@ -62,6 +62,23 @@ const cases: OAuth1Case[] = [
     getPath: '/services/rest/',
     stdout: {user: {id: '21207597@N07', username: {_content: 'jamalfanaian'}}, stat: 'ok'},
     refused: /Flickr refused the request token request \(HTTP 401\): invalid signature/,
+    specifics: [
+      {
+        // https://www.flickr.com/services/api/response.json.html: a failure is HTTP 200 {"stat": "fail", "code", "message"}.
+        name: 'an API failure answered as HTTP 200 {"stat": "fail"}: the body on stdout, exit 7 with Flickr\'s code and message (--paginate too)',
+        async run(suite, c) {
+          const path = '/?method=flickr.photos.nope&format=json&nojsoncallback=1'
+          for (const extra of [[], ['--paginate']]) {
+            const result = await suite.run(['get', path, ...extra])
+            assert.equal(result.code, 7, result.stderr)
+            assert.deepEqual(JSON.parse(result.stdout), {stat: 'fail', code: 112, message: 'Method not found'})
+            assert.match(result.stderr, /HTTP 200 OK, but Flickr answered "stat": "fail", "code": 112, "message": "Method not found"/)
+          }
+          const ok = await suite.run(['get', c.get])
+          assert.equal(ok.code, 0, ok.stderr)
+        },
+      },
+    ],
   },
   {
     preset: 'tumblr',

@@ -23,6 +23,9 @@ describe('a broken login record in config.json', () => {
     ['not an object', 'x', '"logins.sandbox:default" must be an object'],
     ['optionValues with a number', {...good, provider: 'sandbox', optionValues: {tenant: 42}}, 'optionValues" must be an object of strings'],
     ['optionValues an array', {...good, provider: 'sandbox', optionValues: ['contoso']}, 'optionValues" must be an object of strings'],
+    ['port a string', {...good, provider: 'sandbox', port: '8085; rm -rf ~'}, 'port" must be a TCP port from 1 to 65535'],
+    ['port out of range', {...good, provider: 'sandbox', port: 70000}, 'port" must be a TCP port from 1 to 65535'],
+    ['port 0', {...good, provider: 'sandbox', port: 0}, 'port" must be a TCP port from 1 to 65535'],
   ]
   for (const [label, record, expected] of cases) {
     it(`${label}: skipped with one warning naming file and key; the other logins are read`, () => {

@@ -33,6 +33,7 @@ export function redact(text: string): string {
   const names = SECRET_NAMES.join('|')
   result = result.replace(new RegExp(`([?&#]|\\b)(${names})=([^&\\s"']+)`, 'g'), '$1$2=[redacted]')
   result = result.replace(new RegExp(`("(?:${names})"\\s*:\\s*)"[^"]*"`, 'g'), '$1"[redacted]"')
+  result = result.replace(/-----BEGIN ([A-Z ]*)PRIVATE KEY-----[^]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[redacted $1private key]')
   result = result.replace(/\b(Bearer|Basic|DPoP)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]')
   return result
 }

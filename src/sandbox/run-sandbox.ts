@@ -7,7 +7,7 @@ import {ConfigError, ExitCode} from '../errors.js'
  */
 export async function runSandbox(
   ctx: Context,
-  options: {port: number; autoApprove: boolean; accessTokenTtl: number; defaultIssuer: string; requirePar?: boolean; clientKeysDir?: string},
+  options: {port: number; autoApprove: boolean; accessTokenTtl: number; defaultIssuer: string; requirePar?: boolean; clientKeysDir?: string; mtls?: boolean},
 ): Promise<number> {
   const {startSandbox} = await import('./server.js')
   let sandbox
@@ -18,6 +18,7 @@ export async function runSandbox(
       accessTokenTtl: options.accessTokenTtl,
       requirePar: options.requirePar,
       clientKeysDir: options.clientKeysDir,
+      mtls: options.mtls,
       log: (line) => ctx.io.say(line),
     })
   } catch (error) {
@@ -32,6 +33,10 @@ export async function runSandbox(
   ctx.io.say(`oauthctl sandbox listening at ${sandbox.issuer}${options.autoApprove ? ' (auto-approve: user "demo")' : ' (password "sandbox")'}`)
   if (sandbox.issuer !== options.defaultIssuer && ctx.env.OAUTHCTL_SANDBOX_ISSUER !== sandbox.issuer) {
     ctx.io.say(`Point oauthctl at it with: export OAUTHCTL_SANDBOX_ISSUER=${sandbox.issuer}`)
+  }
+  if (sandbox.mtls) {
+    const {describeMtlsSandbox} = await import('./mtls-report.js')
+    for (const line of describeMtlsSandbox(sandbox.issuer, sandbox.mtls)) ctx.io.say(line)
   }
   ctx.io.say('Log in with: oauthctl login sandbox. Press Ctrl-C to stop.')
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -132,7 +132,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   registerSecret(tokens.refresh_token)
   // Salesforce and the like name the API host in the token response; identify the user there already.
   const apiBase = apiBaseFromTokenResponse(preset, tokens as unknown as Record<string, unknown>)
-  const identity = await identifyUser(ctx, withClientId(apiBase ? {...preset, apiBase} : preset, credentials.clientId), tokens, dpopKey)
+  const identity = await identifyUser(ctx, withClientId(apiBase ? {...preset, apiBase} : preset, credentials.clientId), tokens, dpopKey, undefined, clientCert)
   // The identity lookup is best effort and swallows an abort: check before anything is written.
   throwIfInterrupted(ctx.signal, 'login interrupted before the tokens were stored; nothing was stored')
   const secrets = secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug, dpopKey)

@@ -1,7 +1,7 @@
 import {execFile} from 'node:child_process'
-import {mkdtemp, readFile, writeFile} from 'node:fs/promises'
+import {chmod, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {basename, join} from 'node:path'
 import {promisify} from 'node:util'
 import {ConfigError} from '../errors.js'
 
@@ -37,8 +37,43 @@ export interface SandboxCertificates {
  *
  * @throws ConfigError (exit 3) when openssl is not installed or fails
  */
-export async function createSandboxCertificates(): Promise<SandboxCertificates> {
+export async function createSandboxCertificates(filesDir?: string): Promise<SandboxCertificates> {
   const dir = await mkdtemp(join(tmpdir(), 'oauthctl-mtls-'))
+  try {
+    const made = await makeCertificates(dir)
+    return filesDir ? await copyClientFiles(made, filesDir) : made
+  } catch (error) {
+    await rm(dir, {recursive: true, force: true})
+    throw error
+  }
+}
+
+/**
+ * Copies what a client needs (the CA certificate, the client certificates and their keys; not the CA's or
+ * the server's key) to `filesDir` (made 0700; keys 0600), for `oauthctl sandbox --mtls-dir DIR`, and
+ * names those copies instead.
+ */
+async function copyClientFiles(made: SandboxCertificates, filesDir: string): Promise<SandboxCertificates> {
+  await mkdir(filesDir, {recursive: true, mode: 0o700})
+  const copy = async (from: string, secret: boolean) => {
+    const to = join(filesDir, basename(from))
+    await writeFile(to, await readFile(from), {mode: secret ? 0o600 : 0o644})
+    await chmod(to, secret ? 0o600 : 0o644)
+    return to
+  }
+  return {
+    ...made,
+    caCert: await copy(made.caCert, false),
+    clientCert: await copy(made.clientCert, false),
+    clientKey: await copy(made.clientKey, true),
+    selfCert: await copy(made.selfCert, false),
+    selfKey: await copy(made.selfKey, true),
+    otherCert: await copy(made.otherCert, false),
+    otherKey: await copy(made.otherKey, true),
+  }
+}
+
+async function makeCertificates(dir: string): Promise<SandboxCertificates> {
   const path = (name: string) => join(dir, name)
   const openssl = async (args: string[]) => {
     try {
@@ -66,7 +101,6 @@ export async function createSandboxCertificates(): Promise<SandboxCertificates> 
   await signed('client', `/${MTLS_CLIENT_SUBJECT}`, 'extendedKeyUsage=clientAuth')
   await signed('other', '/CN=someone-else', 'extendedKeyUsage=clientAuth')
   await openssl(['req', '-x509', ...newKey, '-keyout', 'self.key', '-out', 'self.pem', '-days', '2', '-subj', `/${MTLS_SELF_SUBJECT}`])
-  const {chmod} = await import('node:fs/promises')
   for (const key of ['ca.key', 'server.key', 'client.key', 'self.key', 'other.key']) await chmod(path(key), 0o600)
   return {
     dir,

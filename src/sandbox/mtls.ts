@@ -47,8 +47,9 @@ export interface MtlsSandbox {
 export async function startMtlsListener(
   host: string,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
+  options: {port?: number; filesDir?: string} = {},
 ): Promise<MtlsSandbox> {
-  const certificates = await createSandboxCertificates()
+  const certificates = await createSandboxCertificates(options.filesDir)
   const [key, cert, ca, selfCert] = await Promise.all([certificates.serverKey, certificates.serverCert, certificates.caCert, certificates.selfCert].map(readPem))
   const {createServer} = await import('node:https')
   const counts: Record<string, number> = {}
@@ -59,7 +60,7 @@ export async function startMtlsListener(
   })
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, host, () => resolve((server.address() as AddressInfo).port))
+    server.listen(options.port ?? 0, host, () => resolve((server.address() as AddressInfo).port))
   })
   const origin = `https://${host.includes(':') ? `[${host}]` : host}:${port}`
   return {

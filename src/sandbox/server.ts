@@ -44,6 +44,10 @@ export interface SandboxOptions {
    * mTLS client authentication and certificate-bound tokens (RFC 8705), advertised as `mtls_endpoint_aliases`.
    */
   mtls?: boolean
+  /** Port of the mTLS listener (default: a free one). */
+  mtlsPort?: number
+  /** Also write the CA certificate and the client certificates and keys (0600) here (`--mtls-dir`). */
+  mtlsDir?: string
   /** Receives human-readable log lines (the `sandbox` command writes them to stderr). Default: none. */
   log?: (line: string) => void
 }
@@ -112,7 +116,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   try {
     if (options.mtls) {
       const {startMtlsListener} = await import('./mtls.js')
-      mtls = await startMtlsListener(host, (req, res) => server.emit('request', req, res))
+      mtls = await startMtlsListener(host, (req, res) => server.emit('request', req, res), {port: options.mtlsPort, filesDir: options.mtlsDir})
     }
     const secrets = createSandboxSecrets()
     const authClients = createClientAuthClients()

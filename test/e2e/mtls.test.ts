@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict'
-import {readFileSync, statSync} from 'node:fs'
+import {cpSync, mkdirSync, readFileSync, statSync} from 'node:fs'
 import {request} from 'node:https'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
-import {makeUserEnv, runCli, sandboxSuite, startSandboxProcess, type SandboxProcess, type UserEnv} from './harness.js'
+import {makeUserEnv, root, runCli, sandboxSuite, startSandboxProcess, type SandboxProcess, type UserEnv} from './harness.js'
 import {storedEntry} from './interactive.js'
+import {readReadmeBlocks} from './readme-world.js'
+import {makeShellEnv, runBash} from './shell.js'
 
 /* Mutual TLS (RFC 8705) against `oauthctl sandbox --mtls`: tls_client_auth and self_signed_tls_client_auth
  * logins through the mTLS endpoint aliases, certificate-bound tokens checked by the demo API on the
@@ -135,6 +137,14 @@ describe('mTLS client authentication and certificate-bound tokens (RFC 8705)', (
     assert.equal(right.status, 200)
   })
 
+  it('status --check reaches userinfo at its mTLS alias with the certificate', async () => {
+    const before = (await stats(suite.sandbox.issuer)).mtlsRequests?.['/me'] ?? 0
+    const result = await runCli(['status', '--check'], suite.user.env)
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, new RegExp(`accepted by ${origin.replace(/[.]/g, '\\.')}/me`))
+    assert.equal((await stats(suite.sandbox.issuer)).mtlsRequests?.['/me'], before + 1)
+  })
+
   it('status shows the login as certificate-bound', async () => {
     const human = await runCli(['status'], suite.user.env)
     assert.match(human.stdout, /refreshable, certificate-bound; store: file/)
@@ -229,6 +239,29 @@ describe('mTLS client authentication and certificate-bound tokens (RFC 8705)', (
     const after = await stats(suite.sandbox.issuer)
     assert.equal(after.mtlsRequests?.['/token/revocation'], (before.mtlsRequests?.['/token/revocation'] ?? 0) + 2)
     assert.equal(storedEntry(suite.user.configDir, 'sandbox-mtls:default'), undefined)
+  })
+
+  it('the README example runs as printed (with this sandbox\'s ports and files)', async () => {
+    const block = readReadmeBlocks(root).find((candidate) => candidate.commands.some(({command}) => command.includes('sandbox --auto-approve --mtls-dir')))
+    assert.ok(block, 'the README has the mTLS example')
+    const user = makeUserEnv(suite.sandbox.issuer)
+    const shell = makeShellEnv(user.env)
+    try {
+      mkdirSync(join(shell.env.HOME as string, '.sandbox-mtls'))
+      for (const [from, to] of [[files.ca, 'ca.pem'], [files.cert, 'client.pem'], [files.key, 'client.key']]) cpSync(from, join(shell.env.HOME as string, '.sandbox-mtls', to))
+      const commands = block.commands.map(({command}) => command).filter((command) => !command.startsWith('oauthctl sandbox '))
+      assert.equal(commands.length, 4)
+      for (const command of commands) {
+        const line = command.replaceAll('http://127.0.0.1:9000', suite.sandbox.issuer).replaceAll('https://127.0.0.1:9443', origin)
+        const result = await runBash(line, shell.env, shell.dir)
+        assert.equal(result.code, 0, `${command}\n${result.stderr}`)
+        if (command.includes(' get ')) assert.equal(JSON.parse(result.stdout).id, 'demo')
+        if (command.includes(' status')) assert.match(result.stdout, /refreshable, certificate-bound; store: file/)
+      }
+    } finally {
+      shell.cleanup()
+      user.cleanup()
+    }
   })
 
   describe('a server without mTLS', () => {

@@ -10,7 +10,10 @@ import type {ClientCertificate} from '../store/client-cert-record.js'
  * A request init that may carry a TLS client certificate (RFC 8705 mTLS): presented to the request's own
  * origin only; a redirect to another origin goes without it, as it goes without the Authorization header.
  */
-export type TlsRequestInit = RequestInit & {tls?: ClientCertificate}
+export type TlsRequestInit = RequestInit & {tls?: TlsOptions}
+
+/** A client certificate and key, and extra trusted CAs (PEM), for one request (any of them). */
+export type TlsOptions = Partial<ClientCertificate>
 
 /**
  * A `fetch` for oauthctl's own requests, on node:http / node:https. Node 20's built-in fetch (undici)
@@ -56,7 +59,8 @@ export async function nodeFetch(input: string | URL | Request, init: TlsRequestI
     const next = new URL(location, url)
     if (next.origin !== url.origin) {
       headers.delete('authorization')
-      tls = undefined
+      // The client certificate stays with its origin; the CAs the user trusts still apply.
+      tls = tls?.ca ? {ca: tls.ca} : undefined
     }
     if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
       method = 'GET'
@@ -84,7 +88,7 @@ async function send(
   body: Uint8Array | undefined,
   signal: AbortSignal | undefined,
   timeouts: HttpTimeouts,
-  tls?: ClientCertificate,
+  tls?: TlsOptions,
 ): Promise<Response> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new TypeError('fetch failed', {cause: new Error(`unsupported protocol ${url.protocol}`)})
@@ -98,7 +102,7 @@ async function send(
   if (body) outgoing['content-length'] = String(body.byteLength)
   const proxy = proxyFor(url, process.env)
   // The client certificate (and extra CAs) only on https; the global agent keeps such connections apart.
-  const secure = tls && url.protocol === 'https:' ? {cert: tls.cert, key: tls.key, ...(tls.ca ? {ca: tls.ca} : {})} : undefined
+  const secure = tls && url.protocol === 'https:' ? Object.fromEntries(Object.entries(tls).filter(([name, value]) => ['cert', 'key', 'ca'].includes(name) && value)) : undefined
   const options = proxy ? await viaProxy(url, proxy, outgoing, signal, timeouts, secure) : (secure ?? {})
   const {request} = url.protocol === 'https:' ? await import('node:https') : await import('node:http')
   return new Promise<Response>((resolve, reject) => {
@@ -163,7 +167,7 @@ async function viaProxy(
   headers: Record<string, string>,
   signal: AbortSignal | undefined,
   timeouts: HttpTimeouts,
-  secure?: {cert: string; key: string; ca?: string},
+  secure?: TlsOptions,
 ): Promise<Record<string, unknown>> {
   const auth = proxyAuthorization(proxy)
   const proxyPort = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80))

@@ -19,7 +19,7 @@ async function listen(files: SandboxCertificates, handler: (path: string) => {st
   const seen: Seen[] = []
   const server = createServer({key: readFileSync(files.serverKey), cert: readFileSync(files.serverCert), ca: readFileSync(files.caCert), requestCert: true, rejectUnauthorized: false}, (req, res) => {
     const peer = (req.socket as TLSSocket).getPeerCertificate()
-    seen.push({path: req.url ?? '', subject: peer?.subject?.CN, authorization: req.headers.authorization})
+    seen.push({path: req.url ?? '', subject: peer?.subject?.CN as string | undefined, authorization: req.headers.authorization})
     const answer = handler(req.url ?? '')
     res.writeHead(answer.status, answer.location ? {location: answer.location} : {}).end(certificateBindingRefusal(req, 'no-such-thumbprint') ?? 'bound')
   })

@@ -75,6 +75,7 @@ export default class Login extends BaseCommand {
       clientSecret: flags['client-secret'],
       clientAuth: clientAuthFromFlag(flags['client-auth']),
       clientKeyFile: flags['client-key'],
+      certFiles: clientCertFilesFromFlags(flags),
       providerFlags: pickProviderOptionFlags(flags),
     }) : await login(this.ctx, {
       target,

@@ -197,6 +197,26 @@ describe('mTLS client authentication and certificate-bound tokens (RFC 8705)', (
     assert.equal((await runCli(['get', '/v2/me', '--profile', 'again'], suite.user.env)).code, 0)
   })
 
+  it('client credentials with tls_client_auth: stored, used by get, renewed with the stored certificate', async () => {
+    const before = (await stats(suite.sandbox.issuer)).mtlsRequests?.['/token'] ?? 0
+    const login = await runCli(['login', 'sandbox-mtls', '--profile', 'machine', '--client-credentials', ...TLS(files), '--scope', 'api', '--json'], suite.user.env)
+    assert.equal(login.code, 0, login.stderr)
+    assert.equal(JSON.parse(login.stdout).certificateBound, true)
+    const get = await runCli(['get', '/v2/me', '--profile', 'machine'], suite.user.env)
+    assert.equal(get.code, 0, get.stderr)
+    assert.equal(JSON.parse(get.stdout).id, 'oauthctl-mtls')
+    assert.equal((await stats(suite.sandbox.issuer)).mtlsRequests?.['/token'], before + 1)
+  })
+
+  it('token exchange authenticates with the certificate kept for the client id and keeps the new token bound', async () => {
+    const before = (await stats(suite.sandbox.issuer)).mtlsRequests?.['/token'] ?? 0
+    const result = await runCli(['token', 'exchange', '-p', 'sandbox-mtls', '--subject-token', 'sandbox-mtls:default', '--client-id', 'oauthctl-mtls', '--client-auth', 'tls-client-auth', '--save-as', 'exchanged'], suite.user.env)
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal((await stats(suite.sandbox.issuer)).mtlsRequests?.['/token'], before + 1)
+    const get = await runCli(['get', '/v2/me', '--profile', 'exchanged'], suite.user.env)
+    assert.equal(get.code, 0, get.stderr)
+  })
+
   it('a certificate the server does not accept for the client: exit 5 (invalid_client), nothing stored', async () => {
     const result = await runCli(['login', 'sandbox-mtls', '--profile', 'wrong', '--client-id', 'oauthctl-mtls', '--client-auth', 'tls-client-auth', '--cert', files.otherCert, '--key', files.otherKey, '--cacert', files.ca], suite.user.env)
     assert.equal(result.code, 5, result.stderr)

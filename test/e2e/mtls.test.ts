@@ -4,7 +4,7 @@ import {request} from 'node:https'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import {makeUserEnv, root, runCli, sandboxSuite, startSandboxProcess, type SandboxProcess, type UserEnv} from './harness.js'
-import {storedEntry} from './interactive.js'
+import {spawnCli, storedEntry} from './interactive.js'
 import {readReadmeBlocks} from './readme-world.js'
 import {makeShellEnv, runBash} from './shell.js'
 
@@ -195,6 +195,21 @@ describe('mTLS client authentication and certificate-bound tokens (RFC 8705)', (
     const result = await runCli(['login', 'sandbox-mtls', '--profile', 'again', '--client-id', 'oauthctl-mtls', '--client-auth', 'tls-client-auth'], suite.user.env)
     assert.equal(result.code, 0, result.stderr)
     assert.equal((await runCli(['get', '/v2/me', '--profile', 'again'], suite.user.env)).code, 0)
+  })
+
+  it('PAR and the device flow go to their aliases with the certificate', async () => {
+    const before = (await stats(suite.sandbox.issuer)).mtlsRequests ?? {}
+    const par = await runCli(['login', 'sandbox-mtls', '--profile', 'par', '--par', ...TLS(files)], suite.user.env)
+    assert.equal(par.code, 0, par.stderr)
+    assert.equal((await stats(suite.sandbox.issuer)).mtlsRequests?.['/request'], (before['/request'] ?? 0) + 1)
+    const cli = spawnCli(['login', 'sandbox-mtls', '--profile', 'device', '--device', ...TLS(files)], suite.user.env)
+    const [, userCode] = await cli.waitForStderr(/enter the code: (\S+)/)
+    const approved = await fetch(`${suite.sandbox.issuer}/sandbox/device/approve`, {method: 'POST', body: new URLSearchParams({user_code: userCode as string, action: 'approve'})})
+    assert.equal(approved.status, 200)
+    assert.equal(await cli.exited, 0, cli.stderr())
+    const after = (await stats(suite.sandbox.issuer)).mtlsRequests ?? {}
+    assert.equal(after['/device/auth'], (before['/device/auth'] ?? 0) + 1)
+    assert.equal((await runCli(['get', '/v2/me', '--profile', 'device'], suite.user.env)).code, 0)
   })
 
   it('client credentials with tls_client_auth: stored, used by get, renewed with the stored certificate', async () => {

@@ -3,15 +3,9 @@ import {ConfigError} from '../errors.js'
 import type {ProviderEntry} from './custom.js'
 import {isTlsClientAuth, type ProviderPreset} from './preset.js'
 
-/** The endpoints oauthctl sends to an mTLS alias when the server names one (RFC 8705 §5). */
-export const MTLS_ALIASED_ENDPOINTS = [
-  'token_endpoint',
-  'revocation_endpoint',
-  'introspection_endpoint',
-  'pushed_authorization_request_endpoint',
-  'device_authorization_endpoint',
-  'userinfo_endpoint',
-] as const
+import {MTLS_ALIASED_ENDPOINTS} from './mtls-endpoints.js'
+
+export {MTLS_ALIASED_ENDPOINTS} from './mtls-endpoints.js'
 
 /**
  * The mutual-TLS facts of a server's metadata as provider-definition fields: its endpoint aliases (only

@@ -69,7 +69,7 @@ describe('custom provider entries in config.json', () => {
   for (const [name, entry, key, why] of [
     ['corp', {...corp, tokenEndpiont: 'https://x'}, 'providers.corp.tokenEndpiont', /not a provider setting/],
     // An alias is an endpoint: https only (loopback http aside), and only the names oauthctl calls.
-    ['corp', {...corp, mtlsEndpointAliases: {token_endpoint: 'http://mtls.corp.example/token'}}, 'providers.corp.mtlsEndpointAliases', /https URLs by endpoint name/],
+    ['corp', {...corp, mtlsEndpointAliases: {token_endpoint: 'http://mtls.corp.example/token'}}, 'providers.corp.mtlsEndpointAliases', /https URLs \(plain http only on loopback hosts\) by endpoint name/],
     ['corp', {...corp, mtlsEndpointAliases: {token_endpoint: 'not a url'}}, 'providers.corp.mtlsEndpointAliases', /token_endpoint, revocation_endpoint/],
     ['corp', {...corp, mtlsEndpointAliases: {authorization_endpoint: 'https://mtls.corp.example/auth'}}, 'providers.corp.mtlsEndpointAliases', /endpoint name/],
     ['corp', {...corp, certificateBoundTokens: 'yes'}, 'providers.corp.certificateBoundTokens', /true or false/],

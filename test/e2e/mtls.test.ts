@@ -100,7 +100,7 @@ describe('mTLS client authentication and certificate-bound tokens (RFC 8705)', (
 
   it('login with tls_client_auth goes to the token alias; the certificate and key go to the credential store only', async () => {
     const before = (await stats(suite.sandbox.issuer)).mtlsRequests?.['/token'] ?? 0
-    const result = await runCli(['login', 'sandbox-mtls', ...TLS(files), '--json'], suite.user.env)
+    const result = await runCli(['login', 'sandbox-mtls', ...TLS(files), '--json', '--debug'], suite.user.env)
     assert.equal(result.code, 0, result.stderr)
     const record = JSON.parse(result.stdout)
     assert.equal(record.clientAuth, 'tls_client_auth')
@@ -143,6 +143,14 @@ describe('mTLS client authentication and certificate-bound tokens (RFC 8705)', (
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stdout, new RegExp(`accepted by ${origin.replace(/[.]/g, '\\.')}/me`))
     assert.equal((await stats(suite.sandbox.issuer)).mtlsRequests?.['/me'], before + 1)
+  })
+
+  it('introspect authenticates at the introspection alias with the certificate', async () => {
+    const before = (await stats(suite.sandbox.issuer)).mtlsRequests?.['/token/introspection'] ?? 0
+    const result = await runCli(['introspect'], suite.user.env)
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(JSON.parse(result.stdout).active, true)
+    assert.equal((await stats(suite.sandbox.issuer)).mtlsRequests?.['/token/introspection'], before + 1)
   })
 
   it('status shows the login as certificate-bound', async () => {

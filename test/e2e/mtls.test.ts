@@ -335,3 +335,17 @@ describe('mTLS client authentication and certificate-bound tokens (RFC 8705)', (
     })
   })
 })
+
+describe('oauthctl sandbox --mtls without openssl', () => {
+  it('says openssl is needed (exit 3) and starts nothing', async () => {
+    const user = makeUserEnv('http://127.0.0.1:9')
+    try {
+      const result = await runCli(['sandbox', '--port', '0', '--mtls'], {...user.env, PATH: user.configDir})
+      assert.equal(result.code, 3, result.stderr)
+      assert.match(result.stderr, /`oauthctl sandbox --mtls` needs the openssl command to make its certificates, and it is not installed/)
+      assert.equal(result.stdout, '')
+    } finally {
+      user.cleanup()
+    }
+  })
+})

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import {cpSync, mkdirSync, readFileSync, statSync} from 'node:fs'
 import {request} from 'node:https'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
-import {makeUserEnv, root, runCli, sandboxSuite, startSandboxProcess, type SandboxProcess, type UserEnv} from './harness.js'
+import {before, describe, it} from 'node:test'
+import {makeUserEnv, root, runCli, sandboxSuite} from './harness.js'
 import {spawnCli, storedEntry} from './interactive.js'
 import {readReadmeBlocks} from './readme-world.js'
 import {makeShellEnv, runBash} from './shell.js'
@@ -307,45 +307,4 @@ describe('mTLS client authentication and certificate-bound tokens (RFC 8705)', (
     }
   })
 
-  describe('a server without mTLS', () => {
-    let plain: SandboxProcess
-    let user: UserEnv
-    before(async () => {
-      plain = await startSandboxProcess(['--auto-approve'])
-      user = makeUserEnv(plain.issuer)
-      const added = await runCli(['providers', 'add', 'plain', '--issuer', plain.issuer], user.env)
-      assert.equal(added.code, 0, added.stderr)
-    })
-    after(async () => {
-      await plain?.stop()
-      user?.cleanup()
-    })
-
-    it('login --client-auth tls-client-auth at a server whose metadata does not list it: exit 3 before any browser', async () => {
-      const result = await runCli(['login', 'plain', ...TLS(files)], user.env)
-      assert.equal(result.code, 3, result.stderr)
-      assert.match(result.stderr, /does not offer tls_client_auth client authentication/)
-      assert.doesNotMatch(result.stderr, /Open this URL/)
-    })
-
-    it('a certificate for a server that does no mTLS at all: exit 3', async () => {
-      const result = await runCli(['login', 'plain', '--client-id', 'oauthctl', '--cert', files.cert, '--key', files.key], user.env)
-      assert.equal(result.code, 3, result.stderr)
-      assert.match(result.stderr, /does not do mutual TLS/)
-    })
-  })
-})
-
-describe('oauthctl sandbox --mtls without openssl', () => {
-  it('says openssl is needed (exit 3) and starts nothing', async () => {
-    const user = makeUserEnv('http://127.0.0.1:9')
-    try {
-      const result = await runCli(['sandbox', '--port', '0', '--mtls'], {...user.env, PATH: user.configDir})
-      assert.equal(result.code, 3, result.stderr)
-      assert.match(result.stderr, /`oauthctl sandbox --mtls` needs the openssl command to make its certificates, and it is not installed/)
-      assert.equal(result.stdout, '')
-    } finally {
-      user.cleanup()
-    }
-  })
 })

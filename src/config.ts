@@ -33,7 +33,9 @@ export interface LoginRecord {
    * A JWT client authentication method (RFC 7523 §2.2) this login's client uses, kept with the login
    * because the provider's setting may name another client's method; refreshes and renewals use it.
    */
-  clientAuth?: 'private_key_jwt' | 'client_secret_jwt'
+  clientAuth?: 'private_key_jwt' | 'client_secret_jwt' | 'tls_client_auth' | 'self_signed_tls_client_auth'
+  /** The tokens are bound to the TLS client certificate kept with them (RFC 8705 §3: `cnf.x5t#S256`). */
+  certificateBound?: boolean
   /** A JWT bearer login (RFC 7523 §2.1) whose assertion oauthctl signed, and signs anew to renew it. */
   assertionSigned?: boolean
   /** API base learned at login (Salesforce `instance_url`), overriding the preset's. */

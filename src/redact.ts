@@ -37,6 +37,7 @@ export function redact(text: string): string {
   const names = SECRET_NAMES.join('|')
   result = result.replace(new RegExp(`([?&#]|\\b)(${names})=([^&\\s"']+)`, 'g'), '$1$2=[redacted]')
   result = result.replace(new RegExp(`("(?:${names})"\\s*:\\s*)"[^"]*"`, 'g'), '$1"[redacted]"')
+  result = result.replace(/-----BEGIN ([A-Z ]*)PRIVATE KEY-----[^]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[redacted $1private key]')
   result = result.replace(CREDENTIAL, (match, header: string, scheme: string, space: string, value: string, offset: number, whole: string) => {
     if (header) return `${header}${scheme}${space}[redacted]`
     // `realm="api"` after a scheme (WWW-Authenticate) is an auth-param, not a credential.

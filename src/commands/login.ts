@@ -12,6 +12,7 @@ import {LOGIN_MODE_FLAGS, loginModeFromFlags} from '../login/login-modes.js'
 import {MAX_LOGIN_TIMEOUT_S} from '../login/loopback-login.js'
 import {resolveTarget} from '../session/session.js'
 import {authorizationRequestFlags, authorizationRequestFromFlags} from '../cli/authorization-request-flags.js'
+import {clientCertFilesFromFlags, clientCertFlags} from '../cli/client-cert-flags.js'
 import {clientAuthFlag, clientAuthFromFlag, clientKeyFlag, pickProviderOptionFlags, providerOptionFlags} from '../providers/option-flags.js'
 
 export default class Login extends BaseCommand {
@@ -27,6 +28,7 @@ export default class Login extends BaseCommand {
     '<%= config.bin %> login sandbox --par --resource https://api.sandbox.example/ --scope openid --scope api',
     '<%= config.bin %> login sandbox --client-credentials --client-id oauthctl-machine --client-secret sandbox-secret --scope api',
     '<%= config.bin %> login sandbox --profile bound --dpop',
+    '<%= config.bin %> login sandbox-mtls --client-id oauthctl-mtls --client-auth tls-client-auth --cert client.pem --key client.key --cacert ca.pem',
   ]
   static override args = {
     provider: Args.string({description: 'Provider name (see `oauthctl providers list`); or -p NAME.'}),
@@ -53,6 +55,7 @@ export default class Login extends BaseCommand {
     'jwt-bearer': Flags.string({description: 'JWT bearer grant (RFC 7523): exchange this assertion (a file, or - for stdin) for a token.', exclusive: [...LOGIN_MODE_FLAGS, 'jwt-bearer-sign']}),
     'jwt-bearer-sign': Flags.boolean({description: 'JWT bearer grant with an assertion oauthctl signs with --client-key (iss = --client-id, sub = --subject, scope): service accounts; renewed by signing again.', exclusive: [...LOGIN_MODE_FLAGS, 'jwt-bearer']}),
     subject: Flags.string({description: 'With --jwt-bearer-sign: the sub of the assertion (the user to act as); default the client id.', dependsOn: ['jwt-bearer-sign']}),
+    ...clientCertFlags,
     ...providerOptionFlags,
     ...authorizationRequestFlags,
   }
@@ -72,6 +75,7 @@ export default class Login extends BaseCommand {
       clientSecret: flags['client-secret'],
       clientAuth: clientAuthFromFlag(flags['client-auth']),
       clientKeyFile: flags['client-key'],
+      certFiles: clientCertFilesFromFlags(flags),
       providerFlags: pickProviderOptionFlags(flags),
     }) : await login(this.ctx, {
       target,
@@ -88,6 +92,7 @@ export default class Login extends BaseCommand {
       dpop: flags.dpop,
       request: authorizationRequestFromFlags(flags),
       clientKeyFile: flags['client-key'],
+      certFiles: clientCertFilesFromFlags(flags),
     })
     const who = result.identity.name ?? result.identity.subject ?? 'unknown user'
     const subject = result.identity.subject && result.identity.subject !== who ? ` (${result.identity.subject})` : ''

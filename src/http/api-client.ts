@@ -7,6 +7,7 @@ import {applyPresetApiHeaders, DEFAULT_USER_AGENT} from '../providers/quirks.js'
 import {loadProofSigner, setAuthorization, takeDPoPNonce, type ProofSigner} from './dpop-request.js'
 import {DPoPNonceFile} from './dpop-nonces.js'
 import {LiteHeaders} from './lite.js'
+import type {ClientCertificate} from '../store/client-cert-record.js'
 import {REDIRECT_STATUSES, tooManyRedirects} from './redirects.js'
 import {fetchWithRetry, sleep} from './retry.js'
 
@@ -103,6 +104,8 @@ export interface SendOptions {
   body?: Uint8Array | string
   /** Redirects are followed only for GET and HEAD; a longer chain is exit 7. */
   maxRedirects?: number
+  /** The login's TLS client certificate (mTLS) and the origins it may be presented to. */
+  tls?: {cert: ClientCertificate; origins: string[]}
 }
 
 /** Headers that carry credentials: never sent to an origin the token was not meant for (as curl does). */
@@ -130,6 +133,9 @@ export async function sendAuthorized(ctx: Context, login: LoadedLogin, url: URL,
   // DPoP nonces outlive the process, so a script's next call starts with the one this call gets.
   const kept = secrets.dpopKey ? new DPoPNonceFile(ctx.configDir) : undefined
   const signer = await loadProofSigner(secrets, ctx.now, kept)
+  // RFC 8705 §3: a certificate-bound token goes with its certificate, to the provider's API origins only.
+  const cert = secrets.clientCert ? {cert: secrets.clientCert, origins: tokenOrigins(login)} : undefined
+  options.tls = cert
   let response = await sendFollowingRedirects(ctx, url, options, secrets.accessToken, signer)
   if (signer && takeDPoPNonce(url, response, kept, ctx.now())) {
     // RFC 9449 §9: the API wants a nonce in the proof; it gave one, so the request goes once more.
@@ -192,7 +198,8 @@ async function sendFollowingRedirects(
           body: hop === 0 ? options.body : undefined,
           redirect: 'manual',
           signal: ctx.signal,
-        })
+          ...(sendToken && options.tls?.origins.includes(target.origin) ? {tls: options.tls.cert} : {}),
+        } as RequestInit)
       },
       retryDeps,
     )

@@ -69,7 +69,7 @@ export async function fetchWithToken(
   deps: {fetch: (url: string, init: RequestInit) => Promise<Response>; now: () => number},
   url: string,
   accessToken: string,
-  credential: {dpopKey?: TokenSecrets['dpopKey']; authorize?: (url: string) => string},
+  credential: {dpopKey?: TokenSecrets['dpopKey']; authorize?: (url: string) => string; tls?: TokenSecrets['clientCert']},
   prepare: (headers: LiteHeaders) => void,
   signal?: AbortSignal,
 ): Promise<Response> {
@@ -82,7 +82,8 @@ export async function fetchWithToken(
     if (authorize) headers.set('authorization', authorize(url))
     else setAuthorization(headers, accessToken, signer, 'GET', target)
     prepare(headers)
-    return deps.fetch(url, {headers: headers as unknown as Headers, signal})
+    // A TLS client certificate (mTLS) rides along to oauthctl's HTTP client, which presents it.
+    return deps.fetch(url, {headers: headers as unknown as Headers, signal, ...(credential.tls ? {tls: credential.tls} : {})} as RequestInit)
   }
   const response = await send()
   if (!signer || !takeDPoPNonce(target, response)) return response

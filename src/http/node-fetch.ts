@@ -4,6 +4,16 @@ import {LiteHeaders, LiteResponse} from './lite.js'
 import {bodyStream, guardRequest, writeBody} from './request-timers.js'
 import {DEFAULT_TIMEOUTS, type HttpTimeouts} from './timeouts.js'
 import {loadNet} from '../util/lazy-builtins.js'
+import type {ClientCertificate} from '../store/client-cert-record.js'
+
+/**
+ * A request init that may carry a TLS client certificate (RFC 8705 mTLS): presented to the request's own
+ * origin only; a redirect to another origin goes without it, as it goes without the Authorization header.
+ */
+export type TlsRequestInit = RequestInit & {tls?: TlsOptions}
+
+/** A client certificate and key, and extra trusted CAs (PEM), for one request (any of them). */
+export type TlsOptions = Partial<ClientCertificate>
 
 /**
  * A `fetch` for oauthctl's own requests, on node:http / node:https. Node 20's built-in fetch (undici)
@@ -23,7 +33,7 @@ import {loadNet} from '../util/lazy-builtins.js'
  * next piece of the body) or sending to it; otherwise the request fails with an {@link HttpTimeoutError}
  * (code `ETIMEDOUT`) as cause, or the body stream errors with it.
  */
-export async function nodeFetch(input: string | URL | Request, init: RequestInit = {}, timeouts: HttpTimeouts = DEFAULT_TIMEOUTS): Promise<Response> {
+export async function nodeFetch(input: string | URL | Request, init: TlsRequestInit = {}, timeouts: HttpTimeouts = DEFAULT_TIMEOUTS): Promise<Response> {
   const body = init.body
   const simpleBody =
     body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array || body instanceof URLSearchParams || body instanceof ArrayBuffer
@@ -37,8 +47,9 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
   let url = new URL(input)
   let method = (init.method ?? 'GET').toUpperCase()
   let payload = bytes
+  let tls = init.tls
   for (let hop = 0; ; hop++) {
-    const response = await send(url, method, headers, payload, init.signal ?? undefined, timeouts)
+    const response = await send(url, method, headers, payload, init.signal ?? undefined, timeouts, tls)
     const location = response.headers.get('location')
     if ((init.redirect ?? 'follow') !== 'follow' || ![301, 302, 303, 307, 308].includes(response.status) || !location) {
       return response
@@ -46,7 +57,11 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
     await response.body?.cancel()
     if (hop >= 20) throw new TypeError('fetch failed', {cause: new Error('redirect count exceeded')})
     const next = new URL(location, url)
-    if (next.origin !== url.origin) headers.delete('authorization')
+    if (next.origin !== url.origin) {
+      headers.delete('authorization')
+      // The client certificate stays with its origin; the CAs the user trusts still apply.
+      tls = tls?.ca ? {ca: tls.ca} : undefined
+    }
     if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
       method = 'GET'
       payload = undefined
@@ -73,6 +88,7 @@ async function send(
   body: Uint8Array | undefined,
   signal: AbortSignal | undefined,
   timeouts: HttpTimeouts,
+  tls?: TlsOptions,
 ): Promise<Response> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new TypeError('fetch failed', {cause: new Error(`unsupported protocol ${url.protocol}`)})
@@ -85,7 +101,9 @@ async function send(
   if (!headers.has('user-agent')) outgoing['user-agent'] = DEFAULT_USER_AGENT
   if (body) outgoing['content-length'] = String(body.byteLength)
   const proxy = proxyFor(url, process.env)
-  const options = proxy ? await viaProxy(url, proxy, outgoing, signal, timeouts) : {}
+  // The client certificate (and extra CAs) only on https; the global agent keeps such connections apart.
+  const secure = tls && url.protocol === 'https:' ? Object.fromEntries(Object.entries(tls).filter(([name, value]) => ['cert', 'key', 'ca'].includes(name) && value)) : undefined
+  const options = proxy ? await viaProxy(url, proxy, outgoing, signal, timeouts, secure) : (secure ?? {})
   const {request} = url.protocol === 'https:' ? await import('node:https') : await import('node:http')
   return new Promise<Response>((resolve, reject) => {
     const req = request(url, {method, headers: outgoing, signal, ...options})
@@ -149,6 +167,7 @@ async function viaProxy(
   headers: Record<string, string>,
   signal: AbortSignal | undefined,
   timeouts: HttpTimeouts,
+  secure?: TlsOptions,
 ): Promise<Record<string, unknown>> {
   const auth = proxyAuthorization(proxy)
   const proxyPort = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80))
@@ -184,9 +203,9 @@ async function viaProxy(
     createConnection: () => {
       const host = url.hostname.replace(/^\[|\]$/g, '')
       // SNI carries host names only (RFC 6066 §3).
-      const secure = tls.connect({socket, servername: loadNet().isIP(host) ? undefined : host})
-      secure.once('close', () => socket.destroy())
-      return secure
+      const connection = tls.connect({socket, servername: loadNet().isIP(host) ? undefined : host, ...secure})
+      connection.once('close', () => socket.destroy())
+      return connection
     },
   }
 }

@@ -13,6 +13,10 @@ import {joinScopes} from './loopback-login.js'
 import {loginCommand, saveLogin, saveRefreshedTokens, type LoadedLogin, type Target} from '../session/session.js'
 import {secretsFromTokenResponse, type TokenResponseLike} from '../oauth/token-response.js'
 import {throwIfInterrupted} from '../util/interrupt.js'
+import type {ClientCertificate} from '../store/client-cert-record.js'
+import {certificateRecordOf, resolveLoginCertificate} from './login-certificate.js'
+import {rememberClientCertificate} from '../providers/client-cert.js'
+import {isTlsClientAuth} from '../providers/preset.js'
 
 export const CLIENT_CREDENTIALS_GRANT = 'client_credentials'
 
@@ -48,6 +52,8 @@ export interface MachineLoginInput {
   clientSecret?: string
   /** Private JWK read from `--client-key` (private_key_jwt). */
   clientKey?: string
+  /** TLS client certificate read from `--cert`/`--key` (RFC 8705). */
+  clientCert?: ClientCertificate
 }
 
 /**
@@ -77,14 +83,15 @@ export async function loginWithClientCredentials(ctx: Context, preset: ProviderP
       hint: 'Pass --client-key <PEM or JWK file> once; the key is then kept in the credential store.',
     })
   }
-  if (!clientSecret && !withKey) {
+  const clientCert = await resolveLoginCertificate(store, preset, clientId, input.clientCert)
+  if (!clientSecret && !withKey && !(clientCert && isTlsClientAuth(preset.clientAuth))) {
     throw new ConfigError(`no client secret for ${clientId} at ${preset.displayName}`, {
       hint: 'Pass --client-secret once (or set OAUTHCTL_CLIENT_SECRET); it is then kept in the credential store.',
     })
   }
   registerSecret(clientSecret)
   const scopes = input.scopes ?? []
-  const credentials = {clientId, ...(clientSecret ? {clientSecret} : {}), ...(clientKey ? {clientKey} : {})}
+  const credentials = {clientId, ...(clientSecret ? {clientSecret} : {}), ...(clientKey ? {clientKey} : {}), ...(clientCert ? {tls: clientCert} : {})}
   let tokens: TokenResponseLike
   try {
     tokens = await requestClientCredentials(preset, credentials, scopes, ctx.fetch, ctx.signal)
@@ -95,6 +102,7 @@ export async function loginWithClientCredentials(ctx: Context, preset: ProviderP
   const secrets: TokenSecrets = secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug)
   if (clientSecret) secrets.clientSecret = clientSecret
   if (clientKey) secrets.clientKey = clientKey
+  if (clientCert) secrets.clientCert = clientCert
   const granted = typeof tokens.scope === 'string' && tokens.scope ? tokens.scope.split(/[ ,]+/) : scopes
   // The store the secrets actually went to (the file store after a keyring fallback) keeps the rest too.
   const {record, store: used} = await saveLogin(ctx, store, input.target, secrets, {
@@ -105,6 +113,7 @@ export async function loginWithClientCredentials(ctx: Context, preset: ProviderP
     grant: CLIENT_CREDENTIALS_GRANT,
     clientId,
     ...jwtClientAuthOf(preset),
+    ...certificateRecordOf(clientCert),
   })
   const said: string[] = []
   if (secretGiven && clientSecret) {
@@ -112,6 +121,7 @@ export async function loginWithClientCredentials(ctx: Context, preset: ProviderP
     said.push(`Client secret of ${clientId} kept in ${used.location} for later logins.`)
   }
   if (input.clientKey) said.push(await rememberClientKey(used, preset.name, clientId, input.clientKey))
+  if (input.clientCert) said.push(await rememberClientCertificate(used, preset.name, clientId, input.clientCert))
   return {record, identity: {subject: clientId, name: `client ${clientId}`}, store: used, said}
 }
 
@@ -163,8 +173,8 @@ function grantError(error: unknown, preset: ProviderPreset): OauthctlError {
 export async function renewClientCredentials(ctx: Context, login: LoadedLogin, secrets: TokenSecrets): Promise<TokenSecrets> {
   const {target, preset, record} = login
   const credentials = await loginClientCredentials(login, secrets)
-  const {clientId, clientSecret, clientKey} = {...credentials, clientId: record.clientId}
-  if (!clientId || (!clientSecret && !clientKey)) {
+  const {clientId, clientSecret, clientKey, tls} = {...credentials, clientId: record.clientId}
+  if (!clientId || (!clientSecret && !clientKey && !tls)) {
     throw new NotLoggedInError(`the ${target.provider} client credentials token expired and no client secret is stored to renew it`, {
       hint: `Run: ${loginCommand(target)} --client-credentials --client-id <id> --client-secret <secret>`,
     }, 'refresh_failed')
@@ -183,7 +193,8 @@ export async function renewClientCredentials(ctx: Context, login: LoadedLogin, s
       cause: error,
     }, 'refresh_failed')
   }
-  const next: TokenSecrets = {...secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug), clientSecret, clientKey}
+  const next: TokenSecrets = {...secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug), clientSecret, clientKey, clientCert: tls}
+  if (!tls) delete next.clientCert
   if (!clientKey) delete next.clientKey
   if (!clientSecret) delete next.clientSecret
   await saveRefreshedTokens(ctx, login, next)

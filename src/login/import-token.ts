@@ -1,6 +1,8 @@
 import type {Context} from '../context.js'
 import {fetchWithToken} from '../http/dpop-request.js'
 import type {DPoPKey} from '../store/dpop-key-record.js'
+import type {ClientCertificate} from '../store/client-cert-record.js'
+import {mtlsTarget} from '../oauth/mtls-target.js'
 import {AuthorizationError, UsageError} from '../errors.js'
 import {limitResponseBody, ResponseTooLargeError} from '../http/body-limit.js'
 import type {ProviderPreset} from '../providers/preset.js'
@@ -79,12 +81,14 @@ export async function checkAccessToken(
   dpopKey?: DPoPKey,
   /** The Authorization header for `url` when it is not `Bearer <token>` (an OAuth 1.0a signature). */
   authorize?: (url: string) => string,
+  clientCert?: ClientCertificate,
 ): Promise<TokenCheck> {
   if (!url) return {outcome: 'unknown', reason: `${preset.displayName} has no userinfo or "me" endpoint to try it against`}
   try {
     // The preset's own headers and User-Agent (Reddit throttles generic ones) on this API call too; a
     // DPoP-bound token with its proof (RFC 9449 §7.1); an OAuth 1.0a signature where that is the scheme.
-    const response = await fetchWithToken(ctx, url, accessToken, {dpopKey, authorize}, (headers) => applyPresetApiHeaders(preset, headers as unknown as Headers), interruptibleTimeout(ctx.signal, 10_000))
+    const target = mtlsTarget(preset, url, clientCert)
+    const response = await fetchWithToken(ctx, target.url, accessToken, {dpopKey, authorize, tls: target.tls}, (headers) => applyPresetApiHeaders(preset, headers as unknown as Headers), interruptibleTimeout(ctx.signal, 10_000))
     if (response.status === 401) {
       await response.body?.cancel()
       return {outcome: 'rejected', url, status: 401}

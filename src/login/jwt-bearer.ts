@@ -7,6 +7,8 @@ import {registerSecret} from '../redact.js'
 import type {TokenSecrets} from '../store/token-store.js'
 import {importClientKey, jwtClientAuthOf, type ClientCredentials} from '../oauth/client-auth.js'
 import {rememberClientKey} from '../providers/client-key.js'
+import {rememberClientCertificate} from '../providers/client-cert.js'
+import {certificateRecordOf} from './login-certificate.js'
 import {tokenErrorOf} from './client-credentials.js'
 import {resolveGrantClient, type GrantClientInput} from '../oauth/grant-client.js'
 import type {LoginResult} from './login-types.js'
@@ -68,7 +70,7 @@ export async function signBearerAssertion(clientKey: string, claims: {iss: strin
  *   grant; AuthorizationError (exit 5) when the server refuses the assertion
  */
 export async function loginWithJwtBearer(ctx: Context, input: JwtBearerLoginInput): Promise<LoginResult> {
-  const {preset, credentials, store, keyGiven} = await resolveGrantClient(ctx, {...input, provider: input.target.provider})
+  const {preset, credentials, store, keyGiven, certGiven} = await resolveGrantClient(ctx, {...input, provider: input.target.provider})
   const scopes = input.scopes && input.scopes.length > 0 ? input.scopes : []
   let assertion: string
   let subject: string | undefined
@@ -86,6 +88,7 @@ export async function loginWithJwtBearer(ctx: Context, input: JwtBearerLoginInpu
   const secrets = secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug)
   if (credentials.clientSecret) secrets.clientSecret = credentials.clientSecret
   if (credentials.clientKey) secrets.clientKey = credentials.clientKey
+  if (credentials.tls) secrets.clientCert = credentials.tls
   const granted = typeof tokens.scope === 'string' && tokens.scope ? tokens.scope.split(/[ ,]+/) : scopes
   const {record, store: used} = await saveLogin(ctx, store, input.target, secrets, {
     ...(subject ? {subject} : {}),
@@ -95,8 +98,10 @@ export async function loginWithJwtBearer(ctx: Context, input: JwtBearerLoginInpu
     clientId: credentials.clientId,
     ...jwtClientAuthOf(preset),
     ...(input.sign ? {assertionSigned: true} : {}),
+    ...certificateRecordOf(credentials.tls),
   })
   if (keyGiven) ctx.io.say(await rememberClientKey(used, preset.name, credentials.clientId, keyGiven))
+  if (certGiven) ctx.io.say(await rememberClientCertificate(used, preset.name, credentials.clientId, certGiven))
   return {record, identity: {subject}, storeKind: used.kind, storeLocation: used.location}
 }
 
@@ -113,7 +118,12 @@ export async function renewJwtBearer(ctx: Context, login: LoadedLogin, secrets: 
       hint: `Run: ${loginCommand(target)} --jwt-bearer <new assertion file | ->`,
     }, 'refresh_failed')
   }
-  const credentials: ClientCredentials = {clientId: record.clientId, clientKey: secrets.clientKey, ...(secrets.clientSecret ? {clientSecret: secrets.clientSecret} : {})}
+  const credentials: ClientCredentials = {
+    clientId: record.clientId,
+    clientKey: secrets.clientKey,
+    ...(secrets.clientSecret ? {clientSecret: secrets.clientSecret} : {}),
+    ...(secrets.clientCert ? {tls: secrets.clientCert} : {}),
+  }
   const assertion = await signBearerAssertion(secrets.clientKey, {iss: record.clientId, sub: record.subject ?? record.clientId, aud: preset.tokenEndpoint, scope: record.scopes.join(' '), now: ctx.now()})
   let tokens: TokenResponseLike
   try {
@@ -126,6 +136,7 @@ export async function renewJwtBearer(ctx: Context, login: LoadedLogin, secrets: 
   }
   const next: TokenSecrets = {...secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug), clientKey: secrets.clientKey}
   if (secrets.clientSecret) next.clientSecret = secrets.clientSecret
+  if (secrets.clientCert) next.clientCert = secrets.clientCert
   await saveRefreshedTokens(ctx, login, next)
   return next
 }

@@ -82,6 +82,7 @@ export async function loginWithoutAuthorization(
       clientId: input.clientId,
       clientSecret: input.clientSecret,
       clientKey: input.clientKey,
+      clientCert: input.clientCert,
     })
     const said = [...machine.said, ...(await rememberOptions(ctx, machine.store, preset, machine.record.clientId ?? '', options))]
     for (const line of said) ctx.io.say(line)

@@ -3,6 +3,8 @@ import type {ClientAuthMethod} from '../providers/preset.js'
 import type {Target} from '../session/session.js'
 import type {Identity} from '../oauth/token-response.js'
 import type {AuthorizationRequestOptions} from './authorization-request.js'
+import type {ClientCertificate} from '../store/client-cert-record.js'
+import type {ClientCertificateFiles} from '../providers/client-cert.js'
 
 /* The shapes `login` takes and gives, shared by the dispatcher (login.ts) and the ways of obtaining tokens
  * (login-modes.ts) without either importing the other. */
@@ -40,6 +42,10 @@ export interface LoginInput {
   clientKeyFile?: string
   /** The key of `clientKeyFile`, read and normalised (client-key.ts); set by `login`, not by flags. */
   clientKey?: string
+  /** `--cert`, `--key`, `--cacert`: the TLS client certificate of an mTLS login (RFC 8705). */
+  certFiles?: ClientCertificateFiles
+  /** The certificate of `certFiles`, read and checked (client-cert.ts); set by `login`, not by flags. */
+  clientCert?: ClientCertificate
 }
 
 export interface LoginResult {

@@ -11,6 +11,8 @@ import {readClientSecret, rememberLoginSettings} from '../providers/client-secre
 import {readClientKey, readClientKeyFile, rememberClientKey} from '../providers/client-key.js'
 import type {ClientCredentials} from '../oauth/oauth-client.js'
 import {createDPoPKey} from '../oauth/dpop-key.js'
+import {readClientCertificateFiles, rememberClientCertificate} from '../providers/client-cert.js'
+import {certificateRecordOf, resolveLoginCertificate} from './login-certificate.js'
 import {jwtClientAuthOf} from '../oauth/client-auth.js'
 import {identifyUser} from './identify.js'
 import type {KnownIssuer} from './issuer-check.js'
@@ -72,9 +74,11 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   if (preset.oauth1 && dpop) throw new UsageError(`${preset.displayName} speaks OAuth 1.0a, whose requests are signed with the token secret: --dpop is for OAuth 2.0 logins`)
   // A missing or unusable key file fails (exit 3) before any browser opens or anything is stored.
   const keyGiven = input.clientKeyFile ? await readClientKeyFile(input.clientKeyFile) : undefined
+  const certGiven = input.certFiles ? await readClientCertificateFiles(input.certFiles) : undefined
+  if (certGiven && (preset.oauth1 || input.mode === 'token')) throw new UsageError('--cert and --key are for OAuth 2.0 logins that talk to the token endpoint, not for imported tokens or OAuth 1.0a')
   if (input.mode === 'token' || input.mode === 'client-credentials') {
     planForMode(preset, {clientId: ''}, input)
-    return loginWithoutAuthorization(ctx, input.mode, preset, {...input, clientKey: keyGiven}, options)
+    return loginWithoutAuthorization(ctx, input.mode, preset, {...input, clientKey: keyGiven, clientCert: certGiven}, options)
   }
   const clientIdGiven = input.clientId || ctx.env.OAUTHCTL_CLIENT_ID || undefined
   const secretGiven = input.clientSecret || ctx.env.OAUTHCTL_CLIENT_SECRET || undefined
@@ -91,7 +95,12 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   const storedKey = keyGiven || (input.clientAuth !== undefined && input.clientAuth !== 'private_key_jwt') ? undefined : await readClientKey(store, preset.name, clientId)
   if (storedKey && preset.clientAuth !== 'private_key_jwt') preset = {...preset, clientAuth: 'private_key_jwt'}
   const clientKey = keyGiven ?? storedKey
-  const credentials = {...resolveClientCredentials(presetForMode(preset, input.mode), {...input, storedSecret}, ctx.env), ...(clientKey ? {clientKey} : {})}
+  const clientCert = await resolveLoginCertificate(store, preset, clientId, certGiven)
+  const credentials = {
+    ...resolveClientCredentials(presetForMode(preset, input.mode), {...input, storedSecret}, ctx.env),
+    ...(clientKey ? {clientKey} : {}),
+    ...(clientCert ? {tls: clientCert} : {}),
+  }
   const request = planForMode(preset, credentials, input)
   const scopes = input.scopes && input.scopes.length > 0 ? input.scopes : preset.defaultScopes
   if (preset.oauth1) {
@@ -123,12 +132,13 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
   registerSecret(tokens.refresh_token)
   // Salesforce and the like name the API host in the token response; identify the user there already.
   const apiBase = apiBaseFromTokenResponse(preset, tokens as unknown as Record<string, unknown>)
-  const identity = await identifyUser(ctx, withClientId(apiBase ? {...preset, apiBase} : preset, credentials.clientId), tokens, dpopKey)
+  const identity = await identifyUser(ctx, withClientId(apiBase ? {...preset, apiBase} : preset, credentials.clientId), tokens, dpopKey, undefined, clientCert)
   // The identity lookup is best effort and swallows an abort: check before anything is written.
   throwIfInterrupted(ctx.signal, 'login interrupted before the tokens were stored; nothing was stored')
   const secrets = secretsFromTokenResponse(tokens, ctx.now(), undefined, ctx.debug, dpopKey)
   if (credentials.clientSecret) secrets.clientSecret = credentials.clientSecret
   if (credentials.clientKey) secrets.clientKey = credentials.clientKey
+  if (clientCert) secrets.clientCert = clientCert
   const granted = typeof tokens.scope === 'string' && tokens.scope ? tokens.scope.split(/[ ,]+/) : scopes
   // `used` is where the secrets went: the file store if the keyring refused the write.
   const {record, store: used} = await saveLogin(ctx, store, input.target, secrets, {
@@ -140,6 +150,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     ...jwtClientAuthOf(preset),
     ...(apiBase ? {apiBase} : {}),
     ...(dpopKey ? {tokenType: 'DPoP'} : {}),
+    ...certificateRecordOf(clientCert),
     ...loginRecordExtras(request, tokens, ctx.debug),
     ...(Object.keys(details.optionValues).length > 0 ? {optionValues: details.optionValues} : {}),
     ...portOfRedirect(input),
@@ -153,6 +164,7 @@ export async function login(ctx: Context, input: LoginInput): Promise<LoginResul
     clientAuth: input.clientAuth !== undefined && input.clientAuth !== resolved.clientAuth ? input.clientAuth : undefined,
   })
   if (keyGiven) saved.push(await rememberClientKey(used, preset.name, credentials.clientId, keyGiven))
+  if (certGiven) saved.push(await rememberClientCertificate(used, preset.name, credentials.clientId, certGiven))
   for (const line of saved) ctx.io.say(line)
   return {record, identity, storeKind: used.kind, storeLocation: used.location}
 }

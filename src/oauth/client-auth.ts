@@ -2,6 +2,7 @@ import type * as Client from 'openid-client'
 import {ConfigError} from '../errors.js'
 import type {ProviderPreset} from '../providers/preset.js'
 import type {ClientKeyJwk} from '../providers/client-key.js'
+import type {ClientCertificate} from '../store/client-cert-record.js'
 
 /** The client identity used against one provider. */
 export interface ClientCredentials {
@@ -9,6 +10,11 @@ export interface ClientCredentials {
   clientSecret?: string
   /** Private JWK (JSON) for `private_key_jwt`, from `--client-key` or the credential store. */
   clientKey?: string
+  /**
+   * TLS client certificate (`--cert`/`--key`, or the one kept with the login): presented on every request
+   * to the authorization server, sent to its mTLS endpoint aliases (RFC 8705 §5).
+   */
+  tls?: ClientCertificate
 }
 
 /**
@@ -49,6 +55,15 @@ export async function createClientAuth(
       }
       return client.PrivateKeyJwt(await importClientKey(credentials.clientKey), modify)
     }
+    case 'tls_client_auth':
+    case 'self_signed_tls_client_auth':
+      // RFC 8705 §2: the TLS handshake authenticates the client; the body carries only client_id.
+      if (credentials.tls === undefined) {
+        throw new ConfigError(`${preset.displayName} needs the TLS client certificate of ${credentials.clientId} for ${preset.clientAuth}`, {
+          hint: 'Pass --cert <PEM file> and --key <PEM file> once (they are kept in the credential store).',
+        })
+      }
+      return client.TlsClientAuth()
   }
 }
 
@@ -72,7 +87,13 @@ function assertionAudience(client: typeof Client, preset: ProviderPreset): Clien
   }
 }
 
-/** The JWT method to keep with a login record (LoginRecord.clientAuth), as a spreadable object. */
-export function jwtClientAuthOf(preset: ProviderPreset): {clientAuth?: 'private_key_jwt' | 'client_secret_jwt'} {
-  return preset.clientAuth === 'private_key_jwt' || preset.clientAuth === 'client_secret_jwt' ? {clientAuth: preset.clientAuth} : {}
+/** The JWT or mTLS method to keep with a login record (LoginRecord.clientAuth), as a spreadable object. */
+export function jwtClientAuthOf(preset: ProviderPreset): {clientAuth?: LoginClientAuth} {
+  const method = preset.clientAuth
+  return method === 'private_key_jwt' || method === 'client_secret_jwt' || method === 'tls_client_auth' || method === 'self_signed_tls_client_auth'
+    ? {clientAuth: method}
+    : {}
 }
+
+/** Client authentication methods a login record keeps (the ones that need more than a secret). */
+export type LoginClientAuth = 'private_key_jwt' | 'client_secret_jwt' | 'tls_client_auth' | 'self_signed_tls_client_auth'

@@ -25,6 +25,7 @@ export function endpointsOf(preset: ProviderPreset): string[] {
     preset.deviceAuthorizationEndpoint,
     preset.registrationEndpoint,
     preset.parEndpoint,
+    ...Object.values(preset.mtlsEndpointAliases ?? {}),
   ].filter((url): url is string => Boolean(url))
 }
 
@@ -67,6 +68,8 @@ export async function createOAuthConfig(
     jwks_uri: preset.jwksUri,
     authorization_response_iss_parameter_supported: preset.issParameterSupported ?? false,
     pushed_authorization_request_endpoint: preset.parEndpoint,
+    // RFC 8705 §5; used only with a client certificate (`use_mtls_endpoint_aliases` below).
+    mtls_endpoint_aliases: preset.mtlsEndpointAliases,
   }
   const issuer = options.issuer ?? preset.issuer
   const auth = await createClientAuth(client, preset, credentials)
@@ -74,9 +77,18 @@ export async function createOAuthConfig(
   if (preset.idTokenSigningAlg) metadata.id_token_signed_response_alg = preset.idTokenSigningAlg
   // JARM responses are signed with the server's ID token key (the sandbox has only that one).
   if (preset.jarm && preset.idTokenSigningAlg) metadata.authorization_signed_response_alg = preset.idTokenSigningAlg
+  const tls = credentials.tls
+  if (tls) {
+    // RFC 8705 §5: with a client certificate, the token, revocation, introspection, PAR, device and
+    // userinfo requests go to the server's mTLS aliases where it names them.
+    metadata.use_mtls_endpoint_aliases = true
+  }
   const config = new client.Configuration(server, credentials.clientId, metadata, auth)
   if (insecure.length > 0) client.allowInsecureRequests(config)
-  const quirkFetch = createQuirkFetch({...preset, issuer}, options.fetch ?? fetch, options.userAgent)
+  const baseFetch = options.fetch ?? fetch
+  // The certificate rides along to oauthctl's own HTTP client (http/node-fetch.ts), which presents it.
+  const withTls: FetchFn = tls ? (url, init) => baseFetch(url, {...init, tls} as RequestInit) : baseFetch
+  const quirkFetch = createQuirkFetch({...preset, issuer}, withTls, options.userAgent)
   const interrupt = options.signal
   config[client.customFetch] = interrupt
     ? (url, init) => quirkFetch(url, {...init, signal: init.signal ? AbortSignal.any([init.signal, interrupt]) : interrupt})

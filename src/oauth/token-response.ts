@@ -108,6 +108,8 @@ export function secretsFromTokenResponse(
     clientSecret: previous?.clientSecret,
     dpopKey,
     clientKey: previous?.clientKey,
+    // The certificate the tokens are bound to stays with them (RFC 8705 §3).
+    clientCert: previous?.clientCert,
   }
   for (const key of Object.keys(secrets) as (keyof TokenSecrets)[]) {
     if (secrets[key] === undefined) delete secrets[key]

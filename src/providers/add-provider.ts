@@ -15,6 +15,7 @@ import {clientAuthFor, registerClient, registeredRedirectUri, registrationJwtAut
 import {isPrototypeKey} from '../util/safe-object.js'
 import {applyAuthorizationRequestDefaults, authorizationRequestFieldsFrom, type AuthorizationRequestDefaults} from './authorization-request-metadata.js'
 import {applyOAuth1Flags, type OAuth1Flags} from './oauth1-provider-flags.js'
+import {mtlsFieldsFrom} from './mtls-metadata.js'
 
 export interface AddProviderInput {
   name: string
@@ -276,6 +277,7 @@ function entryFromMetadata(found: DiscoveredServer): ProviderEntry {
     idTokenSigningAlg: idTokenAlgFrom(meta.id_token_signing_alg_values_supported),
     issParameterSupported: meta.authorization_response_iss_parameter_supported === true,
     ...authorizationRequestFieldsFrom(meta, url),
+    ...mtlsFieldsFrom(meta, url),
     supportsDeviceFlow: Boolean(meta.device_authorization_endpoint),
     defaultScopes: defaultScopesFrom(meta.scopes_supported),
     clientAuth: preferredClientAuth(meta.token_endpoint_auth_methods_supported),

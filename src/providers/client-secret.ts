@@ -30,7 +30,7 @@ export async function storeClientSecret(store: TokenStore, provider: string, cli
   registerSecret(secret)
   // A private key kept for the same client (client-key.ts) stays beside the secret.
   const previous = await store.get(clientSecretKey(provider, clientId))
-  await store.set(clientSecretKey(provider, clientId), {...(previous?.clientKey ? {clientKey: previous.clientKey} : {}), accessToken: '', clientSecret: secret})
+  await store.set(clientSecretKey(provider, clientId), {...(previous?.clientKey ? {clientKey: previous.clientKey} : {}), ...(previous?.clientCert ? {clientCert: previous.clientCert} : {}), accessToken: '', clientSecret: secret})
 }
 
 export async function deleteClientSecret(store: TokenStore, provider: string, clientId: string): Promise<boolean> {

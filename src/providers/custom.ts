@@ -1,4 +1,5 @@
 import type {ProviderPreset} from './preset.js'
+import {MTLS_ALIASED_ENDPOINTS} from './mtls-endpoints.js'
 import {CLIENT_AUTH_METHODS, isLoopbackUrl} from './preset.js'
 import {BUILTIN_NAMES} from './presets.js'
 
@@ -33,6 +34,9 @@ const isUrl: Check = (value) => {
   const url = new URL(value)
   return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackUrl(url))
 }
+/** RFC 8705 §5 aliases: only the endpoint names oauthctl calls, each an endpoint URL. */
+const isMtlsAliases: Check = (value) =>
+  isObject(value) && Object.entries(value).every(([name, url]) => (MTLS_ALIASED_ENDPOINTS as readonly string[]).includes(name) && isUrl(url))
 const oneOf =
   (...allowed: unknown[]): Check =>
   (value) =>
@@ -91,6 +95,9 @@ const FIELDS: Record<string, [Check, string]> = {
   clientId: [isString, 'a non-empty string'],
   clientSecretRequired: [isBoolean, 'true or false'],
   dpop: [isBoolean, 'true or false'],
+  mtlsEndpointAliases: [isMtlsAliases, `an object of https URLs (plain http only on loopback hosts) by endpoint name (${MTLS_ALIASED_ENDPOINTS.join(', ')})`],
+  certificateBoundTokens: [isBoolean, 'true or false'],
+  tokenEndpointAuthMethods: [isStringArray, 'an array of strings'],
   consoleUrl: [isUrl, URL_EXPECTED],
   loopback: [isLoopbackRules, 'an object {host: "127.0.0.1" | "localhost" | "[::1]", anyPort: boolean, defaultPort?: 1-65535, path: "/..."}'],
   authorizeParams: [isStringRecord, 'an object of string values'],

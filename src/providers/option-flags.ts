@@ -37,12 +37,14 @@ export const CLIENT_AUTH_VALUES: Record<string, ClientAuthMethod> = {
   none: 'none',
   'private-key-jwt': 'private_key_jwt',
   'client-secret-jwt': 'client_secret_jwt',
+  'tls-client-auth': 'tls_client_auth',
+  'self-signed-tls-client-auth': 'self_signed_tls_client_auth',
 }
 
 /** `--client-auth basic|post|none|private-key-jwt|client-secret-jwt`, shared by `login` and `providers add`. */
 export const clientAuthFlag = Flags.string({
   description:
-    'How the app authenticates at the token endpoint: basic (HTTP Basic, client_secret_basic), post (client_secret in the form body, client_secret_post), none (public client), private-key-jwt (an assertion signed with --client-key, RFC 7523) or client-secret-jwt (an HS256 assertion signed with the client secret).',
+    'How the app authenticates at the token endpoint: basic (HTTP Basic, client_secret_basic), post (client_secret in the form body, client_secret_post), none (public client), private-key-jwt (an assertion signed with --client-key, RFC 7523), client-secret-jwt (an HS256 assertion signed with the client secret), tls-client-auth or self-signed-tls-client-auth (the TLS client certificate of --cert/--key, RFC 8705).',
   options: Object.keys(CLIENT_AUTH_VALUES),
 })
 

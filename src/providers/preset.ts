@@ -7,10 +7,30 @@
  * How the client authenticates at the token endpoint (RFC 6749 §2.3, OIDC Core §9): `private_key_jwt` and
  * `client_secret_jwt` send a signed assertion (RFC 7523 §2.2).
  */
-export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'client_secret_jwt'
+export type ClientAuthMethod =
+  | 'none'
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'private_key_jwt'
+  | 'client_secret_jwt'
+  | 'tls_client_auth'
+  | 'self_signed_tls_client_auth'
 
 /** Every {@link ClientAuthMethod}, for validating configuration. */
-export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt', 'client_secret_jwt']
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
+  'none',
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+  'client_secret_jwt',
+  'tls_client_auth',
+  'self_signed_tls_client_auth',
+]
+
+/** The mutual-TLS client authentication methods (RFC 8705 §2.1, §2.2). */
+export function isTlsClientAuth(method: string | undefined): method is 'tls_client_auth' | 'self_signed_tls_client_auth' {
+  return method === 'tls_client_auth' || method === 'self_signed_tls_client_auth'
+}
 
 /** How an API says where the next page is. */
 export type PaginationStyle =
@@ -238,6 +258,15 @@ export interface ProviderPreset {
   pkce?: PkceSupport
   /** Every login binds its tokens to a DPoP key (RFC 9449), as `login --dpop` does. */
   dpop?: boolean
+  /**
+   * RFC 8705 §5 `mtls_endpoint_aliases` (token, revocation, introspection, PAR, device, userinfo endpoint by
+   * metadata name): where a login with a client certificate sends those requests instead.
+   */
+  mtlsEndpointAliases?: Record<string, string>
+  /** The metadata says `tls_client_certificate_bound_access_tokens: true` (RFC 8705 §3.3). */
+  certificateBoundTokens?: boolean
+  /** `token_endpoint_auth_methods_supported` as the metadata listed it (checked before an mTLS login). */
+  tokenEndpointAuthMethods?: string[]
   /**
    * Headers sent on every API call unless the user gives the same header with `-H` (LinkedIn-Version,
    * GitHub's Accept and X-GitHub-Api-Version). `{client_id}` in a value is the login's client id (Twitch's

@@ -2,7 +2,7 @@ import type {ConfigData} from '../config.js'
 import type {ProviderEntry} from './custom.js'
 import type {OptionValues} from './options.js'
 import {describeOAuth1Provider} from './oauth1-details.js'
-import {SLACK_ERRORS_IN_OK, type ProviderPreset} from './preset.js'
+import {isTlsClientAuth, SLACK_ERRORS_IN_OK, type ProviderPreset} from './preset.js'
 import {listResolvedProviders, resolveProviderDetails, type ProviderSource, type ResolvedProvider} from './registry.js'
 import {redirectUriFor} from '../login/loopback-login.js'
 
@@ -126,8 +126,10 @@ export function formatProviderDetails(details: ProviderDetails): string[] {
   const auth =
     details.clientAuth === 'none'
       ? 'none (public client, no secret is ever sent)'
-      : `${details.clientAuth === 'client_secret_basic' ? 'HTTP Basic' : 'form body'} (${details.clientAuth})` +
-        (details.clientSecretRequired ? ', secret required' : ', only when you give a secret')
+      : isTlsClientAuth(details.clientAuth)
+        ? `TLS client certificate (${details.clientAuth}, RFC 8705): login --cert/--key`
+        : `${details.clientAuth === 'client_secret_basic' ? 'HTTP Basic' : 'form body'} (${details.clientAuth})` +
+          (details.clientSecretRequired ? ', secret required' : ', only when you give a secret')
   row('Client authentication', auth + (details.quirks?.basicAuthWithEmptySecret ? '; without a secret: Basic "client_id:"' : ''))
   if (details.consoleUrl && !details.needsOwnApp) row('Developer console', details.consoleUrl)
   row('Issuer', details.issuer)

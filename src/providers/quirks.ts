@@ -21,10 +21,11 @@ export const DEFAULT_USER_AGENT = 'oauthctl/0.1 (+https://www.npmjs.com/package/
  * @see RFC 6749 §5.1 and §5.2 for the shape these are normalised to, §2.3.1 for Basic.
  */
 export function createQuirkFetch(preset: ProviderPreset, baseFetch: FetchFn, userAgent = DEFAULT_USER_AGENT): CustomFetch {
-  const tokenEndpoints = [preset.tokenEndpoint, preset.deviceAuthorizationEndpoint]
+  const aliases = preset.mtlsEndpointAliases ?? {}
+  const tokenEndpoints = [preset.tokenEndpoint, preset.deviceAuthorizationEndpoint, aliases.token_endpoint, aliases.device_authorization_endpoint]
     .filter((url): url is string => Boolean(url))
     .map(stripQuery)
-  const clientEndpoints = [...tokenEndpoints, preset.revocationEndpoint, preset.introspectionEndpoint]
+  const clientEndpoints = [...tokenEndpoints, preset.revocationEndpoint, preset.introspectionEndpoint, aliases.revocation_endpoint, aliases.introspection_endpoint]
     .filter((url): url is string => Boolean(url))
     .map(stripQuery)
   const agent = preset.quirks?.userAgent ?? userAgent

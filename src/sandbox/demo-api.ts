@@ -4,6 +4,7 @@ import type {Provider} from 'oidc-provider'
 import {profileFor} from './accounts.js'
 import {authenticateDPoP} from './dpop-api.js'
 import {createDPoPVerifier, type DPoPVerifier} from './dpop.js'
+import {certificateBindingRefusal} from './mtls.js'
 import {BodyTooLargeError, readBody, sendJson} from './http-util.js'
 
 export interface DemoApiDeps {
@@ -109,7 +110,12 @@ async function authenticate(req: IncomingMessage, res: ServerResponse, url: URL,
   if (!token) return invalid('the access token is unknown, revoked or expired')
   // find() allows oidc-provider's clock tolerance (15 s) past expiry; the API does not.
   if (token.isExpired) return invalid('the access token expired')
-  if (token.isSenderConstrained()) return invalid('sender-constrained tokens are not accepted as Bearer')
+  // A certificate-bound token (RFC 8705 §3) is a Bearer token that must come with its certificate.
+  const thumbprint = (token as {'x5t#S256'?: string})['x5t#S256']
+  if (thumbprint) {
+    const refusal = certificateBindingRefusal(req, thumbprint)
+    if (refusal) return invalid(refusal)
+  } else if (token.isSenderConstrained()) return invalid('sender-constrained tokens are not accepted as Bearer')
   return {accountId: userToken?.accountId, clientId: token.clientId}
 }
 

@@ -43,6 +43,8 @@ export interface ProviderConfigInput {
   requirePar?: boolean
   /** More clients (client-auth-clients.ts). */
   extraClients?: ClientMetadata[]
+  /** `oauthctl sandbox --mtls` (mtls.ts): oidc-provider's `features.mTLS` and the endpoint aliases (RFC 8705). */
+  mtls?: {feature: Record<string, unknown>; aliases: Record<string, string>}
 }
 
 /**
@@ -102,6 +104,12 @@ export function buildProviderConfiguration(input: ProviderConfigInput): Configur
     jwks: secrets.jwks,
     cookies: {keys: secrets.cookieKeys},
     findAccount,
+    ...(input.mtls
+      ? {
+          clientAuthMethods: ['client_secret_basic', 'client_secret_jwt', 'client_secret_post', 'private_key_jwt', 'none', 'tls_client_auth', 'self_signed_tls_client_auth'],
+          discovery: {mtls_endpoint_aliases: input.mtls.aliases},
+        }
+      : {}),
     // Authorization code only (OAuth 2.1): no implicit or hybrid response types.
     responseTypes: ['code'],
     scopes: SCOPES,
@@ -186,6 +194,7 @@ export function buildProviderConfiguration(input: ProviderConfigInput): Configur
       },
       // PAR, JAR, JARM, resource indicators (RFC 8707) and RAR (RFC 9396): authorization-requests.ts.
       ...authorizationRequestFeatures(input),
+      ...(input.mtls ? {mTLS: input.mtls.feature} : {}),
     },
   }
 }

@@ -16,6 +16,7 @@ import {createSandboxSecrets} from './secrets.js'
 import {createUmaSandbox} from './uma.js'
 import {createOAuth1Sandbox} from './oauth1.js'
 import {recordStats, type SandboxStats} from './stats.js'
+import type {MtlsSandbox} from './mtls.js'
 
 export type {SandboxStats} from './stats.js'
 
@@ -38,6 +39,15 @@ export interface SandboxOptions {
   requirePar?: boolean
   /** Writes the private_key_jwt client's private key (0600) into this directory (client-auth-clients.ts). */
   clientKeysDir?: string
+  /**
+   * `oauthctl sandbox --mtls`: also listen over HTTPS (a new local CA, server and client certificates) for
+   * mTLS client authentication and certificate-bound tokens (RFC 8705), advertised as `mtls_endpoint_aliases`.
+   */
+  mtls?: boolean
+  /** Port of the mTLS listener (default: a free one). */
+  mtlsPort?: number
+  /** Also write the CA certificate and the client certificates and keys (0600) here (`--mtls-dir`). */
+  mtlsDir?: string
   /** Receives human-readable log lines (the `sandbox` command writes them to stderr). Default: none. */
   log?: (line: string) => void
 }
@@ -45,6 +55,8 @@ export interface SandboxOptions {
 export interface Sandbox {
   readonly issuer: string
   readonly port: number
+  /** With `mtls`: the HTTPS origin and the certificate files (mtls.ts). */
+  readonly mtls?: Pick<MtlsSandbox, 'origin' | 'certificates'>
   stats(): SandboxStats
   /** Stops listening and closes every open connection. */
   close(): Promise<void>
@@ -99,8 +111,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const port = await listen(server, host, options.port)
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
   const issuer = options.issuer ?? origin
+  let mtls: MtlsSandbox | undefined
 
   try {
+    if (options.mtls) {
+      const {startMtlsListener} = await import('./mtls.js')
+      mtls = await startMtlsListener(host, (req, res) => server.emit('request', req, res), {port: options.mtlsPort, filesDir: options.mtlsDir})
+    }
     const secrets = createSandboxSecrets()
     const authClients = createClientAuthClients()
     if (options.clientKeysDir) log(`private_key_jwt client ${JWT_CLIENT_ID}: key written to ${await authClients.writePrivateKey(options.clientKeysDir)}`)
@@ -113,7 +130,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           InvalidTarget: errors.InvalidTarget,
           InvalidAuthorizationDetails: errors.InvalidAuthorizationDetails,
           requirePar: options.requirePar,
-          extraClients: authClients.clients,
+          extraClients: [...authClients.clients, ...(mtls?.clients ?? [])],
+          mtls,
         }))
       },
       log,
@@ -126,6 +144,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     uma.registerGrant(provider)
     registerTokenExchange(provider, {ttl: accessTokenTtl, log})
     registerJwtBearer(provider, {issuer, trusted: authClients.assertionIssuers, ttl: accessTokenTtl, log})
+    const snapshot = (): SandboxStats => ({...stats.snapshot(), ...(mtls ? {mtlsRequests: mtls.requests()} : {})})
     const dispatch = provider.callback()
     const api = createDemoApi({provider, origin, log})
     const oauth1 = createOAuth1Sandbox({autoApprove: options.autoApprove ?? false, log})
@@ -141,7 +160,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       if (path.startsWith('/interaction/')) return handleInteraction(req, res, url, interactionDeps)
       if (path === '/sandbox/stats') {
         if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, {error: 'method_not_allowed'}, {allow: 'GET'})
-        return sendJson(res, 200, stats.snapshot())
+        return sendJson(res, 200, snapshot())
       }
       if (path === '/sandbox/device/approve') {
         if (req.method !== 'POST') return sendJson(res, 405, {error: 'method_not_allowed'}, {allow: 'POST'})
@@ -157,10 +176,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     return {
       issuer,
       port,
-      stats: () => stats.snapshot(),
-      close: () => closeServer(server),
+      ...(mtls ? {mtls: {origin: mtls.origin, certificates: mtls.certificates}} : {}),
+      stats: snapshot,
+      close: () => Promise.all([closeServer(server), mtls?.close()]).then(() => undefined),
     }
   } catch (error) {
+    await mtls?.close()
     await closeServer(server)
     throw error
   }

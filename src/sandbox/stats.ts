@@ -11,6 +11,8 @@ export interface SandboxStats {
   revocations: number
   /** Clients created at the registration endpoint (RFC 7591). */
   registrations: number
+  /** `--mtls` only: requests that reached the HTTPS listener (the RFC 8705 endpoint aliases), by path. */
+  mtlsRequests?: Record<string, number>
 }
 
 export interface StatsRecorder {

@@ -32,6 +32,7 @@ export async function getFreshToken(ctx: Context, input: {provider?: string; pro
   }
   const secrets = await getAccessToken(ctx, login)
   if (handOffTo !== undefined && secrets.dpopKey) throw dpopHandOffError(target, handOffTo)
+  if (handOffTo !== undefined && secrets.clientCert) throw certificateHandOffError(target, handOffTo)
   return {login, secrets}
 }
 
@@ -42,5 +43,15 @@ export async function getFreshToken(ctx: Context, input: {provider?: string; pro
 function dpopHandOffError(target: Target, handOffTo: string): ConfigError {
   return new ConfigError(`the ${target.provider} login (profile ${target.profile}) has a DPoP-bound token, which ${handOffTo} cannot use: only oauthctl holds its key`, {
     hint: `Call the API with oauthctl itself (oauthctl get ...), or log in again without --dpop: ${loginCommand(target)}`,
+  })
+}
+
+/**
+ * A certificate-bound token works only over a TLS connection made with its certificate (RFC 8705 §3);
+ * handing the private key to another program as well would spread it: refused, exit 3.
+ */
+function certificateHandOffError(target: Target, handOffTo: string): ConfigError {
+  return new ConfigError(`the ${target.provider} login (profile ${target.profile}) has a certificate-bound token (mTLS), which ${handOffTo} cannot use: only oauthctl holds the client certificate's key`, {
+    hint: `Call the API with oauthctl itself (oauthctl get ...), which presents the certificate, or log in again without --cert: ${loginCommand(target)}`,
   })
 }

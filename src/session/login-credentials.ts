@@ -16,5 +16,8 @@ export async function loginClientCredentials(login: LoadedLogin, secrets: TokenS
   const clientSecret = secrets.clientSecret ?? (clientId ? await readClientSecret(login.store, preset.name, clientId) : undefined)
   const clientKey = secrets.clientKey ?? (clientId && preset.clientAuth === 'private_key_jwt' ? await readClientKey(login.store, preset.name, clientId) : undefined)
   registerSecret(clientKey)
-  return {clientId, ...(clientSecret ? {clientSecret} : {}), ...(clientKey ? {clientKey} : {})}
+  // The certificate kept with the tokens authenticates the client (RFC 8705 §2) and keeps them bound (§3).
+  const tls = secrets.clientCert
+  registerSecret(tls?.key)
+  return {clientId, ...(clientSecret ? {clientSecret} : {}), ...(clientKey ? {clientKey} : {}), ...(tls ? {tls} : {})}
 }

@@ -25,6 +25,9 @@ export async function printToken(
   // `--header`, `--curl-config` and `--netrc` hand the token to curl as Bearer: not for a DPoP-bound token.
   const {login, secrets} = await getFreshToken(ctx, input, format === 'plain' ? undefined : format === 'netrc' ? 'a .netrc reader' : 'curl')
   if (input.idToken) requireIdToken(login, secrets)
+  if (secrets.clientCert && !input.idToken) {
+    ctx.io.warn(`the ${login.target.provider} token is certificate-bound (RFC 8705): an API accepts it only over a TLS connection made with the login's client certificate`)
+  }
   if (input.idToken && !json) {
     ctx.io.out(`${secrets.idToken}\n`)
     return

@@ -127,6 +127,7 @@ export async function readSecrets(login: LoadedLogin): Promise<TokenSecrets> {
   registerSecret(secrets.clientSecret)
   registerSecret(secrets.dpopKey?.privateJwk.d)
   registerSecret(secrets.tokenSecret)
+  registerSecret(secrets.clientCert?.key)
   return secrets
 }
 

@@ -1,3 +1,4 @@
+import {mtlsTarget} from '../oauth/mtls-target.js'
 import type {Context} from '../context.js'
 import {NotLoggedInError, OauthctlError} from '../errors.js'
 import {checkAccessToken, tokenCheckUrl} from '../login/import-token.js'
@@ -43,9 +44,11 @@ export async function checkLogin(ctx: Context, target: Target): Promise<LoginChe
     const method = useUserinfo ? 'userinfo' : 'api'
     // OAuth 1.0a: the check is a signed request like any other API call.
     const sign = preset.oauth1 ? await (await import('../http/oauth1-client.js')).oauth1Authorization(login) : undefined
-    const check = await checkAccessToken(ctx, preset, secrets.accessToken, url, secrets.dpopKey, sign && ((target) => sign('GET', new URL(target))))
-    if (check.outcome === 'accepted') return {ok: true, method, detail: `accepted by ${url}`}
-    if (check.outcome === 'rejected') return {ok: false, method, detail: `rejected by ${url} (${check.error ?? `HTTP ${check.status}`})`}
+    const check = await checkAccessToken(ctx, preset, secrets.accessToken, url, secrets.dpopKey, sign && ((target) => sign('GET', new URL(target))), secrets.clientCert)
+    // An mTLS login's userinfo request went to the endpoint's alias (RFC 8705 §5): name that one.
+    const reached = mtlsTarget(preset, url, secrets.clientCert).url
+    if (check.outcome === 'accepted') return {ok: true, method, detail: `accepted by ${reached}`}
+    if (check.outcome === 'rejected') return {ok: false, method, detail: `rejected by ${reached} (${check.error ?? `HTTP ${check.status}`})`}
     // Not reachable, or an answer that says nothing about the token: that is not a broken login.
     if (!preset.introspectionEndpoint) return {ok: null, method, detail: `could not check: ${check.reason}`, unreachable: check.unreachable === true}
   }

@@ -16,6 +16,8 @@ export interface StatusEntry {
   grant: string
   /** `Bearer`, or `DPoP` for tokens bound to a key (RFC 9449). */
   tokenType: string
+  /** The token is bound to the login's TLS client certificate (RFC 8705 §3). */
+  certificateBound: boolean
   store: string
   /** RFC 8707 resource indicators of the login (sent again on refresh). */
   resources?: string[]
@@ -44,6 +46,7 @@ export function listStatus(ctx: Context): StatusEntry[] {
       hasRefreshToken: record.hasRefreshToken,
       grant: record.grant,
       tokenType: record.tokenType ?? 'Bearer',
+      certificateBound: record.certificateBound === true,
       store: record.store,
       // RFC 8707 / RFC 9396: only for logins that asked for them.
       ...(record.resources ? {resources: record.resources} : {}),
@@ -67,7 +70,7 @@ export function formatStatus(entries: StatusEntry[], now: number): string[] {
     const who = [entry.name, entry.subject && entry.subject !== entry.name ? `(${entry.subject})` : undefined].filter(Boolean).join(' ')
     lines.push(`${entry.default ? '*' : ' '} ${entry.provider}, profile "${entry.profile}"${who ? `: ${who}` : ''}`)
     const expiry = entry.grant === 'oauth1' ? 'OAuth 1.0a (signed requests), no expiry' : entry.expiresAt === null ? 'no expiry given' : `${entry.expired ? 'expired' : 'expires'} ${relativeTime(entry.expiresAt, now)} (${entry.expiresAt})`
-    const bound = entry.tokenType === 'DPoP' ? ', DPoP-bound' : ''
+    const bound = `${entry.tokenType === 'DPoP' ? ', DPoP-bound' : ''}${entry.certificateBound ? ', certificate-bound' : ''}`
     lines.push(`    token: ${expiry}${entry.hasRefreshToken ? ', refreshable' : ''}${bound}; store: ${entry.store}`)
     lines.push(`    scopes: ${entry.scopes.join(' ') || '(none)'}`)
     if (entry.resources) lines.push(`    resources: ${entry.resources.join(' ')}`)

@@ -76,7 +76,7 @@ export async function exchangeToken(ctx: Context, input: TokenExchangeInput): Pr
   const scopes = typeof response.scope === 'string' && response.scope ? response.scope.split(/[ ,]+/) : (input.scopes ?? subject.login?.record.scopes ?? [])
   if (input.saveAs !== undefined) {
     const target = resolveTarget(ctx.config(), preset.name, input.saveAs)
-    const kept: TokenSecrets = {...secrets, ...(credentials.clientSecret ? {clientSecret: credentials.clientSecret} : {}), ...(credentials.clientKey ? {clientKey: credentials.clientKey} : {})}
+    const kept: TokenSecrets = {...secrets, ...(credentials.clientSecret ? {clientSecret: credentials.clientSecret} : {}), ...(credentials.clientKey ? {clientKey: credentials.clientKey} : {}), ...(credentials.tls ? {clientCert: credentials.tls} : {})}
     const {store: used} = await saveLogin(ctx, store, target, kept, {
       subject: subject.login?.record.subject,
       name: subject.login?.record.name,
@@ -85,6 +85,7 @@ export async function exchangeToken(ctx: Context, input: TokenExchangeInput): Pr
       grant: 'token_exchange',
       clientId: credentials.clientId,
       ...jwtClientAuthOf(preset),
+      ...(credentials.tls ? {certificateBound: true as const} : {}),
     }, {keepDefaults: true})
     ctx.io.say(`Exchanged token stored as ${target.provider} profile ${target.profile} in ${used.location}.`)
   }

@@ -1,4 +1,5 @@
 import {isDPoPKey, type DPoPKey} from './dpop-key-record.js'
+import {isClientCertificate, type ClientCertificate} from './client-cert-record.js'
 
 /**
  * The secrets of one login (one provider + profile). Everything else about a login (subject, scopes,
@@ -24,6 +25,8 @@ export interface TokenSecrets {
   tokenSecret?: string
   /** Private JWK (JSON) of a `private_key_jwt` client (RFC 7523 §2.2), from `--client-key`. */
   clientKey?: string
+  /** The TLS client certificate and key of an mTLS login (RFC 8705), from `--cert`/`--key`/`--cacert`. */
+  clientCert?: ClientCertificate
 }
 
 export type StoreKind = 'keyring' | 'file' | 'memory'
@@ -65,6 +68,7 @@ export function isTokenSecrets(value: unknown): value is TokenSecrets {
     (record.dpopKey === undefined || isDPoPKey(record.dpopKey)) &&
     optionalString('tokenSecret') &&
     optionalString('clientKey') &&
+    (record.clientCert === undefined || isClientCertificate(record.clientCert)) &&
     optionalFiniteNumber(record.expiresAt) &&
     optionalFiniteNumber(record.obtainedAt)
   )

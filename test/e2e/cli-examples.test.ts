@@ -13,6 +13,9 @@ describe('every example in every command\'s help runs as printed against the san
     'oauthctl sandbox --port 9100 --auto-approve --access-token-ttl 5 &',
     'oauthctl login sandbox --device',
     'oauthctl login sandbox --no-browser --paste',
+    // Needs `oauthctl sandbox --mtls` (its certificate files and HTTPS port): test/e2e/mtls.test.ts.
+    'oauthctl sandbox --mtls &',
+    'oauthctl login sandbox-mtls --client-id oauthctl-mtls --client-auth tls-client-auth --cert client.pem --key client.key --cacert ca.pem',
   ])
 
   /** Logged in to sandbox as "work" and "default" (the default login), by the browser flow. */

@@ -38,6 +38,10 @@ const NOT_PASTED: Record<string, string> = {
   'oauthctl login my-idp --jwt-bearer assertion.jwt --client-id my-app --client-secret "$SECRET"': 'needs an assertion your IdP issued; --jwt-bearer with a file is test/e2e/jwt-bearer.test.ts',
   'oauthctl providers add acme --issuer https://id.acme.example --client-id X --dpop': 'needs an issuer whose metadata offers DPoP; providers add --dpop is test/e2e/dpop.test.ts',
   'oauthctl login corp --jar-key ~/.config/corp/jar.pem': "needs your company's provider and its registered key; --jar-key is test/e2e/jar.test.ts",
+  'oauthctl sandbox --auto-approve --mtls-dir ~/.sandbox-mtls &': 'a long-running server on fixed ports 9000/9443; test/e2e/mtls.test.ts runs this block with its own sandbox --mtls',
+  'oauthctl providers add sandbox-mtls --issuer http://127.0.0.1:9000 --api-base https://127.0.0.1:9443/api': "names the mTLS sandbox's fixed ports; test/e2e/mtls.test.ts runs this block with its sandbox's ports",
+  'oauthctl login sandbox-mtls --client-id oauthctl-mtls --client-auth tls-client-auth --cert ~/.sandbox-mtls/client.pem --key ~/.sandbox-mtls/client.key --cacert ~/.sandbox-mtls/ca.pem': 'needs the mTLS sandbox; test/e2e/mtls.test.ts runs this block',
+  'oauthctl get -p sandbox-mtls /v2/me': 'needs the mTLS sandbox; test/e2e/mtls.test.ts runs this block',
   'oauthctl login sandbox-1a --profile ssh --paste': 'waits for a person to paste the verifier; the oob paste login is test/e2e/oauth1.test.ts',
 }
 

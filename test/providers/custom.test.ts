@@ -58,8 +58,21 @@ describe('custom provider entries in config.json', () => {
     }
   })
 
+  it('accepts the mTLS methods and facts (RFC 8705)', () => {
+    for (const clientAuth of ['tls_client_auth', 'self_signed_tls_client_auth']) {
+      const entry = {...corp, clientAuth, mtlsEndpointAliases: {token_endpoint: 'https://mtls.corp.example/token'}, certificateBoundTokens: true, tokenEndpointAuthMethods: [clientAuth]}
+      assert.equal(checkProviderEntry('corp', entry), undefined)
+      assert.equal(resolveProvider('corp', {providers: {corp: entry}}, env).mtlsEndpointAliases?.token_endpoint, 'https://mtls.corp.example/token')
+    }
+  })
+
   for (const [name, entry, key, why] of [
     ['corp', {...corp, tokenEndpiont: 'https://x'}, 'providers.corp.tokenEndpiont', /not a provider setting/],
+    // An alias is an endpoint: https only (loopback http aside), and only the names oauthctl calls.
+    ['corp', {...corp, mtlsEndpointAliases: {token_endpoint: 'http://mtls.corp.example/token'}}, 'providers.corp.mtlsEndpointAliases', /https URLs \(plain http only on loopback hosts\) by endpoint name/],
+    ['corp', {...corp, mtlsEndpointAliases: {token_endpoint: 'not a url'}}, 'providers.corp.mtlsEndpointAliases', /token_endpoint, revocation_endpoint/],
+    ['corp', {...corp, mtlsEndpointAliases: {authorization_endpoint: 'https://mtls.corp.example/auth'}}, 'providers.corp.mtlsEndpointAliases', /endpoint name/],
+    ['corp', {...corp, certificateBoundTokens: 'yes'}, 'providers.corp.certificateBoundTokens', /true or false/],
     ['corp', {...corp, tokenEndpoint: 'http://id.corp.example/token'}, 'providers.corp.tokenEndpoint', /https/],
     ['corp', {authorizationEndpoint: corp.authorizationEndpoint, apiBase: corp.apiBase}, 'providers.corp.tokenEndpoint', /custom provider needs it/],
     ['corp', {...corp, scopeSeparator: ';'}, 'providers.corp.scopeSeparator', /" " or ","/],

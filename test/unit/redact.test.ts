@@ -10,6 +10,8 @@ describe('redact: secrets never reach debug output or error messages', () => {
     ['an Authorization header', 'authorization: Bearer mF_9.B5f-4.1JqM', 'authorization: Bearer [redacted]'],
     ['Basic credentials', 'Authorization: Basic czZCaGRSa3F0MzpnWDFmQmF0M2JW', 'Authorization: Basic [redacted]'],
     ['a device code', 'device_code=GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS', 'device_code=[redacted]'],
+    ['a PEM private key (mTLS --key)', 'key: -----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----\n', 'key: [redacted private key]\n'],
+    ['an EC PEM key cut short', '{"key":"-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEI', '{"key":"[redacted EC private key]'],
   ]
   for (const [what, input, expected] of cases) {
     it(`masks ${what}`, () => assert.equal(redact(input), expected))

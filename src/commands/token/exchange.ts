@@ -5,6 +5,7 @@ import {providerFlag} from '../../cli/oclif-provider-flags.js'
 import {jqFlag} from '../../cli/oclif-jq-flag.js'
 import {splitScopes} from '../../login/scopes.js'
 import {exchangeToken} from '../../session/token-exchange.js'
+import {clientCertFilesFromFlags, clientCertFlags} from '../../cli/client-cert-flags.js'
 import {clientAuthFlag, clientAuthFromFlag, clientKeyFlag} from '../../providers/option-flags.js'
 
 /** The sandbox's client_secret_jwt client, which may exchange tokens (any client allowed the grant may). */
@@ -37,6 +38,7 @@ export default class TokenExchange extends BaseCommand {
     'client-secret': Flags.string({description: 'Its client secret (default: the one kept in the credential store).', env: 'OAUTHCTL_CLIENT_SECRET'}),
     'client-auth': clientAuthFlag,
     'client-key': clientKeyFlag,
+    ...clientCertFlags,
     json: Flags.boolean({description: 'Print the issued token and its metadata (issuedTokenType, expiresAt, scopes) as JSON.'}),
     jq: jqFlag,
   }
@@ -59,6 +61,7 @@ export default class TokenExchange extends BaseCommand {
       clientSecret: flags['client-secret'],
       clientAuth: clientAuthFromFlag(flags['client-auth']),
       clientKeyFile: flags['client-key'],
+      certFiles: clientCertFilesFromFlags(flags),
       json: flags.json,
       jq: flags.jq,
     })

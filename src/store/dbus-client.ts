@@ -64,10 +64,15 @@ export class DbusConnection {
     if (!this.#failure) this.#socket.write(encodeMethodCall({...call, flags: (call.flags ?? 0) | NO_REPLY_EXPECTED}, ++this.#serial))
   }
 
-  /** Ends the connection (after the data written so far) and fails calls still waiting. */
+  /**
+   * Ends the connection (after the data written so far) and fails calls still waiting. The socket no
+   * longer holds the process: a command that has its secret exits without waiting for the bus to finish
+   * closing (the kernel ends the connection with the process; ~0.7 ms per `oauthctl token`).
+   */
   close(): void {
     this.#socket.end()
     this.#socket.destroySoon()
+    this.#socket.unref()
     this.#fail(new Error('the D-Bus connection was closed'))
   }
 

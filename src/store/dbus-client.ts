@@ -41,6 +41,9 @@ export class DbusConnection {
     const path = socketPathOf(address)
     const connection = new DbusConnection(loadNet().connect(path))
     const hex = Buffer.from(String(uid), 'ascii').toString('hex')
+    // What is written in this tick (these lines, Hello, the caller's first calls) leaves in one write.
+    connection.#socket.cork()
+    process.nextTick(() => connection.#socket.uncork())
     connection.#socket.write(`\0AUTH EXTERNAL ${hex}\r\nBEGIN\r\n`)
     connection.call({destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello'}).catch(() => {})
     return connection
@@ -103,8 +106,11 @@ export class DbusConnection {
         this.#received = this.#received.subarray(end + 2)
       }
       for (let length = messageLength(this.#received); length !== undefined; length = messageLength(this.#received)) {
-        const message = decodeMessage(this.#received.subarray(0, length))
+        // Signals (NameAcquired after Hello, ...) answer nothing: skipped without decoding.
+        const isSignal = this.#received[1] === MessageType.signal
+        const message = isSignal ? undefined : decodeMessage(this.#received.subarray(0, length))
         this.#received = this.#received.subarray(length)
+        if (!message) continue
         const waiting = message.replySerial === undefined ? undefined : this.#pending.get(message.replySerial)
         if (waiting && (message.type === MessageType.methodReturn || message.type === MessageType.error)) {
           this.#pending.delete(message.replySerial!)

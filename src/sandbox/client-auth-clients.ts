@@ -23,6 +23,15 @@ export interface ClientAuthClients {
   writePrivateKey(dir: string): Promise<string>
 }
 
+/** What the sandbox's extra confidential clients share: the CLI's redirect and every grant it can ask for. */
+export const EVERY_GRANT_CLIENT = {
+  application_type: 'native' as const,
+  redirect_uris: [CLI_REDIRECT_URI],
+  grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT, TOKEN_EXCHANGE_GRANT, JWT_BEARER_GRANT],
+  response_types: ['code'],
+  scope: SCOPES.join(' '),
+}
+
 /**
  * Two confidential clients for JWT client authentication, allowed every grant the public client has plus
  * client credentials: `oauthctl-jwt` (private_key_jwt, its public JWK registered; the private half, new at
@@ -34,13 +43,7 @@ export function createClientAuthClients(): ClientAuthClients {
   const publicJwk = publicKey.export({format: 'jwk'})
   // The RFC 7638 thumbprint: the kid oauthctl (and most tools) derive from a PEM key that names none.
   const kid = createHash('sha256').update(JSON.stringify({crv: publicJwk.crv, kty: publicJwk.kty, x: publicJwk.x, y: publicJwk.y})).digest('base64url')
-  const common = {
-    application_type: 'native' as const,
-    redirect_uris: [CLI_REDIRECT_URI],
-    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT, TOKEN_EXCHANGE_GRANT, JWT_BEARER_GRANT],
-    response_types: ['code'],
-    scope: SCOPES.join(' '),
-  }
+  const common = EVERY_GRANT_CLIENT
   const clients: ClientMetadata[] = [
     {
       ...common,

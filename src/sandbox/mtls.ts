@@ -4,10 +4,8 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import type {TLSSocket} from 'node:tls'
 import type {ClientMetadata, KoaContextWithOIDC} from 'oidc-provider'
-import {CLI_REDIRECT_URI, DEVICE_CODE_GRANT, SCOPES} from './provider-config.js'
 import {MTLS_CLIENT_SUBJECT, createSandboxCertificates, readPem, type SandboxCertificates} from './mtls-certs.js'
-import {TOKEN_EXCHANGE_GRANT} from './token-exchange.js'
-import {JWT_BEARER_GRANT} from './jwt-bearer.js'
+import {EVERY_GRANT_CLIENT} from './client-auth-clients.js'
 
 import {MTLS_CLIENT_ID, MTLS_SELF_CLIENT_ID} from './mtls-ids.js'
 
@@ -84,14 +82,7 @@ export async function startMtlsListener(
 
 /** The two mTLS clients; both get certificate-bound tokens and every grant the JWT clients have. */
 export function buildMtlsClients(selfSignedPem: string): ClientMetadata[] {
-  const common = {
-    application_type: 'native' as const,
-    redirect_uris: [CLI_REDIRECT_URI],
-    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT, TOKEN_EXCHANGE_GRANT, JWT_BEARER_GRANT],
-    response_types: ['code'],
-    scope: SCOPES.join(' '),
-    tls_client_certificate_bound_access_tokens: true,
-  }
+  const common = {...EVERY_GRANT_CLIENT, tls_client_certificate_bound_access_tokens: true}
   const self = new X509Certificate(selfSignedPem)
   const jwk = self.publicKey.export({format: 'jwk'})
   return [

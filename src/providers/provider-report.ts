@@ -123,14 +123,7 @@ export function formatProviderDetails(details: ProviderDetails): string[] {
     return lines
   }
   row('Client id', details.clientId ?? '(yours)')
-  const auth =
-    details.clientAuth === 'none'
-      ? 'none (public client, no secret is ever sent)'
-      : isTlsClientAuth(details.clientAuth)
-        ? `TLS client certificate (${details.clientAuth}, RFC 8705): login --cert/--key`
-        : `${details.clientAuth === 'client_secret_basic' ? 'HTTP Basic' : 'form body'} (${details.clientAuth})` +
-          (details.clientSecretRequired ? ', secret required' : ', only when you give a secret')
-  row('Client authentication', auth + (details.quirks?.basicAuthWithEmptySecret ? '; without a secret: Basic "client_id:"' : ''))
+  row('Client authentication', describeClientAuth(details) + (details.quirks?.basicAuthWithEmptySecret ? '; without a secret: Basic "client_id:"' : ''))
   if (details.consoleUrl && !details.needsOwnApp) row('Developer console', details.consoleUrl)
   row('Issuer', details.issuer)
   row('Metadata', details.metadataUrl)
@@ -163,6 +156,22 @@ export function formatProviderDetails(details: ProviderDetails): string[] {
   row('Docs', details.docsUrl)
   row('Facts last checked', details.checked ? `${details.checked.date} against ${details.checked.source}` : details.source === 'custom' ? undefined : 'never')
   return lines
+}
+
+/**
+ * What the client sends to the token endpoint for its method, as `providers show` says it.
+ * @see RFC 6749 §2.3.1 (Basic, form body), RFC 7523 §2.2 and OIDC Core §9 (JWT assertions), RFC 8705 §2 (TLS)
+ */
+export function describeClientAuth(details: Pick<ProviderDetails, 'clientAuth' | 'clientSecretRequired'>): string {
+  const method = details.clientAuth
+  if (method === 'none') return 'none (public client, no secret is ever sent)'
+  if (isTlsClientAuth(method)) return `TLS client certificate (${method}, RFC 8705): login --cert/--key`
+  if (method === 'private_key_jwt') return 'a signed JWT assertion (private_key_jwt, RFC 7523 §2.2): login --client-key'
+  if (method === 'client_secret_jwt') {
+    return 'an HMAC-signed JWT assertion (client_secret_jwt, RFC 7523 §2.2; the secret signs it and is never sent): login --client-secret'
+  }
+  return `${method === 'client_secret_basic' ? 'HTTP Basic' : 'form body'} (${method})` +
+    (details.clientSecretRequired ? ', secret required' : ', only when you give a secret')
 }
 
 function describeQuirks(details: ProviderDetails): string[] {

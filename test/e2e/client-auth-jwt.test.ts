@@ -189,6 +189,10 @@ describe('providers add --register with a JWT client authentication (RFC 7591 + 
     assert.equal((await sandboxStats(suite.sandbox.issuer)).registrations, before.registrations + 1)
     const entry = JSON.parse(readFileSync(join(suite.user.configDir, 'config.json'), 'utf8')).providers['corp-pkjwt']
     assert.equal(entry.clientAuth, 'private_key_jwt')
+    const show = await runCli(['providers', 'show', 'corp-pkjwt'], suite.user.env)
+    assert.equal(show.code, 0, show.stderr)
+    assert.match(show.stdout, /^ {2}Client authentication: +a signed JWT assertion \(private_key_jwt, RFC 7523 §2\.2\): login --client-key$/m)
+    assert.doesNotMatch(show.stdout, /form body/)
     const stored = JSON.parse(keyEntry(suite.user.configDir, `client:corp-pkjwt:${entry.clientId}`)?.clientKey ?? '{}')
     assert.match(stored.d ?? '', /^[\w-]{40,}$/)
     for (const text of [readFileSync(join(suite.user.configDir, 'config.json'), 'utf8'), add.stdout, add.stderr]) assert.ok(!text.includes(stored.d))
@@ -208,6 +212,10 @@ describe('providers add --register with a JWT client authentication (RFC 7591 + 
     assert.match(add.stderr, /Registered oauthctl as client \S+ \(confidential, client_secret_jwt; secret kept in the secret store\)/)
     const entry = JSON.parse(readFileSync(join(suite.user.configDir, 'config.json'), 'utf8')).providers['corp-sjwt']
     assert.equal(entry.clientAuth, 'client_secret_jwt')
+    const show = await runCli(['providers', 'show', 'corp-sjwt'], suite.user.env)
+    assert.equal(show.code, 0, show.stderr)
+    assert.match(show.stdout, /^ {2}Client authentication: +an HMAC-signed JWT assertion \(client_secret_jwt, RFC 7523 §2\.2; the secret signs it and is never sent\): login --client-secret$/m)
+    assert.doesNotMatch(show.stdout, /form body/)
     const secret = keyEntry(suite.user.configDir, `client:corp-sjwt:${entry.clientId}`)?.clientSecret
     assert.match(secret ?? '', /^\S{20,}$/)
     assert.ok(!readFileSync(join(suite.user.configDir, 'config.json'), 'utf8').includes(secret as string))

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
+import type {ConfigData} from '../../src/config.js'
 import {ExitCode, OauthctlError} from '../../src/errors.js'
 import {addProvider} from '../../src/providers/add-provider.js'
 import {runApiRequest} from '../../src/http/api-request.js'
@@ -249,6 +250,26 @@ describe('providers list / show', () => {
       assert.match(ms, /login\.microsoftonline\.com\/contoso\/oauth2\/v2\.0\/token/)
     } finally {
       t.cleanup()
+    }
+  })
+
+  it('show says what each client authentication method sends: JWT methods are assertions, not "form body"', () => {
+    // Regression: private_key_jwt and client_secret_jwt were labelled "form body (...)" like client_secret_post.
+    const base = {authorizeUrl: 'https://sso.example/authorize', tokenUrl: 'https://sso.example/token', apiBase: 'https://api.example', clientId: 'x'}
+    const expected: Array<[string, string]> = [
+      ['none', 'none (public client, no secret is ever sent)'],
+      ['client_secret_basic', 'HTTP Basic (client_secret_basic), only when you give a secret'],
+      ['client_secret_post', 'form body (client_secret_post), only when you give a secret'],
+      ['private_key_jwt', 'a signed JWT assertion (private_key_jwt, RFC 7523 §2.2): login --client-key'],
+      ['client_secret_jwt', 'an HMAC-signed JWT assertion (client_secret_jwt, RFC 7523 §2.2; the secret signs it and is never sent): login --client-secret'],
+      ['tls_client_auth', 'TLS client certificate (tls_client_auth, RFC 8705): login --cert/--key'],
+      ['self_signed_tls_client_auth', 'TLS client certificate (self_signed_tls_client_auth, RFC 8705): login --cert/--key'],
+    ]
+    for (const [clientAuth, label] of expected) {
+      const config = {providers: {corp: {...base, clientAuth}}} as ConfigData
+      const lines = formatProviderDetails(showProvider(config, {}, 'corp'))
+      const line = lines.find((text) => text.startsWith('  Client authentication:'))
+      assert.equal(line, `  ${'Client authentication:'.padEnd(26)}${label}`, clientAuth)
     }
   })
 

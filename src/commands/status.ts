@@ -32,7 +32,7 @@ export default class Status extends BaseCommand {
       const checked = await checkLogins(this.ctx, entries)
       if (json) await printJson(this.ctx.io, checked, flags.jq)
       else this.print(checked, (entry) => [formatCheck(entry.check)])
-      const failure = failedCheckError(checked)
+      const failure = failedCheckError(checked, this.ctx.config())
       if (failure) throw failure
       return
     }

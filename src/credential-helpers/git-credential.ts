@@ -1,6 +1,7 @@
 import type {Context} from '../context.js'
 import {ConfigError, UsageError} from '../errors.js'
 import {getFreshToken} from '../session/fresh-token.js'
+import {loginCommand} from '../session/session.js'
 import {checkTokenText} from './token-formats.js'
 
 /** A credential description is a few short lines; anything longer is not git talking. */
@@ -72,7 +73,7 @@ export async function answerGitCredential(ctx: Context, operation: string, reque
   if (!entry) return ''
   if (/[\0\r\n]/.test(entry.username)) throw new ConfigError(`gitHosts.${host}.username in the config file contains a line break`)
   const {login, secrets} = await getFreshToken(ctx, {provider: entry.provider, profile: entry.profile}, 'git')
-  const password = checkTokenText(secrets.accessToken, login.target.provider)
+  const password = checkTokenText(secrets.accessToken, login.target.provider, loginCommand(login.target, login.record))
   const lines = [`username=${entry.username}`, `password=${password}`]
   if (secrets.expiresAt !== undefined) lines.push(`password_expiry_utc=${Math.floor(secrets.expiresAt / 1000)}`)
   return `${lines.join('\n')}\n`

@@ -75,7 +75,7 @@ async function getFreshIdToken(ctx: Context, input: KubectlCredentialInput): Pro
     // unless another process refreshed meanwhile (then its fresher tokens are used).
     secrets = await getAccessToken(ctx, login, {rejectedAccessToken: secrets.accessToken})
   }
-  const hint = `Run: ${loginCommand(target)} (with the openid scope)`
+  const hint = `Run: ${loginCommand(target, login.record)} (with the openid scope)`
   if (!secrets.idToken) throw new NotLoggedInError(`the ${target.provider} login has no ID token`, {hint})
   if (idTokenIsStale(secrets, ctx.now())) {
     throw new NotLoggedInError(`the ${target.provider} ID token has expired and the refresh did not return a new one`, {hint}, 'refresh_failed')

@@ -23,10 +23,10 @@ export function checkHostName(host: string, flag: string): string {
  * Refuses a token that would break the line it is written into: anything but visible ASCII (RFC 6750 §2.1
  * b64token is a subset) could end a header or a netrc field early and inject another one.
  */
-export function checkTokenText(token: string, provider: string): string {
+export function checkTokenText(token: string, provider: string, relogin: string): string {
   if (!/^[\x21-\x7e]+$/.test(token)) {
     throw new NotLoggedInError(`the stored ${provider} access token contains characters that cannot be sent in a header`, {
-      hint: `Log in again: oauthctl login ${provider}`,
+      hint: `Log in again: ${relogin}`,
     })
   }
   return token
@@ -38,13 +38,14 @@ export function tokenUserName(preset: ProviderPreset): string {
 }
 
 /**
- * One output line for `token`. `curl-config` quotes the value as curl's config parser reads it: inside
+ * One output line for `token`. `relogin` is the login command a refusal names (the login's own, with its
+ * `--profile` and `--port`; by default just the provider's). `curl-config` quotes the value as curl's config parser reads it: inside
  * double quotes a backslash escapes the next character (tool_parsecfg.c), so `\` and `"` are escaped.
  * @see RFC 6750 §2.1 (the Authorization request header field)
  */
-export function formatToken(token: string, format: TokenFormat, options: {provider: string; preset?: ProviderPreset; host?: string}): string {
+export function formatToken(token: string, format: TokenFormat, options: {provider: string; preset?: ProviderPreset; host?: string; relogin?: string}): string {
   if (format === 'plain') return `${token}\n`
-  const safe = checkTokenText(token, options.provider)
+  const safe = checkTokenText(token, options.provider, options.relogin ?? `oauthctl login ${options.provider}`)
   const header = `Authorization: Bearer ${safe}`
   if (format === 'header') return `${header}\n`
   if (format === 'curl-config') return `header = "${header.replace(/[\\"]/g, (char) => `\\${char}`)}"\n`

@@ -7,7 +7,7 @@
 import {createPrivateKey, type KeyObject} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {ConfigError} from '../errors.js'
-import {readSecrets, type LoadedLogin} from '../session/session.js'
+import {loginCommand, readSecrets, type LoadedLogin} from '../session/session.js'
 import type {OAuth1Definition} from '../providers/preset.js'
 import {formParams, isFormContentType, signRequest, type OAuth1Param} from './oauth1-signature.js'
 
@@ -74,7 +74,7 @@ export async function oauth1Authorization(login: LoadedLogin): Promise<OAuth1Sig
   const secrets = await readSecrets(login)
   if (secrets.tokenSecret === undefined) {
     throw new ConfigError(`${login.preset.displayName} speaks OAuth 1.0a: a request needs the token secret of a stored login, not a bare token`, {
-      hint: `Log in with: oauthctl login ${login.target.provider} (and do not set OAUTHCTL_TOKEN / --token for it).`,
+      hint: `Log in with: ${loginCommand(login.target, login.record)} (and do not set OAUTHCTL_TOKEN / --token for it).`,
     })
   }
   const consumerKey = login.record.clientId ?? login.preset.clientId ?? ''

@@ -176,7 +176,7 @@ export async function renewClientCredentials(ctx: Context, login: LoadedLogin, s
   const {clientId, clientSecret, clientKey, tls} = {...credentials, clientId: record.clientId}
   if (!clientId || (!clientSecret && !clientKey && !tls)) {
     throw new NotLoggedInError(`the ${target.provider} client credentials token expired and no client secret is stored to renew it`, {
-      hint: `Run: ${loginCommand(target)} --client-credentials --client-id <id> --client-secret <secret>`,
+      hint: `Run: ${loginCommand(target, record)} --client-credentials --client-id <id> --client-secret <secret>`,
     }, 'refresh_failed')
   }
   ctx.debug(`renewing the client credentials token of ${target.key} at ${preset.tokenEndpoint}`)
@@ -189,7 +189,7 @@ export async function renewClientCredentials(ctx: Context, login: LoadedLogin, s
     const offline = unreachableError(error, login.preset.tokenEndpoint, `renew the ${target.provider} client credentials token`)
     if (offline) throw offline
     throw new NotLoggedInError(`could not renew the ${target.provider} client credentials token: ${tokenErrorOf(error).text}`, {
-      hint: `Check the app at the provider, then: ${loginCommand(target)} --client-credentials`,
+      hint: `Check the app at the provider, then: ${loginCommand(target, record)} --client-credentials`,
       cause: error,
     }, 'refresh_failed')
   }

@@ -115,7 +115,7 @@ export async function renewJwtBearer(ctx: Context, login: LoadedLogin, secrets: 
   const {target, preset, record} = login
   if (!record.assertionSigned || !secrets.clientKey || !record.clientId) {
     throw new NotLoggedInError(`the ${target.provider} token from a JWT assertion expired; oauthctl cannot make a new assertion`, {
-      hint: `Run: ${loginCommand(target)} --jwt-bearer <new assertion file | ->`,
+      hint: `Run: ${loginCommand(target, record)} --jwt-bearer <new assertion file | ->`,
     }, 'refresh_failed')
   }
   const credentials: ClientCredentials = {
@@ -130,7 +130,7 @@ export async function renewJwtBearer(ctx: Context, login: LoadedLogin, secrets: 
     tokens = await requestJwtBearer(ctx, preset, credentials, assertion, record.scopes)
   } catch (error) {
     if (error instanceof AuthorizationError) {
-      throw new NotLoggedInError(`could not renew the ${target.provider} token with a new JWT assertion: ${error.message}`, {hint: `Run: ${loginCommand(target)} --jwt-bearer-sign`, cause: error}, 'refresh_failed')
+      throw new NotLoggedInError(`could not renew the ${target.provider} token with a new JWT assertion: ${error.message}`, {hint: `Run: ${loginCommand(target, record)} --jwt-bearer-sign`, cause: error}, 'refresh_failed')
     }
     throw error
   }

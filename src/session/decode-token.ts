@@ -67,7 +67,7 @@ async function tokenToDecode(ctx: Context, input: DecodeInput): Promise<{token: 
   const where = `the ${login.target.provider} login (profile ${login.target.profile})`
   if (!input.idToken) return {token: secrets.accessToken, login, source: `the access token of ${where}`}
   if (!secrets.idToken) {
-    throw new NotLoggedInError(`${where} has no ID token`, {hint: `Log in with OpenID Connect: ${loginCommand(login.target)} --scope openid`})
+    throw new NotLoggedInError(`${where} has no ID token`, {hint: `Log in with OpenID Connect: ${loginCommand(login.target, login.record)} --scope openid`})
   }
   registerSecret(secrets.idToken)
   return {token: secrets.idToken, login, source: `the ID token of ${where}`}

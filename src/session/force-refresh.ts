@@ -41,10 +41,10 @@ export async function forceRefresh(ctx: Context, input: ForceRefreshInput): Prom
   const login = await loadLogin(ctx, target, config)
   if (login.preset.oauth1) {
     throw new NotLoggedInError(`the ${target.provider} login is OAuth 1.0a: its token does not expire and cannot be refreshed`, {
-      hint: `It stays valid until revoked; to get a new one: ${loginCommand(target)}`,
+      hint: `It stays valid until revoked; to get a new one: ${loginCommand(target, login.record)}`,
     }, 'refresh_failed')
   }
-  const resources = narrowResources(login.record.resources, input.resources, target)
+  const resources = narrowResources(login, input.resources)
   const stored = login.record.scopes
   const wanted = input.scopes && input.scopes.length > 0 ? input.scopes : undefined
   const same = wanted === undefined || (wanted.length === stored.length && wanted.every((scope) => stored.includes(scope)))

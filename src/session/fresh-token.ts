@@ -2,7 +2,7 @@ import type {Context} from '../context.js'
 import {ConfigError} from '../errors.js'
 import type {TokenSecrets} from '../store/token-store.js'
 import {getAccessToken} from './access-token.js'
-import {loadLogin, loginCommand, resolveTarget, type LoadedLogin, type Target} from './session.js'
+import {loadLogin, loginCommand, resolveTarget, type LoadedLogin} from './session.js'
 
 /** A login and an access token for it that is valid for at least 60 s. */
 export interface FreshToken {
@@ -31,8 +31,8 @@ export async function getFreshToken(ctx: Context, input: {provider?: string; pro
     })
   }
   const secrets = await getAccessToken(ctx, login)
-  if (handOffTo !== undefined && secrets.dpopKey) throw dpopHandOffError(target, handOffTo)
-  if (handOffTo !== undefined && secrets.clientCert) throw certificateHandOffError(target, handOffTo)
+  if (handOffTo !== undefined && secrets.dpopKey) throw dpopHandOffError(login, handOffTo)
+  if (handOffTo !== undefined && secrets.clientCert) throw certificateHandOffError(login, handOffTo)
   return {login, secrets}
 }
 
@@ -40,9 +40,9 @@ export async function getFreshToken(ctx: Context, input: {provider?: string; pro
  * A DPoP-bound token is useless to another program (it would need the key to sign a proof for each request,
  * RFC 9449 §7.1), and handing over the key as well would defeat the binding: refused, exit 3.
  */
-function dpopHandOffError(target: Target, handOffTo: string): ConfigError {
+function dpopHandOffError({target, record}: LoadedLogin, handOffTo: string): ConfigError {
   return new ConfigError(`the ${target.provider} login (profile ${target.profile}) has a DPoP-bound token, which ${handOffTo} cannot use: only oauthctl holds its key`, {
-    hint: `Call the API with oauthctl itself (oauthctl get ...), or log in again without --dpop: ${loginCommand(target)}`,
+    hint: `Call the API with oauthctl itself (oauthctl get ...), or log in again without --dpop: ${loginCommand(target, record)}`,
   })
 }
 
@@ -50,8 +50,8 @@ function dpopHandOffError(target: Target, handOffTo: string): ConfigError {
  * A certificate-bound token works only over a TLS connection made with its certificate (RFC 8705 §3);
  * handing the private key to another program as well would spread it: refused, exit 3.
  */
-function certificateHandOffError(target: Target, handOffTo: string): ConfigError {
+function certificateHandOffError({target, record}: LoadedLogin, handOffTo: string): ConfigError {
   return new ConfigError(`the ${target.provider} login (profile ${target.profile}) has a certificate-bound token (mTLS), which ${handOffTo} cannot use: only oauthctl holds the client certificate's key`, {
-    hint: `Call the API with oauthctl itself (oauthctl get ...), which presents the certificate, or log in again without --cert: ${loginCommand(target)}`,
+    hint: `Call the API with oauthctl itself (oauthctl get ...), which presents the certificate, or log in again without --cert: ${loginCommand(target, record)}`,
   })
 }

@@ -33,7 +33,7 @@ export async function printToken(
     return
   }
   if (!json) {
-    ctx.io.out(formatToken(secrets.accessToken, format, {provider: login.target.provider, preset: login.preset, host: input.host}))
+    ctx.io.out(formatToken(secrets.accessToken, format, {provider: login.target.provider, preset: login.preset, host: input.host, relogin: loginCommand(login.target, login.record)}))
     return
   }
   const {record, target} = login
@@ -61,6 +61,6 @@ export async function printToken(
 function requireIdToken(login: LoadedLogin, secrets: TokenSecrets): void {
   if (secrets.idToken) return
   throw new NotLoggedInError(`the ${login.target.provider} login (profile ${login.target.profile}) has no ID token`, {
-    hint: `Log in with OpenID Connect: ${loginCommand(login.target)} --scope openid (the provider must be an OpenID provider).`,
+    hint: `Log in with OpenID Connect: ${loginCommand(login.target, login.record)} --scope openid (the provider must be an OpenID provider).`,
   })
 }

@@ -1,4 +1,4 @@
-import {updateConfig} from '../config.js'
+import {updateConfig, type LoginRecord} from '../config.js'
 import type {Context} from '../context.js'
 import {UsageError} from '../errors.js'
 import {checkResources} from '../oauth/resource-indicators.js'
@@ -9,13 +9,15 @@ import {loginCommand, type Target} from './session.js'
  * (a refresh can narrow the audience, never widen it: RFC 8707 §2.2). Undefined when none were given.
  * @throws UsageError (exit 2) for a value that is not a URI or was not part of the login.
  */
-export function narrowResources(stored: string[] | undefined, wanted: string[] | undefined, target: Target): string[] | undefined {
+export function narrowResources(login: {target: Target; record: Pick<LoginRecord, 'resources' | 'port'>}, wanted: string[] | undefined): string[] | undefined {
+  const {target, record} = login
+  const stored = record.resources
   if (!wanted || wanted.length === 0) return undefined
   const resources = checkResources(wanted)
   const extra = resources.filter((resource) => !(stored ?? []).includes(resource))
   if (extra.length > 0) {
     throw new UsageError(`refresh --resource can only narrow the login's resources (${(stored ?? []).join(' ') || 'none'}); ${extra.join(' ')} is not one of them`, {
-      hint: `Log in again with the resources you need: ${loginCommand(target)} --resource <uri>`,
+      hint: `Log in again with the resources you need: ${loginCommand(target, record)} --resource <uri>`,
     })
   }
   return resources

@@ -29,10 +29,28 @@ export function refreshWindowMs(secrets: TokenSecrets): number {
   return Math.max(0, Math.min(REFRESH_AHEAD_MS, (secrets.expiresAt - secrets.obtainedAt) / 2))
 }
 
-/** The exact command that logs this target in, for hints. */
-export function loginCommand(target: {provider: string; profile: string}, record?: Pick<LoginRecord, 'port'>): string {
+/**
+ * The exact command that logs this target in, for hints. `record` is the target's login when there is one:
+ * its fixed `--port` is named, since a provider that matches the registered redirect URI exactly refuses a
+ * login on any other port (RFC 8252 §7.3). It is required so that no hint can forget it; pass `undefined`
+ * only where no login exists.
+ */
+export function loginCommand(target: {provider: string; profile: string}, record: Pick<LoginRecord, 'port'> | undefined): string {
   const port = record?.port === undefined ? '' : ` --port ${record.port}`
   return `oauthctl login ${target.provider}${target.profile === DEFAULT_PROFILE ? '' : ` --profile ${target.profile}`}${port}`
+}
+
+/**
+ * What a hint's {@link loginCommand} is built from: the target's own login record; for a target not logged
+ * in, the fixed `--port` that every login of the same provider was made with (the redirect URI registered
+ * at the provider names one port, and a new profile must listen there too), else none.
+ */
+export function hintRecordFor(config: ConfigData, target: {provider: string; profile: string}): Pick<LoginRecord, 'port'> | undefined {
+  const own = config.logins?.[loginKey(target.provider, target.profile)]
+  if (own) return own
+  const ports = new Set(Object.values(config.logins ?? {}).filter((record) => record.provider === target.provider).map((record) => record.port))
+  const [port] = ports
+  return ports.size === 1 && port !== undefined ? {port} : undefined
 }
 
 /**
@@ -81,7 +99,7 @@ export async function loadLogin(ctx: Context, target: Target, config = ctx.confi
     const profiles = Object.values(config.logins ?? {}).filter((login) => login.provider === target.provider).map((login) => login.profile)
     throw new NotLoggedInError(`not logged in to ${target.provider} (profile ${target.profile})`, {
       suggest: {wrong: target.profile, candidates: profiles},
-      hint: `Run: ${loginCommand(target)}`,
+      hint: `Run: ${loginCommand(target, hintRecordFor(config, target))}`,
     })
   }
   const store = await ctx.openStoreOfKind(record.store)
@@ -233,7 +251,7 @@ export async function saveRefreshedTokens(ctx: Context, login: LoadedLogin, next
     login.unsaved = next
     ctx.pendingError ??= new CredentialStoreError(
       `the refreshed ${target.provider} tokens could not be saved: ${error.message}; this command used them, but the stored refresh token has been spent`,
-      {hint: `${error.hint ?? 'Fix the credential store.'} Then run: ${loginCommand(target)}`, cause: error},
+      {hint: `${error.hint ?? 'Fix the credential store.'} Then run: ${loginCommand(target, login.record)}`, cause: error},
       'refresh_not_saved',
     )
     return

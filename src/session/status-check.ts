@@ -4,9 +4,9 @@ import {NotLoggedInError, OauthctlError} from '../errors.js'
 import {checkAccessToken, tokenCheckUrl} from '../login/import-token.js'
 import {introspectToken} from './introspect.js'
 import {getAccessToken} from './access-token.js'
-import {loadLogin, type Target} from './session.js'
+import {hintRecordFor, loadLogin, loginCommand, type Target} from './session.js'
 import type {StatusEntry} from './status.js'
-import {loginKey} from '../config.js'
+import {loginKey, type ConfigData} from '../config.js'
 import {ApiUnreachableError, systemErrorCode} from '../http/retry.js'
 import {describeOAuthError} from '../oauth/oauth-errors.js'
 
@@ -84,7 +84,7 @@ export async function checkLogins(ctx: Context, entries: StatusEntry[]): Promise
  * The error `status --check` ends with (after printing the report): exit 4 when a login no longer works,
  * else exit 7 when a provider could not be reached to check one, else none.
  */
-export function failedCheckError(checked: Array<{provider: string; profile: string; check: LoginCheck}>): OauthctlError | undefined {
+export function failedCheckError(checked: Array<{provider: string; profile: string; check: LoginCheck}>, config: ConfigData): OauthctlError | undefined {
   const failed = checked.filter((entry) => entry.check.ok === false)
   if (failed.length === 0) {
     const unreachable = checked.filter((entry) => entry.check.unreachable)
@@ -97,7 +97,7 @@ export function failedCheckError(checked: Array<{provider: string; profile: stri
   const first = failed[0] as (typeof failed)[number]
   return new NotLoggedInError(
     `${failed.length} of ${checked.length} login${checked.length === 1 ? '' : 's'} failed the check: ${failed.map((entry) => `${entry.provider} [${entry.profile}]`).join(', ')}`,
-    {hint: `Log in again, e.g.: oauthctl login ${first.provider}${first.profile === 'default' ? '' : ` --profile ${first.profile}`}`},
+    {hint: `Log in again, e.g.: ${loginCommand(first, hintRecordFor(config, first))}`},
     'check_failed',
   )
 }

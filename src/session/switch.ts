@@ -1,7 +1,7 @@
 import {loginKey, updateConfig} from '../config.js'
 import type {Context} from '../context.js'
 import {NotLoggedInError} from '../errors.js'
-import {loginCommand, type Target} from './session.js'
+import {hintRecordFor, loginCommand, type Target} from './session.js'
 import {checkProfileName} from '../util/profile-name.js'
 
 /**
@@ -13,6 +13,7 @@ import {checkProfileName} from '../util/profile-name.js'
 export async function switchDefault(ctx: Context, input: {provider: string; profile?: string}): Promise<Target> {
   if (input.profile !== undefined) checkProfileName(input.profile)
   const config = ctx.config()
+  const relogin = (profile: string) => loginCommand({provider: input.provider, profile}, hintRecordFor(config, {provider: input.provider, profile}))
   const profiles = Object.values(config.logins ?? {})
     .filter((record) => record.provider === input.provider)
     .map((record) => record.profile)
@@ -20,7 +21,7 @@ export async function switchDefault(ctx: Context, input: {provider: string; prof
   if (profiles.length === 0) {
     throw new NotLoggedInError(`not logged in to ${input.provider}`, {
       suggest: {wrong: input.provider, candidates: [...new Set(Object.values(config.logins ?? {}).map((record) => record.provider))]},
-      hint: `Run: ${loginCommand({provider: input.provider, profile: input.profile ?? 'default'})}`,
+      hint: `Run: ${relogin(input.profile ?? 'default')}`,
     })
   }
   let profile = input.profile
@@ -30,7 +31,7 @@ export async function switchDefault(ctx: Context, input: {provider: string; prof
   } else if (!profiles.includes(profile)) {
     throw new NotLoggedInError(`not logged in to ${input.provider} with profile ${profile}`, {
       suggest: {wrong: profile, candidates: profiles},
-      hint: `Logged-in profiles: ${profiles.join(', ')}. Or run: ${loginCommand({provider: input.provider, profile})}`,
+      hint: `Logged-in profiles: ${profiles.join(', ')}. Or run: ${relogin(profile)}`,
     })
   }
   const chosen = profile

@@ -1,10 +1,10 @@
-import {closeSync, constants, openSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {ConfigError} from './errors.js'
 import {configFile, lockDir} from './paths.js'
 import {checkProviderEntry} from './providers/custom.js'
 import type {StoreKind} from './store/token-store.js'
 import {createDictionary, parseJsonSafely} from './util/safe-object.js'
+import {readStateFileSync} from './util/state-path.js'
 
 /**
  * Non-secret state, in `<config dir>/config.json`. Reads are a plain, prototype-safe JSON parse (the hot
@@ -117,13 +117,8 @@ function loadConfig(dir: string): {config: ConfigData; skipped: Record<string, S
   const file = configFile(dir)
   let text: string
   try {
-    // O_NOFOLLOW: a symbolic link planted at config.json is refused (ELOOP), never read through.
-    const fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
-    try {
-      text = readFileSync(fd, 'utf8')
-    } finally {
-      closeSync(fd)
-    }
+    // A symbolic link planted at config.json is refused (ELOOP), never read through.
+    text = readStateFileSync(file)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {config: {}, skipped: {}}
     const symlink = (error as NodeJS.ErrnoException).code === 'ELOOP'

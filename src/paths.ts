@@ -1,5 +1,12 @@
-import {homedir} from 'node:os'
 import {join} from 'node:path'
+
+/**
+ * The home directory as os.homedir() gives it: $HOME on Linux and macOS, so that node:os is not loaded on
+ * the fast path (fast-start.cjs and the bundle both use this).
+ */
+export function homeDir(): string {
+  return (process.platform !== 'win32' && process.env.HOME) || (process.getBuiltinModule('node:os') as typeof import('node:os')).homedir()
+}
 
 /**
  * The directory that holds all of oauthctl's state: `config.json`, the file token store, locks.
@@ -8,8 +15,7 @@ import {join} from 'node:path'
  */
 export function resolveConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.OAUTHCTL_CONFIG_DIR) return env.OAUTHCTL_CONFIG_DIR
-  // $HOME is what os.homedir() returns on Linux and macOS; node:os is then not loaded (the fast path).
-  const home = (process.platform !== 'win32' && process.env.HOME) || homedir()
+  const home = homeDir()
   if (process.platform === 'darwin') return join(home, 'Library', 'Preferences', 'oauthctl')
   if (process.platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'oauthctl', 'Config')
   return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'oauthctl')

@@ -1,6 +1,7 @@
 import {closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {Script} from 'node:vm'
+import {homeDir} from '../paths.js'
 
 /*
  * Loads the fast-path bundle (dist/cli/fast-path.bundle.cjs) with V8's code cache, the Node 20 way
@@ -17,14 +18,12 @@ import {Script} from 'node:vm'
  * it can do without (node:module and node:os cost ~1 ms together; `npm run bench`).
  */
 
-/** The home directory as os.homedir() gives it ($HOME first), loading node:os only when HOME is unset. */
-const homedir = (): string => process.env.HOME || (process.getBuiltinModule('node:os') as typeof import('node:os')).homedir()
 
 /** `$XDG_CACHE_HOME/oauthctl` (Linux), `~/Library/Caches/oauthctl` (macOS), `%LOCALAPPDATA%\oauthctl\Cache`. */
 export function resolveCacheDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   if (platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'oauthctl', 'Cache')
-  if (platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'oauthctl')
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'oauthctl')
+  if (platform === 'darwin') return join(homeDir(), 'Library', 'Caches', 'oauthctl')
+  return join(env.XDG_CACHE_HOME || join(homeDir(), '.cache'), 'oauthctl')
 }
 
 const ownedAndPrivate = (stats: {uid: number; mode: number}): boolean =>

@@ -1,7 +1,6 @@
-import {closeSync, constants, openSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {writeFileAtomicSync} from '../util/atomic-write.js'
-import {inspectStatePathSync, O_NOFOLLOW} from '../util/state-path.js'
+import {inspectStatePathSync, readStateFileSync} from '../util/state-path.js'
 import {parseJsonSafely} from '../util/safe-object.js'
 
 /*
@@ -63,12 +62,7 @@ export class DPoPNonceFile {
     let text: string
     try {
       inspectStatePathSync(this.path, 'file')
-      const fd = openSync(this.path, constants.O_RDONLY | O_NOFOLLOW)
-      try {
-        text = readFileSync(fd, 'utf8')
-      } finally {
-        closeSync(fd)
-      }
+      text = readStateFileSync(this.path)
     } catch {
       return this.#entries
     }

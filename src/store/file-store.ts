@@ -1,11 +1,10 @@
-import {closeSync, constants, openSync, readFileSync} from 'node:fs'
 import {open, statfs, unlink} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {CredentialStoreError} from '../errors.js'
 import {tokenDir} from '../paths.js'
 import {ensurePrivateDir, writeFileAtomic} from '../util/atomic-write.js'
-import {inspectStatePath, inspectStatePathSync, O_NOFOLLOW, stateError} from '../util/state-path.js'
+import {inspectStatePath, inspectStatePathSync, readStateFileSync, stateError} from '../util/state-path.js'
 import {isTokenSecrets} from './token-store.js'
 import type {TokenSecrets, TokenStore} from './token-store.js'
 import {parseJsonSafely} from '../util/safe-object.js'
@@ -82,15 +81,10 @@ export class FileTokenStore implements TokenStore {
       // of a process starts libuv's thread pool (and node:fs/promises loads ~1 ms of modules) on the path of
       // every `oauthctl token`.
       inspectStatePathSync(this.location, 'directory')
-      const fd = openSync(path, constants.O_RDONLY | O_NOFOLLOW)
-      try {
-        text = readFileSync(fd, 'utf8')
-      } finally {
-        closeSync(fd)
-      }
+      text = readStateFileSync(path)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-      // ELOOP from O_NOFOLLOW: say that it is a link.
+      // ELOOP (readStateFileSync does not follow links): say that it is a link.
       if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw ioError('read', path, await linkError(path, error))
       throw ioError('read', path, error)
     }

@@ -1,4 +1,4 @@
-import {constants, lstatSync, type Stats} from 'node:fs'
+import {closeSync, constants, lstatSync, openSync, readFileSync, type Stats} from 'node:fs'
 import {lstat} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
@@ -54,6 +54,19 @@ export function inspectStatePathSync(path: string, kind: 'file' | 'directory'): 
     throw error
   }
   return checkStats(path, stats, kind)
+}
+
+/**
+ * Reads a state file as UTF-8 without following a symbolic link at its path (ELOOP), synchronously: a few
+ * microseconds, where the first asynchronous file call of a process starts libuv's thread pool.
+ */
+export function readStateFileSync(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | O_NOFOLLOW)
+  try {
+    return readFileSync(fd, 'utf8')
+  } finally {
+    closeSync(fd)
+  }
 }
 
 /** Refuses `stats` (taken with lstat or fstat of `path`) unless it is a `kind` oauthctl may use. */

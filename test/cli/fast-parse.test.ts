@@ -46,6 +46,9 @@ describe('the fast parser agrees with oclif on every argv it accepts, and declin
     [tokenSpec, ['github', '--header']],
     [tokenSpec, ['--curl-config']],
     [tokenSpec, ['--netrc', 'api.github.com', 'github']],
+    [demo, ['--provider=', '/x']],
+    [demo, ['/x', '--header=A: 1', '-H', 'B: 2', '--no-browser']],
+    [demo, ['-p', '-', '/x']],
   ]
   for (const [spec, argv] of cases) {
     it(`${spec.id} ${argv.join(' ')}`, async () => {
@@ -72,6 +75,17 @@ describe('the fast parser agrees with oclif on every argv it accepts, and declin
     [tokenSpec, ['--header', '--json'], 'output formats exclude each other'],
     [tokenSpec, ['--curl-config', '--netrc', 'h'], 'output formats exclude each other'],
     [tokenSpec, ['--netrc=h', '--header'], 'output formats exclude each other'],
+    [demo, ['--', '/x'], 'the end-of-flags marker'],
+    [demo, ['-iH', 'A: 1', '/x'], 'grouped short flags'],
+    [demo, ['-Hvalue', '/x'], 'a short flag with its value attached'],
+    [demo, ['--include=yes', '/x'], 'a boolean given a value'],
+    [demo, ['/x', '--provider'], 'a flag without its value'],
+    [demo, ['--provider', '--debug', '/x'], 'a value that looks like a flag'],
+    [demo, ['--no-include', '/x'], 'a negation the flag does not allow'],
+    [demo, ['--browser', '--no-browser', '/x'], 'a flag and its negation'],
+    [demo, ['-z', '/x'], 'an unknown short flag'],
+    [demo, ['--__proto__', '/x'], 'a flag named like an object key'],
+    [demo, ['--no-__proto__', '/x'], 'a negation named like an object key'],
   ]
   for (const [spec, argv, why] of declined) {
     it(`declines ${spec.id} ${argv.join(' ')} (${why}) so oclif prints its own message`, async () => {

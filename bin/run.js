@@ -38,14 +38,17 @@ async function main() {
   // dist/cli/fast-start.cjs) skip @oclif/core: they run from one CommonJS bundle (see
   // scripts/bundle-fast-path.mjs and src/cli/fast-path.ts), compiled with V8's code cache (see
   // src/cli/code-cache.ts). `__complete` (shell completion, src/cli/complete.ts) never loads oclif either.
-  const {FAST_COMMANDS, requireWithCodeCache, resolveCacheDir} = require('../dist/cli/fast-start.cjs')
+  const {FAST_COMMANDS, requireWithCodeCache, resolveCacheDir, openEarlySessionBus} = require('../dist/cli/fast-start.cjs')
   let code
   if (argv[0] === '__complete') {
     const {runComplete} = await import('../dist/cli/complete.js')
     code = runComplete(argv.slice(1))
   } else if (FAST_COMMANDS.includes(argv[0])) {
-    const bundle = requireWithCodeCache(require('node:path').join(__dirname, '../dist/cli/fast-path.bundle.cjs'), resolveCacheDir(), argv[0])
-    code = await bundle.exports.runFast(argv)
+    // A token in the keyring is read over the session bus: the bus and the Secret Service are asked for a
+    // session now, and answer while the bundle loads (src/store/early-bus.ts).
+    const earlyBus = openEarlySessionBus()
+    const bundle = requireWithCodeCache(require('node:path').join(__dirname, '../dist/cli/fast-path.bundle.cjs'), resolveCacheDir(), argv[0], earlyBus !== undefined)
+    code = await bundle.exports.runFast(argv, {earlyBus})
     bundle.saveCache()
   }
   if (code === undefined) {

@@ -12,12 +12,14 @@ const mark = (stage) => {
   marks.push({stage, cpu: (user + system) / 1000, wall: performance.now()})
 }
 mark('node start-up')
-const {FAST_COMMANDS, requireWithCodeCache, resolveCacheDir} = require(join(__dirname, '..', 'dist', 'cli', 'fast-start.cjs'))
+const {FAST_COMMANDS, requireWithCodeCache, resolveCacheDir, openEarlySessionBus} = require(join(__dirname, '..', 'dist', 'cli', 'fast-start.cjs'))
 if (!FAST_COMMANDS.includes(process.argv[2])) throw new Error(`not a fast command: ${process.argv[2]}`)
 mark('list of fast commands and the loader')
-const bundle = requireWithCodeCache(join(__dirname, '..', 'dist', 'cli', 'fast-path.bundle.cjs'), resolveCacheDir(), process.argv[2])
+const earlyBus = openEarlySessionBus()
+if (earlyBus) mark('open the session bus')
+const bundle = requireWithCodeCache(join(__dirname, '..', 'dist', 'cli', 'fast-path.bundle.cjs'), resolveCacheDir(), process.argv[2], earlyBus !== undefined)
 mark(bundle.cacheUsed ? 'load the bundle (code cache)' : 'load the bundle (no code cache)')
-bundle.exports.runFast(process.argv.slice(2)).then((code) => {
+bundle.exports.runFast(process.argv.slice(2), {earlyBus}).then((code) => {
   process.exitCode = code
   mark('run the command')
   bundle.saveCache()

@@ -8,6 +8,7 @@ import {keyringNamespace, namespacedStore} from './store/namespaced-store.js'
 import {redact} from './redact.js'
 import {DEFAULT_TIMEOUTS, type HttpTimeouts} from './http/timeouts.js'
 import type {StoreKind, TokenStore} from './store/token-store.js'
+import type {SecretServiceBus} from './store/secret-service-bus.js'
 
 /**
  * Everything a flow needs from the outside world. Commands build one with {@link createContext}; tests
@@ -49,9 +50,15 @@ export interface Context {
   pendingError?: OauthctlError
 }
 
-export interface ContextOverrides extends Partial<Omit<Context, 'config'>> {}
+export interface ContextOverrides extends Partial<Omit<Context, 'config'>> {
+  /**
+   * The session bus connection bin/run.js opened before the fast path loaded (store/early-bus.ts), taken over:
+   * the first keyring read of a stored login uses it. The context's owner closes it when the command ends.
+   */
+  secretServiceBus?: SecretServiceBus
+}
 
-export function createContext(overrides: ContextOverrides = {}): Context {
+export function createContext({secretServiceBus, ...overrides}: ContextOverrides = {}): Context {
   const env = overrides.env ?? process.env
   const io = overrides.io ?? createProcessIO()
   const configDir = overrides.configDir ?? resolveConfigDir(env)
@@ -64,6 +71,12 @@ export function createContext(overrides: ContextOverrides = {}): Context {
   const warned = new Set<string>()
   const namespace = keyringNamespace(configDir, resolveConfigDir({...env, OAUTHCTL_CONFIG_DIR: ''}))
   const scoped = (store: TokenStore): TokenStore => (store.kind === 'keyring' ? namespacedStore(store, namespace) : store)
+  let earlyBus = secretServiceBus
+  const takeEarlyBus = (): SecretServiceBus | undefined => {
+    const bus = earlyBus
+    earlyBus = undefined
+    return bus
+  }
   const ctx: Context = {
     env,
     io,
@@ -96,7 +109,7 @@ export function createContext(overrides: ContextOverrides = {}): Context {
     },
     async openStoreOfKind(kind) {
       const {openStoreOfKind} = await import('./store/select-store.js')
-      return scoped(openStoreOfKind(kind, {configDir}))
+      return scoped(openStoreOfKind(kind, {configDir, earlyBus: takeEarlyBus}))
     },
     async browser(warn) {
       const {createBrowser} = await import('./callback/browser.js')

@@ -12,8 +12,12 @@ export type FastCommandId = (typeof FAST_COMMANDS)[number]
 /**
  * The V8 code cache a fast command uses (see code-cache.ts). A cache holds the functions compiled by the
  * run that wrote it, so one cache for all would serve `get` the functions of whichever command ran first
- * (usually `token`), and every `get` would compile the HTTP client again (~3 ms, `npm run bench`).
+ * (usually `token`), and every `get` would compile the HTTP client again (~3 ms, `npm run bench`). For the
+ * same reason a run that opened the session bus early (`keyring`: bin/run.js, src/store/early-bus.ts),
+ * which reads its token over D-Bus, has caches of its own: the D-Bus client's functions are not in a cache
+ * written by a run that read the file store.
  */
-export function codeCacheGroup(command: string): 'token' | 'api' {
-  return command === 'token' || command.endsWith('-credential') ? 'token' : 'api'
+export function codeCacheGroup(command: string, keyring = false): `${'token' | 'api'}${'' | '-keyring'}` {
+  const group = command === 'token' || command.endsWith('-credential') ? 'token' : 'api'
+  return keyring ? `${group}-keyring` : group
 }

@@ -4,6 +4,8 @@ import type {CommandSpec, ParsedCommand} from './flag-spec.js'
 import {FAST_COMMANDS, type FastCommandId} from './fast-commands.js'
 import {parseFast} from './fast-parse.js'
 import type {Context} from '../context.js'
+import type {SecretServiceBus} from '../store/secret-service-bus.js'
+import type {EarlySessionBus} from '../store/early-bus.js'
 
 interface FastCommand {
   spec: CommandSpec
@@ -38,14 +40,27 @@ export function isFastCommand(id: string | undefined): id is FastCommandId {
   return (FAST_COMMANDS as readonly (string | undefined)[]).includes(id)
 }
 
-/** Runs argv on the fast path; undefined means "let oclif do it". */
-export async function runFast(argv: string[]): Promise<number | undefined> {
+/**
+ * Runs argv on the fast path; undefined means "let oclif do it". `earlyBus` is the session bus bin/run.js
+ * opened before loading this (src/store/early-bus.ts), for a keyring read; it is closed when the command
+ * ends, used or not.
+ */
+export async function runFast(argv: string[], options: {earlyBus?: EarlySessionBus} = {}): Promise<number | undefined> {
+  const secretServiceBus = options.earlyBus && (await import('../store/secret-service-bus.js')).adoptEarlyBus(options.earlyBus)
+  try {
+    return await runFastCommand(argv, secretServiceBus)
+  } finally {
+    secretServiceBus?.connection.close()
+  }
+}
+
+async function runFastCommand(argv: string[], secretServiceBus: SecretServiceBus | undefined): Promise<number | undefined> {
   const [id, ...rest] = argv
   if (!isFastCommand(id) || OCLIF_SUBCOMMANDS[id]?.includes(rest[0] ?? '')) return undefined
   const command = await fastCommands[id]()
   const parsed = parseFast(command.spec, rest, process.env)
   if (!parsed) return undefined
-  const ctx = createContext({debugEnabled: parsed.flags.debug === true || process.env.OAUTHCTL_DEBUG === '1'})
+  const ctx = createContext({debugEnabled: parsed.flags.debug === true || process.env.OAUTHCTL_DEBUG === '1', secretServiceBus})
   try {
     await command.run(ctx, parsed)
     if (ctx.pendingError) throw ctx.pendingError

@@ -1,70 +1,119 @@
-import type {Socket} from 'node:net'
 import {decodeMessage, encodeMethodCall, messageLength, MessageType, NO_REPLY_EXPECTED} from './dbus-message.js'
 import type {DbusMessage, MethodCall} from './dbus-message.js'
 import {DbusWireError} from './dbus-wire.js'
 import type {DbusValue} from './dbus-wire.js'
-import {loadNet} from '../util/lazy-builtins.js'
-import {parseBusAddressEntry} from './dbus-address.js'
+import {socketPathOf} from './dbus-address.js'
+import {authenticationText} from './dbus-auth.js'
+import {connectUnixSocket, type ByteSocket} from './unix-socket.js'
 
 /**
  * A minimal D-Bus client connection for a handful of method calls: one unix socket (`unix:path=` or
  * `unix:abstract=`), SASL `EXTERNAL` authentication with the process's uid, `Hello`, then calls matched to
  * their replies by serial. Signals are ignored. The caller owns the connection and must {@link close} it.
  *
- * The authentication lines are sent in one go with `BEGIN` and the first messages (as sd-bus does): the
- * server answers `OK <guid>` and reads the messages that follow `BEGIN`.
+ * The authentication lines are sent in one go with `BEGIN` and `Hello` (as sd-bus does): the server
+ * answers `OK <guid>` and reads the messages that follow `BEGIN`. On the descriptor socket (unix-socket.ts)
+ * every call is written at once, so what a caller sends right after {@link open} is on its way while the
+ * caller goes on with other work.
  *
  * @see https://dbus.freedesktop.org/doc/dbus-specification.html#auth-protocol
  * @see https://dbus.freedesktop.org/doc/dbus-specification.html#transports-unix-domain-sockets-addresses
  * @see https://dbus.freedesktop.org/doc/dbus-specification.html#bus-messages-hello
  */
 export class DbusConnection {
-  readonly #socket: Socket
+  readonly #socket: ByteSocket
   #serial = 0
   #authenticated = false
   #received: Buffer = Buffer.alloc(0)
   #failure?: Error
   readonly #pending = new Map<number, {resolve: (message: DbusMessage) => void; reject: (error: Error) => void}>()
 
-  private constructor(socket: Socket) {
+  private constructor(socket: ByteSocket) {
     this.#socket = socket
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk))
-    socket.on('error', (error) => this.#fail(error))
-    socket.on('close', () => this.#fail(new Error('the D-Bus connection closed')))
+    socket.start(
+      (chunk) => this.#onData(chunk),
+      (error) => this.#fail(error),
+    )
+  }
+
+  /** Which socket carries the connection (see unix-socket.ts). */
+  get socketKind(): ByteSocket['kind'] {
+    return this.#socket.kind
   }
 
   /**
    * Connects to a bus address and says `Hello`; the returned promise of the Hello reply is not awaited, calls
-   * can follow at once. Throws {@link UnsupportedBusAddressError} for addresses this client does not speak.
+   * can follow at once. Throws UnsupportedBusAddressError (dbus-address.ts) for addresses this client does
+   * not speak.
    */
-  static open(address: string, uid: number): DbusConnection {
-    const path = socketPathOf(address)
-    const connection = new DbusConnection(loadNet().connect(path))
-    const hex = Buffer.from(String(uid), 'ascii').toString('hex')
-    // What is written in this tick (these lines, Hello, the caller's first calls) leaves in one write.
-    connection.#socket.cork()
-    process.nextTick(() => connection.#socket.uncork())
-    connection.#socket.write(`\0AUTH EXTERNAL ${hex}\r\nBEGIN\r\n`)
-    connection.call({destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello'}).catch(() => {})
+  static open(address: string, uid: number, env: NodeJS.ProcessEnv = process.env): DbusConnection {
+    const socket = connectUnixSocket(socketPathOf(address), env)
+    const connection = new DbusConnection(socket)
+    const serial = ++connection.#serial
+    connection.#expect(serial, HELLO.member).catch(() => {})
+    try {
+      socket.write(Buffer.concat([Buffer.from(authenticationText(uid), 'latin1'), encodeMethodCall(HELLO, serial)]))
+    } catch (error) {
+      socket.destroy()
+      throw error
+    }
     return connection
   }
 
-  /** Sends a method call; resolves with the reply's body, rejects with a {@link DbusCallError} for an error reply. */
-  call(call: MethodCall): Promise<DbusValue[]> {
+  /**
+   * Takes over a socket on which somebody already wrote the authentication lines (dbus-auth.ts) and then method calls
+   * with serials 1, 2, ..., each expecting a reply: `written` names their members, Hello first. Resolves
+   * their replies as {@link call} would.
+   */
+  static adopt(socket: ByteSocket, written: readonly string[]): {connection: DbusConnection; replies: Promise<DbusValue[]>[]} {
+    if (written[0] !== HELLO.member) throw new Error('an adopted D-Bus connection must have said Hello first')
+    const connection = new DbusConnection(socket)
+    const replies = written.map((member) => connection.#expect(++connection.#serial, member))
+    replies[0]!.catch(() => {})
+    return {connection, replies}
+  }
+
+  /**
+   * Sends a method call; resolves with the reply's body, rejects with a {@link DbusCallError} for an error
+   * reply. `andThen`, a call that wants no reply (as {@link send}), leaves in the same write, after it.
+   */
+  call(call: MethodCall, andThen?: MethodCall): Promise<DbusValue[]> {
     if (this.#failure) return Promise.reject(this.#failure)
     const serial = ++this.#serial
-    this.#socket.write(encodeMethodCall(call, serial))
+    const reply = this.#expect(serial, call.member)
+    const message = encodeMethodCall(call, serial)
+    // A failed write fails `reply` too, with the connection.
+    this.#write(andThen ? Buffer.concat([message, this.#encodeWithoutReply(andThen)]) : message)
+    return reply
+  }
+
+  /** Sends a call that expects no reply (flag NO_REPLY_EXPECTED). */
+  send(call: MethodCall): void {
+    if (!this.#failure) this.#write(this.#encodeWithoutReply(call))
+  }
+
+  #encodeWithoutReply(call: MethodCall): Buffer {
+    return encodeMethodCall({...call, flags: (call.flags ?? 0) | NO_REPLY_EXPECTED}, ++this.#serial)
+  }
+
+  /** The reply to the call with this serial: its body, or a {@link DbusCallError} (`member` names the call). */
+  #expect(serial: number, member: string): Promise<DbusValue[]> {
     return new Promise<DbusMessage>((resolve, reject) => this.#pending.set(serial, {resolve, reject})).then((reply) => {
       if (reply.type === MessageType.error) {
-        throw new DbusCallError(reply.errorName ?? 'org.freedesktop.DBus.Error.Failed', String(reply.body[0] ?? ''), call.member)
+        throw new DbusCallError(reply.errorName ?? 'org.freedesktop.DBus.Error.Failed', String(reply.body[0] ?? ''), member)
       }
       return reply.body
     })
   }
 
-  /** Sends a call that expects no reply (flag NO_REPLY_EXPECTED). */
-  send(call: MethodCall): void {
-    if (!this.#failure) this.#socket.write(encodeMethodCall({...call, flags: (call.flags ?? 0) | NO_REPLY_EXPECTED}, ++this.#serial))
+  /** Writes, or fails the connection (a write the descriptor socket cannot make at once is a failure). */
+  #write(data: Buffer): void {
+    try {
+      this.#socket.write(data)
+    } catch (error) {
+      this.#fail(error instanceof Error ? error : new Error(String(error)))
+      this.#socket.destroy()
+    }
   }
 
   /**
@@ -73,9 +122,7 @@ export class DbusConnection {
    * closing (the kernel ends the connection with the process; ~0.7 ms per `oauthctl token`).
    */
   close(): void {
-    this.#socket.end()
-    this.#socket.destroySoon()
-    this.#socket.unref()
+    this.#socket.close()
     this.#fail(new Error('the D-Bus connection was closed'))
   }
 
@@ -124,6 +171,9 @@ export class DbusConnection {
   }
 }
 
+/** `Hello`, the first call on every connection to a message bus. */
+const HELLO = {destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello'} as const
+
 /** An error reply (`org.freedesktop.Secret.Error.IsLocked`, `org.freedesktop.DBus.Error.ServiceUnknown`, ...). */
 export class DbusCallError extends Error {
   override name = 'DbusCallError'
@@ -134,30 +184,4 @@ export class DbusCallError extends Error {
   ) {
     super(`${member}: ${errorName}${detail ? `: ${detail}` : ''}`)
   }
-}
-
-/** A bus address other than one `unix:path=` or `unix:abstract=` entry. */
-export class UnsupportedBusAddressError extends Error {
-  override name = 'UnsupportedBusAddressError'
-}
-
-/**
- * The socket path of a single-entry unix bus address (`unix:path=/run/user/1000/bus`,
- * `unix:abstract=/tmp/dbus-x,guid=...`); abstract names get the leading NUL Linux expects. Values are
- * %-decoded as the address syntax requires.
- *
- * @see https://dbus.freedesktop.org/doc/dbus-specification.html#addresses
- */
-export function socketPathOf(address: string): string {
-  const entries = address.split(';').filter(Boolean)
-  const entry = entries[0]
-  if (entries.length !== 1 || !entry!.startsWith('unix:')) throw new UnsupportedBusAddressError(`unsupported D-Bus address ${JSON.stringify(address)}`)
-  const parsed = parseBusAddressEntry(entry!)
-  if (!parsed || parsed.bare > 0) throw new UnsupportedBusAddressError(`malformed D-Bus address ${JSON.stringify(address)}`)
-  const {params} = parsed
-  const path = params.get('path')
-  const abstract = params.get('abstract')
-  if (path && abstract === undefined) return path
-  if (abstract && path === undefined && process.platform === 'linux') return `\0${abstract}`
-  throw new UnsupportedBusAddressError(`unsupported D-Bus address ${JSON.stringify(address)}`)
 }

@@ -1,5 +1,6 @@
-import {DbusConnection} from './dbus-client.js'
-import type {Variant} from './dbus-wire.js'
+import {isUtf8} from 'node:buffer'
+import type {DbusConnection} from './dbus-client.js'
+import {openSecretServiceBus, SECRETS, sessionOf, type SecretServiceBus} from './secret-service-bus.js'
 import {DEFAULT_KEYRING_TIMEOUT_MS, loadNativeKeyring} from './keyring-store.js'
 import type {KeyringBackend, KeyringLoader} from './keyring-store.js'
 
@@ -7,8 +8,10 @@ import type {KeyringBackend, KeyringLoader} from './keyring-store.js'
  * A read-only Secret Service client in plain JavaScript, for the hot path (`oauthctl token`, the API verbs,
  * the kubectl and docker credential helpers): loading @napi-rs/keyring (a 3 MB native addon) and its first
  * read cost a fresh process about twice the CPU of this reader's first read (46 vs 20 ms on the loaded
- * 2-core development machine, when this reader still loaded node:crypto), most of what is left being
- * node:net, the Secret Service's own work and the D-Bus round trips.
+ * 2-core development machine, when this reader still loaded node:crypto). It speaks over unix-socket.ts
+ * (not node:net, ~3 ms to load), usually on the connection bin/run.js opened before the command loaded
+ * (early-bus.ts, secret-service-bus.ts), so what is left is the Secret Service's own work, the messages
+ * and two round trips (SearchItems; GetSecrets with the session's Close behind it).
  *
  * It reads what @napi-rs/keyring writes on Linux and finds it the same way: that binding's Secret Service
  * store (dbus-secret-service-keyring-store 1.0, src/cred.rs and src/service.rs) creates items with exactly
@@ -36,23 +39,32 @@ import type {KeyringBackend, KeyringLoader} from './keyring-store.js'
 export async function readSecretServicePassword(
   service: string,
   account: string,
-  options: {timeoutMs: number; env?: NodeJS.ProcessEnv; uid?: number},
+  options: {timeoutMs: number; env?: NodeJS.ProcessEnv; uid?: number; bus?: SecretServiceBus},
 ): Promise<string | undefined> {
   const env = options.env ?? process.env
   const address = env.DBUS_SESSION_BUS_ADDRESS
   const uid = options.uid ?? process.getuid?.()
-  if (!address || uid === undefined) return undefined
-  let connection: DbusConnection
-  try {
-    connection = DbusConnection.open(address, uid)
-  } catch {
+  if (!address || uid === undefined) {
+    options.bus?.connection.close()
     return undefined
   }
+  let bus: SecretServiceBus
+  if (options.bus?.address === address) {
+    bus = options.bus
+  } else {
+    options.bus?.connection.close()
+    try {
+      bus = openSecretServiceBus(address, uid, env)
+    } catch {
+      return undefined
+    }
+  }
+  const {connection} = bus
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new SecretServiceTimeoutError(`the Secret Service did not answer within ${options.timeoutMs} ms`)), options.timeoutMs)
   })
-  const work = readOver(connection, service, account)
+  const work = readOver(connection, sessionOf(bus), service, account)
   work.catch(() => {})
   try {
     const value = await Promise.race([work, deadline])
@@ -72,36 +84,36 @@ export class SecretServiceTimeoutError extends Error {
   override name = 'SecretServiceTimeoutError'
 }
 
-/** The Secret Service's well-known bus name, its object, and the session algorithm the reader uses ("Transfer of Secrets"). */
-const SECRETS = {destination: 'org.freedesktop.secrets', path: '/org/freedesktop/secrets', interface: 'org.freedesktop.Secret.Service'}
-export const SESSION_ALGORITHM = 'plain'
-
-async function readOver(connection: DbusConnection, service: string, account: string): Promise<string | undefined> {
-  // OpenSession and SearchItems go out together: the search needs no session.
-  const opened = connection.call({...SECRETS, member: 'OpenSession', signature: 'sv', body: [SESSION_ALGORITHM, {signature: 's', value: ''}]})
+async function readOver(connection: DbusConnection, opened: Promise<string>, service: string, account: string): Promise<string | undefined> {
+  // The search needs no session: it goes out while the session is being opened (or already is).
   const searched = connection.call({...SECRETS, member: 'SearchItems', signature: 'a{ss}', body: [[['service', service], ['username', account]]]})
-  opened.catch(() => {})
-  const [[, session], [unlocked, locked]] = (await Promise.all([opened, searched])) as [[Variant, string], [string[], string[]]]
-  try {
-    // Exactly one unlocked match; a locked one (even beside it) or several are the native keyring's to judge.
-    if (unlocked.length !== 1 || locked.length !== 0) return undefined
-    const [secrets] = (await connection.call({...SECRETS, member: 'GetSecrets', signature: 'aoo', body: [unlocked, session]})) as [[string, [string, Buffer, Buffer, string]][]]
-    const found = secrets.find(([path]) => path === unlocked[0])
-    if (!found || secrets.length !== 1 || found[1][0] !== session) return undefined
-    const [, parameters, value] = found[1]
-    // A plain session's Secret has empty parameters (no IV); anything else is not a plain value.
-    if (parameters.length !== 0) return undefined
-    return new TextDecoder('utf-8', {fatal: true}).decode(value)
-  } finally {
-    connection.send({destination: SECRETS.destination, path: session, interface: 'org.freedesktop.Secret.Session', member: 'Close'})
+  const [session, [unlocked, locked]] = (await Promise.all([opened, searched])) as [string, [string[], string[]]]
+  const close = {destination: SECRETS.destination, path: session, interface: 'org.freedesktop.Secret.Session', member: 'Close'}
+  // Exactly one unlocked match; a locked one (even beside it) or several are the native keyring's to judge.
+  if (unlocked.length !== 1 || locked.length !== 0) {
+    connection.send(close)
+    return undefined
   }
+  // The session is closed right behind GetSecrets, in the same write: the service answers in order.
+  const [secrets] = (await connection.call({...SECRETS, member: 'GetSecrets', signature: 'aoo', body: [unlocked, session]}, close)) as [[string, [string, Buffer, Buffer, string]][]]
+  const found = secrets.find(([path]) => path === unlocked[0])
+  if (!found || secrets.length !== 1 || found[1][0] !== session) return undefined
+  const [, parameters, value] = found[1]
+  // A plain session's Secret has empty parameters (no IV); anything else is not a plain value.
+  if (parameters.length !== 0) return undefined
+  // isUtf8 (simdutf) and toString, rather than a fatal TextDecoder: its first use costs ~0.2 ms more.
+  return isUtf8(value) ? value.toString('utf8') : undefined
 }
+
+/** Hands over, once, the bus bin/run.js opened early (early-bus.ts, taken over by secret-service-bus.ts adoptEarlyBus); then undefined. */
+export type EarlyBus = () => SecretServiceBus | undefined
 
 /**
  * A keyring backend that reads through {@link readSecretServicePassword} and goes to the native keyring
- * (loaded on first need) for everything else: reads the reader leaves open, writes and deletes.
+ * (loaded on first need) for everything else: reads the reader leaves open, writes and deletes. The first
+ * read uses the bus `earlyBus` hands over, if any.
  */
-export function readingSecretServiceFirst(loadNative: KeyringLoader, options: {timeoutMs: number}): KeyringBackend {
+export function readingSecretServiceFirst(loadNative: KeyringLoader, options: {timeoutMs: number; earlyBus?: EarlyBus}): KeyringBackend {
   let native: Promise<KeyringBackend> | undefined
   const nativeOnce = () => {
     if (!native) {
@@ -115,7 +127,7 @@ export function readingSecretServiceFirst(loadNative: KeyringLoader, options: {t
   }
   return {
     async getPassword(service, account) {
-      const value = await readSecretServicePassword(service, account, options)
+      const value = await readSecretServicePassword(service, account, {timeoutMs: options.timeoutMs, bus: options.earlyBus?.()})
       return value ?? (await nativeOnce()).getPassword(service, account)
     },
     setPassword: async (service, account, password) => (await nativeOnce()).setPassword(service, account, password),
@@ -127,9 +139,9 @@ export function readingSecretServiceFirst(loadNative: KeyringLoader, options: {t
  * The keyring stores use unless told otherwise: on Linux the native keyring behind
  * {@link readingSecretServiceFirst}, elsewhere the native keyring alone. Nothing is loaded until first use.
  */
-export function defaultKeyringLoader(options: {timeoutMs?: number} = {}): KeyringLoader {
+export function defaultKeyringLoader(options: {timeoutMs?: number; earlyBus?: EarlyBus} = {}): KeyringLoader {
   const timeoutMs = options.timeoutMs ?? DEFAULT_KEYRING_TIMEOUT_MS
   const loadNative = () => loadNativeKeyring({timeoutMs})
   if (process.platform !== 'linux') return loadNative
-  return async () => readingSecretServiceFirst(loadNative, {timeoutMs})
+  return async () => readingSecretServiceFirst(loadNative, {timeoutMs, earlyBus: options.earlyBus})
 }

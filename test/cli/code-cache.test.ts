@@ -130,4 +130,11 @@ describe('the fast-path bundle is compiled with a V8 code cache', () => {
       [['token', 'token'], ['get', 'api'], ['post', 'api'], ['put', 'api'], ['patch', 'api'], ['delete', 'api'], ['request', 'api'], ['kubectl-credential', 'token'], ['docker-credential', 'token']],
     )
   })
+
+  it('gives a run that opened the session bus early (a keyring read) caches of its own', () => {
+    assert.deepEqual(
+      ['token', 'get', 'docker-credential'].map((command) => codeCacheGroup(command, true)),
+      ['token-keyring', 'api-keyring', 'token-keyring'],
+    )
+  })
 })

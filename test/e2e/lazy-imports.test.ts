@@ -88,6 +88,23 @@ describe('a keyring login is read without the native keyring addon', {skip: skip
     })
   }
 
+  it('`oauthctl token` reads the keyring without loading any Node module that a token given in OAUTHCTL_TOKEN does not (no node:net)', () => {
+    // The recorder's own loader thread loads node:net and others, so the keyring read is compared with a
+    // run under the same recorder that reads no store at all.
+    const builtins = (imports: string[]) => new Set(imports.filter((url) => url.startsWith('internal:')))
+    const keyring = builtins(importsOf(['token'], user.env, join(user.configDir, 'token-keyring-builtins')))
+    const override = builtins(importsOf(['token'], {...user.env, OAUTHCTL_TOKEN: 'given-token'}, join(user.configDir, 'token-override-builtins')))
+    assert.deepEqual([...keyring].filter((url) => !override.has(url)), [])
+  })
+
+  it('with --pending-deprecation, `oauthctl token` prints no deprecation warning and the same token', async () => {
+    const plain = await runCli(['token'], user.env)
+    const result = spawnSync(process.execPath, ['--pending-deprecation', cliPath, 'token'], {env: user.env, encoding: 'utf8'})
+    assert.equal(result.status, 0, result.stderr)
+    assert.equal(result.stderr, '')
+    assert.equal(result.stdout, plain.stdout)
+  })
+
   it('the token read that way is the one the native keyring holds', async () => {
     const fast = await runCli(['token'], user.env)
     assert.equal(fast.code, 0, fast.stderr)

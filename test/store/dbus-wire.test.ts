@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {socketPathOf, UnsupportedBusAddressError} from '../../src/store/dbus-client.js'
+import {socketPathOf, UnsupportedBusAddressError} from '../../src/store/dbus-address.js'
 import {decodeMessage, encodeMethodCall, messageLength} from '../../src/store/dbus-message.js'
 import {DbusReader, DbusWireError, DbusWriter, splitSignature} from '../../src/store/dbus-wire.js'
 import type {DbusValue} from '../../src/store/dbus-wire.js'

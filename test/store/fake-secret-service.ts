@@ -6,7 +6,7 @@ import {createServer, type Server, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {decodeMessage, Field, messageLength, MessageType} from '../../src/store/dbus-message.js'
+import {decodeMessage, Field, messageLength, MessageType, NO_AUTO_START} from '../../src/store/dbus-message.js'
 import {DbusWriter} from '../../src/store/dbus-wire.js'
 import type {DbusValue, Variant} from '../../src/store/dbus-wire.js'
 
@@ -25,12 +25,18 @@ export interface FakeSecretService {
   refusePlain?: boolean
   /** Answers GetSecrets with these Secret parameters (empty for `plain`, as the spec says). */
   parameters?: Buffer
+  /**
+   * The Secret Service is not running but can be started: a call with NO_AUTO_START gets the bus's
+   * `ServiceUnknown`, as dbus-daemon answers then; a call without it starts the service (answered normally).
+   */
+  notRunning?: boolean
 }
 
 export interface FakeBus {
   address: string
-  /** Every member called, in order ("Hello", "OpenSession", ...), and the SearchItems attributes. */
+  /** Every member called, in order ("Hello", "OpenSession", ...), each call's header flags, and the SearchItems attributes. */
   calls: string[]
+  flags: number[]
   searches: [string, string][][]
   close(): Promise<void>
 }
@@ -41,18 +47,20 @@ export async function startFakeBus(behaviour: FakeSecretService): Promise<FakeBu
   const dir = mkdtempSync(join(tmpdir(), 'oauthctl-fake-bus-'))
   const path = join(dir, 'bus')
   const calls: string[] = []
+  const flags: number[] = []
   const searches: [string, string][][] = []
   const sockets = new Set<Socket>()
   const server: Server = createServer((socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     socket.on('error', () => {})
-    serve(socket, behaviour, calls, searches)
+    serve(socket, behaviour, calls, flags, searches)
   })
   await new Promise<void>((resolve) => server.listen(path, resolve))
   return {
     address: `unix:path=${path},guid=0123456789abcdef0123456789abcdef`,
     calls,
+    flags,
     searches,
     close: async () => {
       for (const socket of sockets) socket.destroy()
@@ -62,9 +70,10 @@ export async function startFakeBus(behaviour: FakeSecretService): Promise<FakeBu
   }
 }
 
-function serve(socket: Socket, behaviour: FakeSecretService, calls: string[], searches: [string, string][][]): void {
+function serve(socket: Socket, behaviour: FakeSecretService, calls: string[], flags: number[], searches: [string, string][][]): void {
   let buffer = Buffer.alloc(0)
   let begun = false
+  let running = !behaviour.notRunning
   let serial = 100
   socket.on('data', (chunk: Buffer) => {
     buffer = Buffer.concat([buffer, chunk])
@@ -82,8 +91,15 @@ function serve(socket: Socket, behaviour: FakeSecretService, calls: string[], se
       buffer = buffer.subarray(length)
       const member = call.member ?? ''
       calls.push(member)
+      flags.push(call.flags)
       if (member === behaviour.silentOn || member === 'Close') continue
       const reply = (signature: string, body: DbusValue[]) => socket.write(encodeReply(++serial, call.serial, signature, body))
+      const toSecretService = call.path?.startsWith('/org/freedesktop/secrets') === true
+      if (toSecretService && !running && call.flags & NO_AUTO_START) {
+        socket.write(encodeReply(++serial, call.serial, 's', ['The name org.freedesktop.secrets was not provided by any .service files'], 'org.freedesktop.DBus.Error.ServiceUnknown'))
+        continue
+      }
+      if (toSecretService) running = true
       if (member === behaviour.errorOn) {
         socket.write(encodeReply(++serial, call.serial, 's', ['no'], 'org.freedesktop.DBus.Error.NotSupported'))
       } else if (member === 'Hello') {

@@ -78,6 +78,18 @@ describe('the session bus opened early', () => {
     assert.deepEqual([bus.flags[1]! & NO_AUTO_START, bus.flags[3]! & NO_AUTO_START], [NO_AUTO_START, 0])
   })
 
+  it('a bus that never answers the early OpenSession is the reader\'s time-box error, not a hang', async () => {
+    bus = await startFakeBus({silentOn: 'OpenSession', unlocked: [ITEM], secrets: {[ITEM]: 'x'}})
+    const early = openEarlySessionBus({DBUS_SESSION_BUS_ADDRESS: bus.address}, process.getuid!())
+    assert.ok(early)
+    const started = Date.now()
+    await assert.rejects(
+      readSecretServicePassword('oauthctl', 'acct', {timeoutMs: 300, env: {DBUS_SESSION_BUS_ADDRESS: bus.address}, bus: adoptEarlyBus(early)}),
+      {name: 'SecretServiceTimeoutError'},
+    )
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`)
+  })
+
   it('is closed unused when the reader is given another bus address, which it then opens itself', async () => {
     bus = await startFakeBus({unlocked: [ITEM], secrets: {[ITEM]: 'x'}})
     const other = await startFakeBus({unlocked: [ITEM], secrets: {[ITEM]: 'from the other bus'}})

@@ -109,7 +109,7 @@ export function createContext({secretServiceBus, ...overrides}: ContextOverrides
     },
     async openStoreOfKind(kind) {
       const {openStoreOfKind} = await import('./store/select-store.js')
-      return scoped(openStoreOfKind(kind, {configDir, earlyBus: takeEarlyBus}))
+      return scoped(openStoreOfKind(kind, {configDir, takeEarlyBus}))
     },
     async browser(warn) {
       const {createBrowser} = await import('./callback/browser.js')

@@ -60,6 +60,7 @@ function tokenize(all: Record<string, FlagSpec>, argv: readonly string[]): {valu
   const tokens: string[] = []
   const byChar = new Map<string, string>()
   for (const [name, flag] of Object.entries(all)) if (flag.char) byChar.set(flag.char, name)
+  const own = (key: string): FlagSpec | undefined => (Object.hasOwn(all, key) ? all[key] : undefined)
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index]!
     let name: string | undefined
@@ -77,7 +78,6 @@ function tokenize(all: Record<string, FlagSpec>, argv: readonly string[]): {valu
       positionals.push(arg)
       continue
     }
-    const own = (key: string): FlagSpec | undefined => (Object.hasOwn(all, key) ? all[key] : undefined)
     const flag = own(name)
     const negated = !flag && name.startsWith('no-') && own(name.slice(3))?.type === 'boolean' && own(name.slice(3))?.allowNo === true
     if (!negated && !flag) return undefined

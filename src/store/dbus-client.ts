@@ -36,11 +36,6 @@ export class DbusConnection {
     )
   }
 
-  /** Which socket carries the connection (see unix-socket.ts). */
-  get socketKind(): ByteSocket['kind'] {
-    return this.#socket.kind
-  }
-
   /**
    * Connects to a bus address and says `Hello`; the returned promise of the Hello reply is not awaited, calls
    * can follow at once. Throws UnsupportedBusAddressError (dbus-address.ts) for addresses this client does

@@ -222,10 +222,6 @@ export class DbusReader {
     return this.buffer[this.offset++]!
   }
 
-  /** A `u`, aligned. */
-  uint32(): number {
-    return this.#readUint32()
-  }
 
   align(boundary: number): void {
     this.offset += (boundary - (this.offset % boundary)) % boundary
@@ -235,7 +231,8 @@ export class DbusReader {
     if (this.offset + bytes > this.buffer.length) throw new DbusWireError('message ends in the middle of a value')
   }
 
-  #readUint32(): number {
+  /** A `u`, aligned. */
+  uint32(): number {
     this.align(4)
     this.#need(4)
     const {buffer, offset} = this
@@ -260,14 +257,14 @@ export class DbusReader {
         this.#need(1)
         return this.buffer[this.offset++]
       case 'b':
-        return this.#readUint32() !== 0
+        return this.uint32() !== 0
       case 'u':
-        return this.#readUint32()
+        return this.uint32()
       case 'i':
-        return this.#readUint32() | 0
+        return this.uint32() | 0
       case 's':
       case 'o':
-        return this.#readString(this.#readUint32())
+        return this.#readString(this.uint32())
       case 'g':
         this.#need(1)
         return this.#readString(this.buffer[this.offset++]!)
@@ -285,7 +282,7 @@ export class DbusReader {
         return fields
       }
       case 'a': {
-        const length = this.#readUint32()
+        const length = this.uint32()
         const element = type.slice(1)
         this.align(ALIGNMENT[element[0]!]!)
         this.#need(length)

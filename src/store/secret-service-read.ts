@@ -106,14 +106,14 @@ async function readOver(connection: DbusConnection, opened: Promise<string>, ser
 }
 
 /** Hands over, once, the bus bin/run.js opened early (early-bus.ts, taken over by secret-service-bus.ts adoptEarlyBus); then undefined. */
-export type EarlyBus = () => SecretServiceBus | undefined
+export type TakeEarlyBus = () => SecretServiceBus | undefined
 
 /**
  * A keyring backend that reads through {@link readSecretServicePassword} and goes to the native keyring
  * (loaded on first need) for everything else: reads the reader leaves open, writes and deletes. The first
- * read uses the bus `earlyBus` hands over, if any.
+ * read uses the bus `takeEarlyBus` hands over, if any.
  */
-export function readingSecretServiceFirst(loadNative: KeyringLoader, options: {timeoutMs: number; earlyBus?: EarlyBus}): KeyringBackend {
+export function readingSecretServiceFirst(loadNative: KeyringLoader, options: {timeoutMs: number; takeEarlyBus?: TakeEarlyBus}): KeyringBackend {
   let native: Promise<KeyringBackend> | undefined
   const nativeOnce = () => {
     if (!native) {
@@ -127,7 +127,7 @@ export function readingSecretServiceFirst(loadNative: KeyringLoader, options: {t
   }
   return {
     async getPassword(service, account) {
-      const value = await readSecretServicePassword(service, account, {timeoutMs: options.timeoutMs, bus: options.earlyBus?.()})
+      const value = await readSecretServicePassword(service, account, {timeoutMs: options.timeoutMs, bus: options.takeEarlyBus?.()})
       return value ?? (await nativeOnce()).getPassword(service, account)
     },
     setPassword: async (service, account, password) => (await nativeOnce()).setPassword(service, account, password),
@@ -139,9 +139,9 @@ export function readingSecretServiceFirst(loadNative: KeyringLoader, options: {t
  * The keyring stores use unless told otherwise: on Linux the native keyring behind
  * {@link readingSecretServiceFirst}, elsewhere the native keyring alone. Nothing is loaded until first use.
  */
-export function defaultKeyringLoader(options: {timeoutMs?: number; earlyBus?: EarlyBus} = {}): KeyringLoader {
+export function defaultKeyringLoader(options: {timeoutMs?: number; takeEarlyBus?: TakeEarlyBus} = {}): KeyringLoader {
   const timeoutMs = options.timeoutMs ?? DEFAULT_KEYRING_TIMEOUT_MS
   const loadNative = () => loadNativeKeyring({timeoutMs})
   if (process.platform !== 'linux') return loadNative
-  return async () => readingSecretServiceFirst(loadNative, {timeoutMs, earlyBus: options.earlyBus})
+  return async () => readingSecretServiceFirst(loadNative, {timeoutMs, takeEarlyBus: options.takeEarlyBus})
 }

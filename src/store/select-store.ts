@@ -3,7 +3,7 @@ import {FileTokenStore} from './file-store.js'
 import {KeyringTokenStore, KeyringUnavailableError} from './keyring-store.js'
 import type {KeyringBackend, KeyringLoader} from './keyring-store.js'
 import {MemoryTokenStore} from './memory-store.js'
-import {defaultKeyringLoader, type EarlyBus} from './secret-service-read.js'
+import {defaultKeyringLoader, type TakeEarlyBus} from './secret-service-read.js'
 import type {StoreKind, TokenStore} from './token-store.js'
 
 /** How to choose a store: `auto` tries the OS keyring and falls back to the file store with a warning. */
@@ -17,7 +17,7 @@ export interface StoreOfKindOptions {
   /** Replaces the native OS keyring (tests, or a Context that already holds one). */
   keyring?: KeyringBackend | KeyringLoader
   /** A session bus connection opened before the command loaded, for the default keyring's first read. */
-  earlyBus?: EarlyBus
+  takeEarlyBus?: TakeEarlyBus
 }
 
 export interface OpenTokenStoreOptions extends StoreOfKindOptions {
@@ -102,5 +102,5 @@ export function openStoreOfKind(kind: StoreKind, options: StoreOfKindOptions): T
 
 /** The keyring a store reads and writes: the caller's, or {@link defaultKeyringLoader} (fast reads on Linux). */
 function keyringOf(options: StoreOfKindOptions): KeyringBackend | KeyringLoader {
-  return options.keyring ?? defaultKeyringLoader({timeoutMs: options.keyringTimeoutMs, earlyBus: options.earlyBus})
+  return options.keyring ?? defaultKeyringLoader({timeoutMs: options.keyringTimeoutMs, takeEarlyBus: options.takeEarlyBus})
 }

@@ -132,15 +132,16 @@ export class DescriptorSocket implements ByteSocket {
     this.#bindings = bindings
     const handle = new bindings.Pipe(bindings.socketType)
     this.#handle = handle
+    const failed = (status: number) => new Error(`connect ${path.replace(/^\0/, '@')}: error ${status}`)
     const request = new bindings.PipeConnectWrap()
     request.oncomplete = (status: number) => {
-      if (status < 0) this.#end(new Error(`connect ${path.replace(/^\0/, '@')}: error ${status}`))
+      if (status < 0) this.#end(failed(status))
     }
     const status = handle.connect(request, path)
     const fd = handle.fd
     if (status < 0 || typeof fd !== 'number' || fd < 0) {
       handle.close()
-      throw new Error(`connect ${path.replace(/^\0/, '@')}: error ${status}`)
+      throw failed(status)
     }
   }
 

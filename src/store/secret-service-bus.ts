@@ -1,5 +1,4 @@
 import {DbusConnection, DbusCallError} from './dbus-client.js'
-import {NO_AUTO_START} from './dbus-message.js'
 import type {DbusValue, Variant} from './dbus-wire.js'
 import {EARLY_CALLS, type EarlySessionBus} from './early-bus.js'
 
@@ -27,7 +26,7 @@ export interface SecretServiceBus {
  */
 export function openSecretServiceBus(address: string, uid: number, env?: NodeJS.ProcessEnv): SecretServiceBus {
   const connection = DbusConnection.open(address, uid, env)
-  return {address, connection, session: sessionPath(openSession(connection, true)), autoStart: true}
+  return {address, connection, session: sessionPath(openSession(connection)), autoStart: true}
 }
 
 /** The connection of a bus bin/run.js opened early (early-bus.ts): its OpenSession was written there, without auto-start. */
@@ -36,8 +35,9 @@ export function adoptEarlyBus(early: EarlySessionBus): SecretServiceBus {
   return {address: early.address, connection, session: sessionPath(replies[EARLY_CALLS.indexOf('OpenSession')]!), autoStart: false}
 }
 
-function openSession(connection: DbusConnection, autoStart: boolean): Promise<DbusValue[]> {
-  return connection.call({...SECRETS, member: 'OpenSession', signature: 'sv', body: [SESSION_ALGORITHM, {signature: 's', value: ''}], flags: autoStart ? 0 : NO_AUTO_START})
+/** OpenSession as the reader asks for it itself: without NO_AUTO_START (the early one is in early-bus.ts). */
+function openSession(connection: DbusConnection): Promise<DbusValue[]> {
+  return connection.call({...SECRETS, member: 'OpenSession', signature: 'sv', body: [SESSION_ALGORITHM, {signature: 's', value: ''}]})
 }
 
 function sessionPath(reply: Promise<DbusValue[]>): Promise<string> {
@@ -54,7 +54,7 @@ function sessionPath(reply: Promise<DbusValue[]>): Promise<string> {
 export function sessionOf(bus: SecretServiceBus): Promise<string> {
   if (bus.autoStart) return bus.session
   return bus.session.catch((error: unknown) => {
-    if (error instanceof DbusCallError && error.errorName === 'org.freedesktop.DBus.Error.ServiceUnknown') return sessionPath(openSession(bus.connection, true))
+    if (error instanceof DbusCallError && error.errorName === 'org.freedesktop.DBus.Error.ServiceUnknown') return sessionPath(openSession(bus.connection))
     throw error
   })
 }
